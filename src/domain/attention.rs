@@ -1,0 +1,318 @@
+//! The triage queue: every exception E1–E6 and every passed or nearly passed
+//! clock, most urgent first, each with its rule and the next documented step.
+
+use chrono::Duration;
+
+use super::clock::{self, Clock};
+use super::model::{Arrival, Job, Timestamp};
+use super::rule::Rule;
+use super::state::{ArrivalStatus, DriveState, JobState, JobType};
+
+/// How soon a clock counts as "nearly passed".
+pub const DUE_SOON: Duration = Duration::days(2);
+
+/// What an attention item is about.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Subject {
+    Job(String),
+    Drive { job: String, drive_id: String },
+    Arrival(i64),
+}
+
+impl std::fmt::Display for Subject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Subject::Job(name) => f.write_str(name),
+            Subject::Drive { job, drive_id } => write!(f, "{job}/{drive_id}"),
+            Subject::Arrival(id) => write!(f, "arrival:{id}"),
+        }
+    }
+}
+
+/// Most urgent first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Urgency {
+    Overdue,
+    Faulted,
+    DueSoon,
+    Open,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Item {
+    pub urgency: Urgency,
+    pub rule: Rule,
+    pub subject: Subject,
+    pub what: String,
+    /// The deadline that makes it urgent, if a clock is involved.
+    pub due: Option<Timestamp>,
+    pub next_step: String,
+}
+
+fn item(
+    urgency: Urgency,
+    rule: Rule,
+    subject: Subject,
+    what: String,
+    due: Option<Timestamp>,
+    next: &str,
+) -> Item {
+    Item {
+        urgency,
+        rule,
+        subject,
+        what,
+        due,
+        next_step: next.to_string(),
+    }
+}
+
+/// Urgency from a deadline: passed, within `DUE_SOON`, or later.
+fn urgency_of(deadline: Timestamp, now: Timestamp) -> Urgency {
+    if now >= deadline {
+        Urgency::Overdue
+    } else if deadline - now <= DUE_SOON {
+        Urgency::DueSoon
+    } else {
+        Urgency::Open
+    }
+}
+
+/// The attention items of one job.
+pub fn job_items(job: &Job, now: Timestamp) -> Vec<Item> {
+    let mut items = Vec::new();
+    if job.archived_at.is_some() {
+        return items;
+    }
+    let subject = Subject::Job(job.name.clone());
+    let state = job.effective_state();
+    let clocks = clock::job_clocks(job);
+    let find = |rule: Rule| clocks.iter().find(|c: &&Clock| c.rule == rule);
+
+    // E6 / J15
+    if job.state == JobState::Faulted {
+        let reason = job.fault_reason.as_deref().unwrap_or("no reason given");
+        items.push(item(
+            Urgency::Faulted,
+            Rule::E6,
+            subject.clone(),
+            format!("job Faulted from {state}: {reason}"),
+            None,
+            "contact the customer, then resolve (J15)",
+        ));
+    }
+    for d in job.drives.iter().filter(|d| d.state == DriveState::Faulted) {
+        let reason = d.fault_reason.as_deref().unwrap_or("no reason given");
+        let drive = Subject::Drive {
+            job: job.name.clone(),
+            drive_id: d.drive_id.clone(),
+        };
+        items.push(item(
+            Urgency::Faulted,
+            Rule::E6,
+            drive,
+            format!("drive Faulted: {reason}"),
+            None,
+            "contact the customer, then resolve (J15)",
+        ));
+    }
+
+    // E2 / J5–J7
+    if state == JobState::Shipping {
+        if let Some(c2) = find(Rule::C2) {
+            match (job.notified_at, urgency_of(c2.deadline, now)) {
+                (None, Urgency::Overdue) => items.push(item(
+                    Urgency::Overdue,
+                    Rule::E2,
+                    subject.clone(),
+                    "package not received within C2 (J5)".into(),
+                    Some(c2.deadline),
+                    "notify-customer of the missing package (J6)",
+                )),
+                (None, u @ Urgency::DueSoon) => items.push(item(
+                    u,
+                    Rule::J5,
+                    subject.clone(),
+                    "package due soon (C2)".into(),
+                    Some(c2.deadline),
+                    "watch for the package; receive its drives (D2)",
+                )),
+                (Some(at), _) => {
+                    let c4 = clock::answer_deadline(at);
+                    let next = if now >= c4 {
+                        "close-unanswered: no answer within 30 days (J7)"
+                    } else {
+                        "on the customer's answer: extend-wait or cancel (J6)"
+                    };
+                    let urgency = if now >= c4 {
+                        Urgency::Overdue
+                    } else {
+                        Urgency::Open
+                    };
+                    items.push(item(
+                        urgency,
+                        Rule::E2,
+                        subject.clone(),
+                        "customer notified of the missing package (C4)".into(),
+                        Some(c4),
+                        next,
+                    ));
+                }
+                _ => {}
+            }
+        }
+        if job.unreachable_since.is_some() {
+            items.push(item(
+                Urgency::Overdue,
+                Rule::J7,
+                subject.clone(),
+                "customer cannot be contacted".into(),
+                None,
+                "close-unanswered (J7)",
+            ));
+        }
+    }
+
+    // E4
+    if matches!(state, JobState::Transferring | JobState::Packaging) {
+        if let Some(problem) = job.return_address_problem() {
+            let (urgency, due, next) = match find(Rule::C6) {
+                Some(c6) if c6.has_passed(now) => (
+                    Urgency::Overdue,
+                    Some(c6.deadline),
+                    "destroy-drives: customer unreachable past C6 (E4)",
+                ),
+                Some(c6) => (
+                    urgency_of(c6.deadline, now).max(Urgency::DueSoon),
+                    Some(c6.deadline),
+                    "keep trying the customer; update the address if they answer (E4)",
+                ),
+                None => (
+                    Urgency::DueSoon,
+                    None,
+                    "contact the customer for the right address (E4)",
+                ),
+            };
+            items.push(item(urgency, Rule::E4, subject.clone(), problem, due, next));
+        }
+    }
+
+    // E5 / D9
+    if !state.is_final() {
+        for d in job
+            .drives
+            .iter()
+            .filter(|d| d.extra && d.state != DriveState::ShippedBack)
+        {
+            let drive = Subject::Drive {
+                job: job.name.clone(),
+                drive_id: d.drive_id.clone(),
+            };
+            items.push(item(
+                Urgency::Open,
+                Rule::E5,
+                drive,
+                "extra drive in the package: not processed".into(),
+                None,
+                "ship back with the job's drives (D9)",
+            ));
+        }
+    }
+
+    // E3
+    if job.job_type == JobType::Export && state.is_final() {
+        if let Some(problem) = job.return_problem {
+            let tracking = job.return_package.tracking_number.as_deref().unwrap_or("-");
+            items.push(item(
+                Urgency::Open,
+                Rule::E3,
+                subject.clone(),
+                format!("returned drives reported {problem} (tracking {tracking})"),
+                None,
+                "customer checks the carrier; may request another export job (E3)",
+            ));
+        }
+    }
+
+    // C1: a Creating job about to be deleted.
+    if let Some(c1) = find(Rule::C1) {
+        if urgency_of(c1.deadline, now) == Urgency::DueSoon {
+            items.push(item(
+                Urgency::DueSoon,
+                Rule::C1,
+                subject,
+                "job deleted soon unless the customer ships (J2)".into(),
+                Some(c1.deadline),
+                "the sweep archives it when C1 passes",
+            ));
+        }
+    }
+    items
+}
+
+/// The attention items of an arrival held under E1. `job_state` is the state
+/// of the job the package names, if it exists.
+pub fn arrival_items(arrival: &Arrival, job_state: Option<JobState>, now: Timestamp) -> Vec<Item> {
+    let held = arrival.status == ArrivalStatus::Held;
+    let job_took_over = job_state.is_some_and(|s| s != JobState::Creating);
+    if !held || job_took_over {
+        return Vec::new();
+    }
+    let Some(id) = arrival.id else {
+        return Vec::new();
+    };
+    let drives = arrival.drive_ids.join(", ");
+    let what = match &arrival.job_name {
+        Some(name) if job_state.is_some() => {
+            format!("drives {drives} arrived; job {name} is Creating (J16)")
+        }
+        Some(name) => format!("drives {drives} arrived for unknown job {name}"),
+        None => format!("drives {drives} arrived with no job"),
+    };
+    let c5 = clock::arrival_deadline(arrival);
+    let (urgency, due, next) = match arrival.unreachable_since.map(clock::destroy_deadline) {
+        Some(c6) if now >= c6 => (
+            Urgency::Overdue,
+            Some(c6),
+            "destroy-drives: customer unreachable past C6 (E1)",
+        ),
+        Some(c6) => (
+            Urgency::Open,
+            Some(c6),
+            "return-drives if possible; destroyed when C6 passes (E1)",
+        ),
+        None if now >= c5 => (
+            Urgency::Overdue,
+            Some(c5),
+            "return-drives: customer not reached within C5 (E1)",
+        ),
+        None => (
+            urgency_of(c5, now).max(Urgency::DueSoon),
+            Some(c5),
+            "contact the customer to create or update the job (E1)",
+        ),
+    };
+    vec![item(
+        urgency,
+        Rule::E1,
+        Subject::Arrival(id),
+        what,
+        due,
+        next,
+    )]
+}
+
+/// Most urgent first: by urgency, then the longest overdue or soonest due.
+pub fn sort(items: &mut [Item]) {
+    items.sort_by(|a, b| {
+        a.urgency
+            .cmp(&b.urgency)
+            .then_with(|| match (a.due, b.due) {
+                (Some(x), Some(y)) => x.cmp(&y),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => std::cmp::Ordering::Equal,
+            })
+            .then_with(|| a.subject.cmp(&b.subject))
+    });
+}

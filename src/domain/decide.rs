@@ -1,0 +1,1192 @@
+//! The one entry point of the rules: given a job snapshot, a request, the
+//! operator and `now`, return the change with its consequences and audit
+//! events, or a refusal naming the rule. The same permission checks answer
+//! "which actions are valid now".
+
+use super::action::{ActionKind, DriveAction, JobAction, TargetKind};
+use super::change::{Change, Ctx, Recorder, Refusal};
+use super::clock::{self, days};
+use super::field::{FieldGroup, FieldSet};
+use super::model::{Drive, Job, Timestamp};
+use super::rule::Rule;
+use super::state::{DriveState, JobState, JobType};
+
+/// What an operator asks of one job: an action on the job or on one of its drives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Request {
+    Job(JobAction),
+    Drive {
+        drive_id: String,
+        action: DriveAction,
+    },
+}
+
+/// An action the rules allow now, with the rule that allows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Allowed {
+    pub kind: ActionKind,
+    pub rule: Rule,
+}
+
+/// Applies a request to a job snapshot.
+pub fn decide(job: &Job, request: &Request, ctx: &Ctx) -> Result<Change, Refusal> {
+    let mut next = job.clone();
+    let mut rec = Recorder::new(*ctx);
+    match request {
+        Request::Job(action) => {
+            let rule = permit_job(job, action.kind(), ctx.now)?;
+            apply_job(&mut next, action, rule, &mut rec)?;
+        }
+        Request::Drive { drive_id, action } => {
+            let drive = job
+                .drive(drive_id)
+                .ok_or_else(|| unknown_drive(job, drive_id))?;
+            let rule = permit_drive(job, drive, action.kind())?;
+            apply_drive(&mut next, drive_id, action, rule, &mut rec)?;
+        }
+    }
+    settle(&mut next, &mut rec);
+    Ok(Change {
+        job: next,
+        events: rec.events,
+    })
+}
+
+/// The actions valid now on a job (`drive_id` `None`) or one of its drives.
+pub fn valid_actions(job: &Job, drive_id: Option<&str>, now: Timestamp) -> Vec<Allowed> {
+    let target = if drive_id.is_some() {
+        TargetKind::Drive
+    } else {
+        TargetKind::Job
+    };
+    let drive = drive_id.and_then(|id| job.drive(id));
+    ActionKind::ALL
+        .iter()
+        .copied()
+        .filter(|k| k.targets().contains(&target))
+        .filter_map(|kind| {
+            let rule = match drive {
+                Some(d) => permit_drive(job, d, kind),
+                None if drive_id.is_some() => return None,
+                None => permit_job(job, kind, now),
+            };
+            rule.ok().map(|rule| Allowed { kind, rule })
+        })
+        .collect()
+}
+
+pub(crate) fn unknown_drive(job: &Job, drive_id: &str) -> Refusal {
+    let ids: Vec<&str> = job.drives.iter().map(|d| d.drive_id.as_str()).collect();
+    let listed = if ids.is_empty() {
+        "it has none".to_string()
+    } else {
+        format!("it has {}", ids.join(", "))
+    };
+    Refusal::new(
+        Rule::J1,
+        format!("job {} has no drive {drive_id}; {listed}", job.name),
+    )
+}
+
+fn not_archived(job: &Job) -> Result<(), Refusal> {
+    match job.archived_at {
+        Some(at) => Err(Refusal::new(
+            Rule::S2,
+            format!(
+                "job {} was archived on {} and can no longer change",
+                job.name,
+                at.format("%Y-%m-%d")
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
+// ---------------------------------------------------------------- job actions
+
+fn permit_job(job: &Job, kind: ActionKind, now: Timestamp) -> Result<Rule, Refusal> {
+    not_archived(job)?;
+    let state = job.effective_state();
+    let faulted = job.state == JobState::Faulted;
+    let overlay_allows = matches!(
+        kind,
+        ActionKind::Resolve
+            | ActionKind::Contact
+            | ActionKind::Update
+            | ActionKind::BadReturnAddress
+    );
+    if faulted && !overlay_allows {
+        return Err(Refusal::new(
+            Rule::J15,
+            format!(
+                "job {} is Faulted ({}); contact the customer and resolve it first",
+                job.name,
+                reason(job)
+            ),
+        ));
+    }
+    let refuse = |rule: Rule, msg: String| Err(Refusal::new(rule, msg));
+    match kind {
+        ActionKind::Update => match state {
+            JobState::Creating => Ok(Rule::J3),
+            s if s.is_final() => refuse(
+                Rule::J3,
+                format!("job is {s}: its details can no longer change"),
+            ),
+            _ => Ok(Rule::E4),
+        },
+        ActionKind::Ship => {
+            if state != JobState::Creating {
+                return refuse(
+                    Rule::J4,
+                    format!("job is {state}: only a Creating job can move to Shipping"),
+                );
+            }
+            if job.cancel_requested {
+                return refuse(
+                    Rule::S3,
+                    "the job was cancelled while Creating; it expires by C1 (J2)".into(),
+                );
+            }
+            Ok(Rule::J4)
+        }
+        ActionKind::NotifyCustomer => {
+            let wait_until = shipping_wait_until(job, state)?;
+            if now < wait_until {
+                return refuse(
+                    Rule::J5,
+                    format!(
+                        "the package is not overdue yet: C2 runs until {}",
+                        stamp(wait_until)
+                    ),
+                );
+            }
+            if let Some(at) = job.notified_at {
+                return refuse(
+                    Rule::J6,
+                    format!(
+                        "the customer was already notified on {}; wait for the answer (C4 ends {})",
+                        stamp(at),
+                        stamp(clock::answer_deadline(at))
+                    ),
+                );
+            }
+            Ok(Rule::J6)
+        }
+        ActionKind::ExtendWait => {
+            shipping_wait_until(job, state)?;
+            if job.notified_at.is_none() {
+                return refuse(
+                    Rule::J6,
+                    "the wait is extended on the customer's answer: notify the customer first (notify-customer)".into(),
+                );
+            }
+            Ok(Rule::J6)
+        }
+        ActionKind::Cancel => {
+            if !matches!(
+                state,
+                JobState::Creating | JobState::Shipping | JobState::Received
+            ) {
+                return refuse(
+                    Rule::J14,
+                    format!(
+                        "job is {state}: a job can be cancelled only in Creating, Shipping or Received"
+                    ),
+                );
+            }
+            if let Some(d) = job.drives.iter().find(|d| {
+                !matches!(
+                    effective(d),
+                    DriveState::Specified | DriveState::NeverReceived | DriveState::Received
+                )
+            }) {
+                return refuse(
+                    Rule::J14,
+                    format!(
+                        "drive {} is already {}: the data copy has begun",
+                        d.drive_id, d.state
+                    ),
+                );
+            }
+            if job.cancel_requested {
+                return refuse(Rule::J14, "the job is already cancelled".into());
+            }
+            Ok(Rule::J14)
+        }
+        ActionKind::CloseUnanswered => {
+            shipping_wait_until(job, state)?;
+            if job.unreachable_since.is_some() {
+                return Ok(Rule::J7);
+            }
+            match job.notified_at {
+                None => refuse(
+                    Rule::J7,
+                    "the customer was never notified of the missing package: notify-customer first (J6)".into(),
+                ),
+                Some(at) if now < clock::answer_deadline(at) => refuse(
+                    Rule::J7,
+                    format!(
+                        "the customer has until {} to answer (C4); or record that they cannot be reached with contact --set outcome=unreachable",
+                        stamp(clock::answer_deadline(at))
+                    ),
+                ),
+                Some(_) => Ok(Rule::J7),
+            }
+        }
+        ActionKind::Contact => {
+            if faulted {
+                Ok(Rule::J15)
+            } else if is_return_address_case(job) {
+                Ok(Rule::E4)
+            } else if state == JobState::Shipping && job.wait_until.is_some_and(|w| now >= w) {
+                Ok(Rule::J7)
+            } else {
+                refuse(
+                    Rule::J15,
+                    "there is nothing to contact the customer about: the job is not Faulted (J15), not overdue (J7) and has no return-address problem (E4)".into(),
+                )
+            }
+        }
+        ActionKind::BadReturnAddress => {
+            if !matches!(state, JobState::Transferring | JobState::Packaging) {
+                return refuse(
+                    Rule::E4,
+                    format!(
+                        "job is {state}: a wrong return address is handled in Transferring or Packaging"
+                    ),
+                );
+            }
+            if job.return_address_invalid {
+                return refuse(
+                    Rule::E4,
+                    "the return address is already reported wrong; contact the customer".into(),
+                );
+            }
+            Ok(Rule::E4)
+        }
+        ActionKind::ReportReturnProblem => {
+            if job.job_type != JobType::Export || !state.is_final() {
+                return refuse(
+                    Rule::E3,
+                    format!(
+                        "lost or damaged returns are recorded on Completed or Closed export jobs; this is a {} job in {state}",
+                        job.job_type
+                    ),
+                );
+            }
+            if job.return_package.tracking_number.is_none() {
+                return refuse(
+                    Rule::E3,
+                    "the job has no return package tracking number to report against".into(),
+                );
+            }
+            Ok(Rule::E3)
+        }
+        ActionKind::DestroyDrives => {
+            if !is_return_address_case(job) {
+                return refuse(
+                    Rule::E4,
+                    "drives are destroyed only for a Transferring or Packaging job with a return-address problem (E4)".into(),
+                );
+            }
+            match job.unreachable_since {
+                None => refuse(
+                    Rule::C6,
+                    "the customer has not been recorded unreachable: contact --set via=… --set outcome=unreachable starts C6".into(),
+                ),
+                Some(since) if now < clock::destroy_deadline(since) => refuse(
+                    Rule::C6,
+                    format!("the drives are held until C6 passes on {}", stamp(clock::destroy_deadline(since))),
+                ),
+                Some(_) => Ok(Rule::C6),
+            }
+        }
+        ActionKind::ShipBack => {
+            if state != JobState::Packaging {
+                return refuse(
+                    Rule::J11,
+                    format!("job is {state}: drives ship back from a Packaging job"),
+                );
+            }
+            return_address_ok(job)?;
+            if let Some(d) = job.drives.iter().find(|d| d.state == DriveState::Faulted) {
+                return refuse(
+                    Rule::J15,
+                    format!(
+                        "drive {} is Faulted; resolve it before shipping back",
+                        d.drive_id
+                    ),
+                );
+            }
+            if !job.drives.iter().any(|d| can_ship_back(job, d)) {
+                return refuse(Rule::D8, "no drive is ready to ship back".into());
+            }
+            Ok(if job.had_errors() {
+                Rule::J12
+            } else {
+                Rule::J11
+            })
+        }
+        ActionKind::Fault => {
+            if state.is_final() {
+                return refuse(Rule::J15, format!("job is {state}: its life cycle is over"));
+            }
+            if faulted {
+                return refuse(Rule::J15, "the job is already Faulted".into());
+            }
+            Ok(Rule::J15)
+        }
+        ActionKind::Resolve => {
+            if !faulted {
+                return refuse(
+                    Rule::J15,
+                    format!(
+                        "job is {}, not Faulted: there is nothing to resolve",
+                        job.state
+                    ),
+                );
+            }
+            Ok(Rule::S5)
+        }
+        other => refuse(
+            Rule::J1,
+            format!("'{other}' is a drive action; name a drive as JOB/DRIVE"),
+        ),
+    }
+}
+
+fn apply_job(
+    job: &mut Job,
+    action: &JobAction,
+    rule: Rule,
+    rec: &mut Recorder,
+) -> Result<(), Refusal> {
+    let now = rec.now();
+    let name = action.kind().name();
+    let state = job.state;
+    match action {
+        JobAction::Update(fields) => {
+            let allowed: &[FieldGroup] = match job.effective_state() {
+                JobState::Creating => &[
+                    FieldGroup::General,
+                    FieldGroup::DeliveryPackage,
+                    FieldGroup::ReturnAddress,
+                    FieldGroup::ReturnShipping,
+                ],
+                JobState::Shipping => &[
+                    FieldGroup::DeliveryPackage,
+                    FieldGroup::ReturnAddress,
+                    FieldGroup::ReturnShipping,
+                ],
+                _ => &[FieldGroup::ReturnAddress, FieldGroup::ReturnShipping],
+            };
+            if let Some(f) = fields.iter().find(|f| !allowed.contains(&f.field.group())) {
+                return Err(Refusal::new(
+                    rule,
+                    format!(
+                        "in {} only the return address and return shipping can change, not {}",
+                        job.effective_state(),
+                        f.field.path()
+                    ),
+                ));
+            }
+            if fields.is_empty() {
+                return Err(Refusal::new(
+                    rule,
+                    "nothing to update: give at least one --set KEY=VALUE",
+                ));
+            }
+            apply_fields(job, fields);
+            if job.effective_state() == JobState::Creating {
+                job.creating_clock_from = now; // J3: C1 restarts at 14 days
+            }
+            if fields
+                .iter()
+                .any(|f| f.field.group() == FieldGroup::ReturnAddress)
+                && job.return_address_invalid
+            {
+                job.return_address_invalid = false; // E4: the corrected address replaces the wrong one
+                job.unreachable_since = None;
+            }
+            rec.record(
+                None,
+                name,
+                state,
+                job.state,
+                rule,
+                Some(describe_fields(fields)),
+            );
+        }
+        JobAction::Ship(fields) => {
+            apply_fields(job, fields);
+            let mut missing = job.delivery_package.missing("deliveryPackage");
+            missing.extend(job.return_address.missing());
+            if !missing.is_empty() {
+                return Err(Refusal::new(
+                    Rule::J4,
+                    format!(
+                        "Shipping needs the delivery package and return address; missing {}: give them with --set",
+                        missing.join(", ")
+                    ),
+                ));
+            }
+            enter_shipping(job, now);
+            rec.record(
+                None,
+                name,
+                state,
+                job.state,
+                Rule::J4,
+                Some(describe_fields(fields)).filter(|s| !s.is_empty()),
+            );
+        }
+        JobAction::NotifyCustomer { via } => {
+            job.notified_at = Some(now);
+            job.last_contact = Some(super::model::Contact {
+                at: now,
+                via: *via,
+                reached: true,
+            });
+            let detail = format!(
+                "customer notified by {via} of the missing package; C4 ends {}",
+                stamp(clock::answer_deadline(now))
+            );
+            rec.record(None, name, state, state, Rule::J6, Some(detail));
+        }
+        JobAction::ExtendWait { days: n } => {
+            let until = now + days(i64::from(*n));
+            job.wait_until = Some(until);
+            job.notified_at = None; // the customer answered: C4 stops
+            rec.record(
+                None,
+                name,
+                state,
+                state,
+                Rule::J6,
+                Some(format!("C2 now ends {}", stamp(until))),
+            );
+        }
+        JobAction::Cancel => {
+            job.cancel_requested = true;
+            rec.record(
+                None,
+                name,
+                state,
+                state,
+                Rule::J14,
+                Some("cancelled: the data copy is skipped (S3)".into()),
+            );
+        }
+        JobAction::CloseUnanswered => {
+            mark_unreceived(job, rec, Rule::J7);
+            enter(job, JobState::Closed, now);
+            rec.record(None, name, state, JobState::Closed, Rule::J7, None);
+        }
+        JobAction::Contact { via, reached } => {
+            job.last_contact = Some(super::model::Contact {
+                at: now,
+                via: *via,
+                reached: *reached,
+            });
+            let detail = if *reached {
+                job.unreachable_since = None;
+                format!("customer reached by {via}")
+            } else {
+                let since = *job.unreachable_since.get_or_insert(now);
+                format!(
+                    "customer unreachable by {via}; C6 ends {}",
+                    stamp(clock::destroy_deadline(since))
+                )
+            };
+            rec.record(None, name, state, state, rule, Some(detail));
+        }
+        JobAction::BadReturnAddress => {
+            job.return_address_invalid = true;
+            rec.record(
+                None,
+                name,
+                state,
+                state,
+                Rule::E4,
+                Some("return address reported wrong: drives cannot ship back (D8)".into()),
+            );
+        }
+        JobAction::ReportReturnProblem { kind } => {
+            job.return_problem = Some(*kind);
+            let tracking = job
+                .return_package
+                .tracking_number
+                .clone()
+                .unwrap_or_default();
+            let carrier = job.return_package.carrier_name.clone().unwrap_or_default();
+            rec.record(
+                None,
+                name,
+                state,
+                state,
+                Rule::E3,
+                Some(format!(
+                    "returned drives reported {kind}; return package {carrier} {tracking}"
+                )),
+            );
+        }
+        JobAction::DestroyDrives => {
+            for drive in job.drives.iter_mut().filter(|d| {
+                d.state != DriveState::ShippedBack
+                    && d.state.has_arrived()
+                    && d.destroyed_at.is_none()
+            }) {
+                drive.destroyed_at = Some(now);
+                rec.record(
+                    Some(&drive.drive_id),
+                    name,
+                    drive.state,
+                    drive.state,
+                    Rule::C6,
+                    Some("securely destroyed".into()),
+                );
+            }
+            enter(job, JobState::Closed, now);
+            rec.record(
+                None,
+                name,
+                state,
+                JobState::Closed,
+                Rule::E4,
+                Some("customer unreachable past C6: drives destroyed".into()),
+            );
+        }
+        JobAction::ShipBack(fields) => {
+            apply_fields(job, fields);
+            require_return_package(job)?;
+            let ids: Vec<String> = job
+                .drives
+                .iter()
+                .filter(|d| can_ship_back(job, d))
+                .map(|d| d.drive_id.clone())
+                .collect();
+            for id in &ids {
+                ship_drive_back(job, id, rec);
+            }
+        }
+        JobAction::Fault { reason } => {
+            job.faulted_from = Some(job.state);
+            job.fault_reason = Some(reason.clone());
+            job.ever_faulted = true;
+            enter(job, JobState::Faulted, now);
+            rec.record(
+                None,
+                name,
+                state,
+                JobState::Faulted,
+                Rule::J15,
+                Some(reason.clone()),
+            );
+        }
+        JobAction::Resolve { state: target } => {
+            let from = job.faulted_from.unwrap_or(JobState::Creating);
+            let allowed = resolvable(from, from.successors());
+            if !allowed.contains(target) {
+                return Err(Refusal::new(
+                    Rule::S5,
+                    format!(
+                        "a job Faulted from {from} resumes in {}; not {target}",
+                        list(&allowed)
+                    ),
+                ));
+            }
+            job_entry_condition(job, *target)?;
+            job.faulted_from = None;
+            job.fault_reason = None;
+            if *target == from {
+                job.state = from; // back where it was: its clocks run on from before
+            } else {
+                match target {
+                    JobState::Shipping => enter_shipping(job, now),
+                    JobState::Closed => {
+                        mark_unreceived(job, rec, Rule::J7);
+                        enter(job, JobState::Closed, now);
+                    }
+                    other => enter(job, *other, now),
+                }
+            }
+            rec.record(None, name, JobState::Faulted, job.state, Rule::S5, None);
+        }
+    }
+    Ok(())
+}
+
+/// What must hold for a job to stand in `target` (checked when a fault is resolved).
+fn job_entry_condition(job: &Job, target: JobState) -> Result<(), Refusal> {
+    let specified: Vec<&str> = job
+        .drives
+        .iter()
+        .filter(|d| d.state == DriveState::Specified)
+        .map(|d| d.drive_id.as_str())
+        .collect();
+    match target {
+        JobState::Shipping => {
+            let mut missing = job.delivery_package.missing("deliveryPackage");
+            missing.extend(job.return_address.missing());
+            if !missing.is_empty() {
+                return Err(Refusal::new(
+                    Rule::J4,
+                    format!(
+                        "Shipping needs {}; set them with update first",
+                        missing.join(", ")
+                    ),
+                ));
+            }
+        }
+        JobState::Received | JobState::Transferring | JobState::Packaging
+            if !specified.is_empty() =>
+        {
+            return Err(Refusal::new(
+                Rule::J8,
+                format!(
+                    "drives {} are still Specified: receive them or mark them never-received first",
+                    specified.join(", ")
+                ),
+            ));
+        }
+        JobState::Completed if job.had_errors() => {
+            return Err(Refusal::new(
+                Rule::S1,
+                "the job had errors (it was Faulted), so it ends Closed, not Completed",
+            ));
+        }
+        JobState::Completed => {
+            if let Some(d) = job
+                .drives
+                .iter()
+                .find(|d| d.state.has_arrived() && d.state != DriveState::ShippedBack)
+            {
+                return Err(Refusal::new(
+                    Rule::J11,
+                    format!("drive {} is {}, not ShippedBack", d.drive_id, d.state),
+                ));
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+// -------------------------------------------------------------- drive actions
+
+fn permit_drive(job: &Job, drive: &Drive, kind: ActionKind) -> Result<Rule, Refusal> {
+    not_archived(job)?;
+    let refuse = |rule: Rule, msg: String| Err(Refusal::new(rule, msg));
+    if job.state == JobState::Faulted {
+        return refuse(
+            Rule::J15,
+            format!(
+                "job {} is Faulted ({}); resolve the job first",
+                job.name,
+                reason(job)
+            ),
+        );
+    }
+    if let Some(at) = drive.destroyed_at {
+        return refuse(
+            Rule::C6,
+            format!(
+                "drive {} was securely destroyed on {}",
+                drive.drive_id,
+                stamp(at)
+            ),
+        );
+    }
+    let faulted = drive.state == DriveState::Faulted;
+    if faulted && kind != ActionKind::Resolve {
+        let why = drive.fault_reason.as_deref().unwrap_or("no reason given");
+        return refuse(
+            Rule::J15,
+            format!(
+                "drive {} is Faulted ({why}); resolve it first",
+                drive.drive_id
+            ),
+        );
+    }
+    let job_state = job.state;
+    let ds = drive.state;
+    let id = &drive.drive_id;
+    match kind {
+        ActionKind::Receive => match ds {
+            DriveState::Specified => match job_state {
+                JobState::Shipping => Ok(Rule::D2),
+                JobState::Creating => refuse(
+                    Rule::J16,
+                    format!(
+                        "job {} is still Creating: hold the drives with `ieops arrival` (E1) until the customer ships (J4)",
+                        job.name
+                    ),
+                ),
+                other => refuse(
+                    Rule::D2,
+                    format!("job is {other}: Specified drives are received while it is Shipping"),
+                ),
+            },
+            DriveState::NeverReceived => match job_state {
+                JobState::Shipping | JobState::Received | JobState::Transferring => Ok(Rule::D4),
+                other => refuse(
+                    Rule::D4,
+                    format!(
+                        "job is {other}: a late drive can be received until the job is Packaging"
+                    ),
+                ),
+            },
+            other => refuse(Rule::D2, format!("drive {id} is already {other}")),
+        },
+        ActionKind::NeverReceived => {
+            if ds != DriveState::Specified {
+                return refuse(
+                    Rule::D3,
+                    format!(
+                        "drive {id} is {ds}: only a Specified drive can be marked NeverReceived"
+                    ),
+                );
+            }
+            if job_state != JobState::Shipping {
+                return refuse(
+                    Rule::D3,
+                    format!(
+                        "job is {job_state}: the package has not arrived yet (the job must be Shipping)"
+                    ),
+                );
+            }
+            Ok(Rule::D3)
+        }
+        ActionKind::StartTransfer => {
+            if ds != DriveState::Received {
+                return refuse(
+                    Rule::D5,
+                    format!("drive {id} is {ds}: only a Received drive starts transferring"),
+                );
+            }
+            if drive.extra {
+                return refuse(
+                    Rule::D9,
+                    format!(
+                        "drive {id} is an extra drive: it is never processed, only shipped back"
+                    ),
+                );
+            }
+            if job.cancel_requested {
+                return refuse(
+                    Rule::S3,
+                    "the job is cancelled: its data copy is skipped".into(),
+                );
+            }
+            if !matches!(job_state, JobState::Received | JobState::Transferring) {
+                return refuse(
+                    Rule::D5,
+                    format!(
+                        "job is {job_state}: transfers start once every drive is received (J8)"
+                    ),
+                );
+            }
+            Ok(Rule::D5)
+        }
+        ActionKind::Progress | ActionKind::Complete | ActionKind::CompleteWithInfo => {
+            let rule = match kind {
+                ActionKind::Progress => Rule::D5,
+                ActionKind::Complete => Rule::D6,
+                _ => Rule::D7,
+            };
+            if ds != DriveState::Transferring {
+                return refuse(rule, format!("drive {id} is {ds}, not Transferring"));
+            }
+            Ok(rule)
+        }
+        ActionKind::ShipBack => {
+            if !can_ship_back(job, drive) {
+                return refuse(
+                    Rule::D8,
+                    format!(
+                        "drive {id} is {ds}: only Completed or CompletedMoreInfo drives ship back (extra drives and a cancelled job's drives from Received)"
+                    ),
+                );
+            }
+            if job_state != JobState::Packaging {
+                return refuse(
+                    Rule::D8,
+                    format!("job is {job_state}: drives ship back once it is Packaging"),
+                );
+            }
+            return_address_ok(job)?;
+            Ok(Rule::D8)
+        }
+        ActionKind::Fault => {
+            if ds == DriveState::ShippedBack {
+                return refuse(Rule::J15, format!("drive {id} has shipped back"));
+            }
+            Ok(Rule::J15)
+        }
+        ActionKind::Resolve => {
+            if !faulted {
+                return refuse(
+                    Rule::J15,
+                    format!("drive {id} is {ds}, not Faulted: there is nothing to resolve"),
+                );
+            }
+            Ok(Rule::S5)
+        }
+        other => refuse(
+            Rule::J1,
+            format!("'{other}' is a job action; name the job without a drive"),
+        ),
+    }
+}
+
+fn apply_drive(
+    job: &mut Job,
+    drive_id: &str,
+    action: &DriveAction,
+    rule: Rule,
+    rec: &mut Recorder,
+) -> Result<(), Refusal> {
+    let now = rec.now();
+    let name = action.kind().name();
+    if let DriveAction::ShipBack(fields) = action {
+        apply_fields(job, fields);
+        require_return_package(job)?;
+        ship_drive_back(job, drive_id, rec);
+        return Ok(());
+    }
+    let drive = job
+        .drive_mut(drive_id)
+        .ok_or_else(|| Refusal::new(Rule::J1, format!("no drive {drive_id}")))?;
+    let from = drive.state;
+    let mut detail = None;
+    match action {
+        DriveAction::Receive => enter_drive(drive, DriveState::Received, now),
+        DriveAction::NeverReceived => enter_drive(drive, DriveState::NeverReceived, now),
+        DriveAction::StartTransfer => enter_drive(drive, DriveState::Transferring, now),
+        DriveAction::Progress { percent, bytes } => {
+            if *percent < drive.percent_complete {
+                return Err(Refusal::new(
+                    Rule::D5,
+                    format!(
+                        "progress only grows: drive {drive_id} is at {}%",
+                        drive.percent_complete
+                    ),
+                ));
+            }
+            drive.percent_complete = *percent;
+            if let Some(b) = bytes {
+                drive.bytes_succeeded = *b;
+            }
+            detail = Some(format!("{percent}% copied"));
+        }
+        DriveAction::Complete => {
+            drive.percent_complete = 100;
+            drive.copy_status = Some("Completed".into());
+            enter_drive(drive, DriveState::Completed, now);
+        }
+        DriveAction::CompleteWithInfo(messages) => {
+            if messages.is_empty() {
+                return Err(Refusal::new(
+                    Rule::D7,
+                    "CompletedMoreInfo needs at least one message (--set message=SEVERITY:TEXT)",
+                ));
+            }
+            drive.percent_complete = 100;
+            drive.copy_status = Some("CompletedMoreInfo".into());
+            drive.messages.extend(messages.iter().cloned());
+            let words: Vec<String> = messages
+                .iter()
+                .map(|m| format!("{}: {}", m.severity, m.text))
+                .collect();
+            detail = Some(words.join("; "));
+            enter_drive(drive, DriveState::CompletedMoreInfo, now);
+        }
+        DriveAction::Fault { reason } => {
+            drive.faulted_from = Some(from);
+            drive.fault_reason = Some(reason.clone());
+            detail = Some(reason.clone());
+            enter_drive(drive, DriveState::Faulted, now);
+        }
+        DriveAction::Resolve { state: target } => {
+            let back = drive.faulted_from.unwrap_or(DriveState::Received);
+            let allowed = resolvable(back, back.successors());
+            if !allowed.contains(target) {
+                return Err(Refusal::new(
+                    Rule::S5,
+                    format!(
+                        "a drive Faulted from {back} resumes in {}; not {target}",
+                        list(&allowed)
+                    ),
+                ));
+            }
+            drive.faulted_from = None;
+            drive.fault_reason = None;
+            if *target == back {
+                drive.state = back;
+            } else {
+                enter_drive(drive, *target, now);
+            }
+        }
+        DriveAction::ShipBack(_) => unreachable!("handled above"),
+    }
+    let to = drive.state;
+    if to == DriveState::Faulted {
+        job.ever_faulted = true; // S1: a fault anywhere is an error of the job
+    }
+    if let DriveAction::Resolve { state: target } = action {
+        drive_entry_condition(job, drive_id, *target)?;
+    }
+    rec.record(Some(drive_id), name, from, to, rule, detail);
+    Ok(())
+}
+
+/// What must hold for a drive to resume in `target` after a fault.
+fn drive_entry_condition(job: &Job, drive_id: &str, target: DriveState) -> Result<(), Refusal> {
+    let js = job.state;
+    match target {
+        DriveState::Received | DriveState::NeverReceived if js == JobState::Creating => {
+            Err(Refusal::new(
+                Rule::J16,
+                "the job is still Creating: no drive of it can be received",
+            ))
+        }
+        DriveState::Transferring
+            if !matches!(js, JobState::Received | JobState::Transferring)
+                || job.cancel_requested =>
+        {
+            Err(Refusal::new(
+                Rule::D5,
+                format!("job is {js}: drive {drive_id} cannot be Transferring"),
+            ))
+        }
+        DriveState::ShippedBack if js != JobState::Packaging => Err(Refusal::new(
+            Rule::D8,
+            format!("job is {js}: drives ship back once it is Packaging"),
+        )),
+        DriveState::ShippedBack => return_address_ok(job),
+        _ => Ok(()),
+    }
+}
+
+// ----------------------------------------------------------------- shared steps
+
+/// J8–J12 and S3: consequences of drive changes, applied until nothing more follows.
+pub(crate) fn settle(job: &mut Job, rec: &mut Recorder) {
+    loop {
+        let listed: Vec<&Drive> = job.listed_drives().collect();
+        let next = match job.state {
+            JobState::Shipping
+                if !listed.is_empty()
+                    && listed.iter().all(|d| {
+                        matches!(d.state, DriveState::Received | DriveState::NeverReceived)
+                    })
+                    && listed.iter().any(|d| d.state == DriveState::Received) =>
+            {
+                Some((JobState::Received, Rule::J8))
+            }
+            JobState::Received if job.cancel_requested => Some((JobState::Packaging, Rule::S3)),
+            JobState::Received if listed.iter().any(|d| d.state == DriveState::Transferring) => {
+                Some((JobState::Transferring, Rule::J9))
+            }
+            JobState::Transferring
+                if listed.iter().all(|d| {
+                    matches!(
+                        d.state,
+                        DriveState::NeverReceived
+                            | DriveState::Completed
+                            | DriveState::CompletedMoreInfo
+                            | DriveState::ShippedBack
+                    )
+                }) =>
+            {
+                Some((JobState::Packaging, Rule::J10))
+            }
+            JobState::Packaging if all_shipped_back(job) => Some(if job.had_errors() {
+                (JobState::Closed, Rule::J12)
+            } else {
+                (JobState::Completed, Rule::J11)
+            }),
+            _ => None,
+        };
+        let Some((to, rule)) = next else { return };
+        let from = job.state;
+        if matches!(to, JobState::Completed | JobState::Closed) {
+            let shipped = job
+                .drives
+                .iter()
+                .filter(|d| d.state == DriveState::ShippedBack)
+                .count() as u32;
+            job.return_package.drive_count.get_or_insert(shipped);
+            job.return_package.ship_date.get_or_insert(rec.now());
+        }
+        enter(job, to, rec.now());
+        rec.record(None, "consequence", from, to, rule, None);
+    }
+}
+
+fn all_shipped_back(job: &Job) -> bool {
+    let present: Vec<&Drive> = job
+        .drives
+        .iter()
+        .filter(|d| d.state.has_arrived() && d.destroyed_at.is_none())
+        .collect();
+    !present.is_empty() && present.iter().all(|d| d.state == DriveState::ShippedBack)
+}
+
+fn can_ship_back(job: &Job, drive: &Drive) -> bool {
+    drive.destroyed_at.is_none()
+        && (drive.state.is_processed()
+            || (drive.state == DriveState::Received && (drive.extra || job.cancel_requested)))
+}
+
+fn ship_drive_back(job: &mut Job, drive_id: &str, rec: &mut Recorder) {
+    let cancelled = job.cancel_requested;
+    let tracking = job
+        .return_package
+        .tracking_number
+        .clone()
+        .unwrap_or_default();
+    let Some(drive) = job.drive_mut(drive_id) else {
+        return;
+    };
+    let rule = if drive.extra {
+        Rule::D9
+    } else if cancelled && drive.state == DriveState::Received {
+        Rule::S3
+    } else {
+        Rule::D8
+    };
+    let from = drive.state;
+    enter_drive(drive, DriveState::ShippedBack, rec.now());
+    rec.record(
+        Some(drive_id),
+        "ship-back",
+        from,
+        DriveState::ShippedBack,
+        rule,
+        Some(format!("return tracking {tracking}")),
+    );
+}
+
+fn require_return_package(job: &Job) -> Result<(), Refusal> {
+    let missing = job.return_package.missing("returnPackage");
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(Refusal::new(
+            Rule::J11,
+            format!(
+                "shipping back records the return package; missing {}: give them with --set",
+                missing.join(", ")
+            ),
+        ))
+    }
+}
+
+fn return_address_ok(job: &Job) -> Result<(), Refusal> {
+    match job.return_address_problem() {
+        Some(problem) => Err(Refusal::new(
+            Rule::E4,
+            format!(
+                "{problem}; drives cannot ship back until it is fixed (update --set returnAddress.…)"
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
+fn is_return_address_case(job: &Job) -> bool {
+    matches!(
+        job.effective_state(),
+        JobState::Transferring | JobState::Packaging
+    ) && job.return_address_problem().is_some()
+}
+
+/// A Shipping job's C2 deadline, or a refusal for any other state.
+fn shipping_wait_until(job: &Job, state: JobState) -> Result<Timestamp, Refusal> {
+    match (state, job.wait_until) {
+        (JobState::Shipping, Some(w)) => Ok(w),
+        _ => Err(Refusal::new(
+            Rule::J6,
+            format!("job is {state}: this applies to a Shipping job whose package is overdue"),
+        )),
+    }
+}
+
+/// D3 as a consequence: drives still Specified when the job closes never arrived.
+fn mark_unreceived(job: &mut Job, rec: &mut Recorder, rule: Rule) {
+    for drive in job
+        .drives
+        .iter_mut()
+        .filter(|d| d.state == DriveState::Specified)
+    {
+        enter_drive(drive, DriveState::NeverReceived, rec.now());
+        rec.record(
+            Some(&drive.drive_id),
+            "consequence",
+            DriveState::Specified,
+            DriveState::NeverReceived,
+            rule,
+            None,
+        );
+    }
+}
+
+pub(crate) fn enter_shipping(job: &mut Job, now: Timestamp) {
+    enter(job, JobState::Shipping, now);
+    job.shipping_since = Some(now);
+    job.wait_until = Some(now + days(clock::SHIPPING_DAYS));
+}
+
+pub(crate) fn enter(job: &mut Job, state: JobState, now: Timestamp) {
+    job.state = state;
+    job.state_since = now;
+}
+
+pub(crate) fn enter_drive(drive: &mut Drive, state: DriveState, now: Timestamp) {
+    drive.state = state;
+    drive.state_since = now;
+}
+
+fn effective(drive: &Drive) -> DriveState {
+    drive.faulted_from.unwrap_or(drive.state)
+}
+
+fn apply_fields(job: &mut Job, fields: &[FieldSet]) {
+    for f in fields {
+        f.apply(job);
+    }
+}
+
+fn describe_fields(fields: &[FieldSet]) -> String {
+    let paths: Vec<&str> = fields.iter().map(|f| f.field.path()).collect();
+    if paths.is_empty() {
+        String::new()
+    } else {
+        format!("set {}", paths.join(", "))
+    }
+}
+
+/// S5: the state held before the fault, then the states one transition leads to.
+fn resolvable<T: Copy + PartialEq>(from: T, successors: &[T]) -> Vec<T> {
+    let mut states = vec![from];
+    states.extend(successors.iter().copied().filter(|s| *s != from));
+    states
+}
+
+fn list<T: std::fmt::Display>(items: &[T]) -> String {
+    items
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(" or ")
+}
+
+fn reason(job: &Job) -> &str {
+    job.fault_reason.as_deref().unwrap_or("no reason given")
+}
+
+pub(crate) fn stamp(t: Timestamp) -> String {
+    t.format("%Y-%m-%d %H:%M UTC").to_string()
+}

@@ -1,0 +1,321 @@
+//! Jobs and drives as the rules see them: the service's REST shape plus the
+//! bookkeeping the clocks and exceptions need. Plain data; no I/O.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::state::{
+    ArrivalStatus, ContactVia, DriveState, JobState, JobType, ReturnProblem, Severity,
+};
+
+/// All times are UTC; "now" is always passed in, never read here.
+pub type Timestamp = DateTime<Utc>;
+
+/// A carrier package: the customer's delivery package or the return package.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Package {
+    pub carrier_name: Option<String>,
+    pub tracking_number: Option<String>,
+    pub drive_count: Option<u32>,
+    pub ship_date: Option<Timestamp>,
+}
+
+impl Package {
+    /// Carrier and tracking number are what J4 and J11 call "the package".
+    pub fn missing(&self, prefix: &str) -> Vec<String> {
+        let mut missing = Vec::new();
+        if blank(&self.carrier_name) {
+            missing.push(format!("{prefix}.carrierName"));
+        }
+        if blank(&self.tracking_number) {
+            missing.push(format!("{prefix}.trackingNumber"));
+        }
+        missing
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Address {
+    pub recipient_name: Option<String>,
+    pub street_address1: Option<String>,
+    pub street_address2: Option<String>,
+    pub city: Option<String>,
+    pub state_or_province: Option<String>,
+    pub postal_code: Option<String>,
+    pub country_or_region: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+}
+
+impl Address {
+    /// The fields a carrier needs to deliver (the service requires the same).
+    pub fn missing(&self) -> Vec<String> {
+        let required = [
+            ("recipientName", &self.recipient_name),
+            ("streetAddress1", &self.street_address1),
+            ("city", &self.city),
+            ("postalCode", &self.postal_code),
+            ("countryOrRegion", &self.country_or_region),
+            ("phone", &self.phone),
+        ];
+        required
+            .into_iter()
+            .filter(|(_, value)| blank(value))
+            .map(|(name, _)| format!("returnAddress.{name}"))
+            .collect()
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReturnShipping {
+    pub carrier_name: Option<String>,
+    pub carrier_account_number: Option<String>,
+}
+
+/// One message of a drive's copy log (D7).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CopyMessage {
+    pub severity: Severity,
+    pub text: String,
+}
+
+/// A recorded attempt to reach the customer (J6, J15, E1, E4).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Contact {
+    pub at: Timestamp,
+    pub via: ContactVia,
+    pub reached: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Drive {
+    pub drive_id: String,
+    pub state: DriveState,
+    /// The state a `Faulted` drive was in, for S5.
+    pub faulted_from: Option<DriveState>,
+    pub fault_reason: Option<String>,
+    pub state_since: Timestamp,
+    /// Arrived in the job's package without being listed (D9).
+    pub extra: bool,
+    pub percent_complete: u8,
+    pub bytes_succeeded: u64,
+    pub copy_status: Option<String>,
+    pub messages: Vec<CopyMessage>,
+    pub manifest_file: Option<String>,
+    pub manifest_hash: Option<String>,
+    pub drive_header_hash: Option<String>,
+    /// A secret: stored, never shown by default.
+    #[serde(skip_serializing)]
+    pub bit_locker_key: Option<String>,
+    pub error_log_uri: Option<String>,
+    pub verbose_log_uri: Option<String>,
+    /// Securely destroyed after C6 (E1, E4).
+    pub destroyed_at: Option<Timestamp>,
+    pub version: i64,
+}
+
+impl Drive {
+    pub fn new(drive_id: &str, state: DriveState, now: Timestamp) -> Drive {
+        Drive {
+            drive_id: drive_id.to_string(),
+            state,
+            faulted_from: None,
+            fault_reason: None,
+            state_since: now,
+            extra: false,
+            percent_complete: 0,
+            bytes_succeeded: 0,
+            copy_status: None,
+            messages: Vec::new(),
+            manifest_file: None,
+            manifest_hash: None,
+            drive_header_hash: None,
+            bit_locker_key: None,
+            error_log_uri: None,
+            verbose_log_uri: None,
+            destroyed_at: None,
+            version: 0,
+        }
+    }
+
+    /// D7 messages of error severity make the job "had errors" (S1).
+    pub fn has_error_message(&self) -> bool {
+        self.messages.iter().any(|m| m.severity == Severity::Error)
+    }
+}
+
+/// A job with its drives: the snapshot every rule decides on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Job {
+    /// Database row id; `None` before the job is stored.
+    #[serde(skip)]
+    pub id: Option<i64>,
+    pub name: String,
+    #[serde(rename = "jobType")]
+    pub job_type: JobType,
+    pub state: JobState,
+    pub faulted_from: Option<JobState>,
+    pub fault_reason: Option<String>,
+    pub state_since: Timestamp,
+    pub created_at: Timestamp,
+    /// Start of C1: entering `Creating` or the last update there (J3).
+    pub creating_clock_from: Timestamp,
+    /// Start of C3: when the job entered `Shipping`.
+    pub shipping_since: Option<Timestamp>,
+    /// C2's deadline: 14 days after `Shipping`, or an extension (J6).
+    pub wait_until: Option<Timestamp>,
+    /// Start of C4: the customer was told the package is missing (J6).
+    pub notified_at: Option<Timestamp>,
+    pub last_contact: Option<Contact>,
+    /// Start of C6: the customer could not be reached (E4, J7).
+    pub unreachable_since: Option<Timestamp>,
+    pub cancel_requested: bool,
+    /// The job or one of its drives was ever `Faulted` (S1).
+    pub ever_faulted: bool,
+    /// An operator found the return address wrong (E4).
+    pub return_address_invalid: bool,
+    pub return_problem: Option<ReturnProblem>,
+    pub storage_account_id: Option<String>,
+    pub log_level: Option<String>,
+    pub diagnostics_path: Option<String>,
+    pub customer_note: Option<String>,
+    pub delivery_package: Package,
+    pub return_address: Address,
+    pub return_shipping: ReturnShipping,
+    pub return_package: Package,
+    /// Set when C1 or C7 expired (J2, J13): the job leaves active views (S2).
+    pub archived_at: Option<Timestamp>,
+    pub version: i64,
+    pub drives: Vec<Drive>,
+}
+
+impl Job {
+    pub fn new(name: &str, job_type: JobType, now: Timestamp) -> Job {
+        Job {
+            id: None,
+            name: name.to_string(),
+            job_type,
+            state: JobState::Creating,
+            faulted_from: None,
+            fault_reason: None,
+            state_since: now,
+            created_at: now,
+            creating_clock_from: now,
+            shipping_since: None,
+            wait_until: None,
+            notified_at: None,
+            last_contact: None,
+            unreachable_since: None,
+            cancel_requested: false,
+            ever_faulted: false,
+            return_address_invalid: false,
+            return_problem: None,
+            storage_account_id: None,
+            log_level: None,
+            diagnostics_path: None,
+            customer_note: None,
+            delivery_package: Package::default(),
+            return_address: Address::default(),
+            return_shipping: ReturnShipping::default(),
+            return_package: Package::default(),
+            archived_at: None,
+            version: 0,
+            drives: Vec::new(),
+        }
+    }
+
+    pub fn drive(&self, drive_id: &str) -> Option<&Drive> {
+        self.drives.iter().find(|d| d.drive_id == drive_id)
+    }
+
+    pub fn drive_mut(&mut self, drive_id: &str) -> Option<&mut Drive> {
+        self.drives.iter_mut().find(|d| d.drive_id == drive_id)
+    }
+
+    /// Drives the customer listed (everything but extras, D9).
+    pub fn listed_drives(&self) -> impl Iterator<Item = &Drive> {
+        self.drives.iter().filter(|d| !d.extra)
+    }
+
+    /// The state that governs the job's life cycle: the interrupted one while `Faulted`.
+    pub fn effective_state(&self) -> JobState {
+        self.faulted_from.unwrap_or(self.state)
+    }
+
+    /// E4: the return address is incomplete or was reported wrong.
+    pub fn return_address_problem(&self) -> Option<String> {
+        if self.return_address_invalid {
+            return Some("the return address was reported wrong".to_string());
+        }
+        let missing = self.return_address.missing();
+        (!missing.is_empty()).then(|| format!("the return address lacks {}", missing.join(", ")))
+    }
+
+    /// S1: did anything go wrong in this job?
+    pub fn had_errors(&self) -> bool {
+        self.cancel_requested
+            || self.ever_faulted
+            || self.drives.iter().any(|d| {
+                (d.state == DriveState::CompletedMoreInfo && d.has_error_message())
+                    || (!d.extra && d.state == DriveState::NeverReceived)
+            })
+    }
+
+    /// S4: mean of the listed drives' percent complete, weighted by bytes where known.
+    pub fn percent_complete(&self) -> u8 {
+        let listed: Vec<&Drive> = self.listed_drives().collect();
+        if listed.is_empty() {
+            return 0;
+        }
+        let by_bytes: Vec<(f64, f64)> = listed
+            .iter()
+            .filter(|d| d.bytes_succeeded > 0 && d.percent_complete > 0)
+            .map(|d| {
+                let total = d.bytes_succeeded as f64 * 100.0 / f64::from(d.percent_complete);
+                (total, d.bytes_succeeded as f64)
+            })
+            .collect();
+        let mean = if by_bytes.len() == listed.len() {
+            let total: f64 = by_bytes.iter().map(|(t, _)| t).sum();
+            let done: f64 = by_bytes.iter().map(|(_, d)| d).sum();
+            done * 100.0 / total
+        } else {
+            listed
+                .iter()
+                .map(|d| f64::from(d.percent_complete))
+                .sum::<f64>()
+                / listed.len() as f64
+        };
+        mean.round().clamp(0.0, 100.0) as u8
+    }
+}
+
+/// Drives that came in with no `Shipping` job to take them (E1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Arrival {
+    #[serde(skip)]
+    pub id: Option<i64>,
+    pub recorded_at: Timestamp,
+    pub recorded_by: String,
+    pub carrier_name: String,
+    pub tracking_number: String,
+    /// The job the package names, if any; it may not exist ("Undefined").
+    pub job_name: Option<String>,
+    pub drive_ids: Vec<String>,
+    pub status: ArrivalStatus,
+    pub last_contact: Option<Contact>,
+    /// Start of C6 for these drives.
+    pub unreachable_since: Option<Timestamp>,
+    pub version: i64,
+}
+
+fn blank(value: &Option<String>) -> bool {
+    value.as_deref().is_none_or(|v| v.trim().is_empty())
+}

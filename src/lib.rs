@@ -1,0 +1,8 @@
+//! ieops: the operations console for an Import/Export disk-shipping service.
+//!
+//! Layers, each calling only the ones below it:
+//! - [`domain`]: the rules of SPEC.md, pure (no I/O, `now` passed in);
+//! - [`store`]: SQLite, the one write path (a change and its audit events in one transaction);
+//! - [`cli`]: the command line, which only translates.
+
+pub mod domain;

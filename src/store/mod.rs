@@ -1,0 +1,102 @@
+//! SQLite persistence: the schema (through migrations), reads, and the one
+//! write path. Every write runs inside [`Store::write`]: one IMMEDIATE
+//! transaction that stores a change and its audit events together (S6), or
+//! nothing. A read-only store is opened with SQLite's read-only flag and
+//! refuses `write` before touching the file.
+
+mod error;
+mod schema;
+mod read;
+mod write;
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::Connection;
+
+use crate::domain::{DriveState, JobState, Timestamp};
+
+pub use error::StoreError;
+pub use write::Writer;
+
+/// How the database file is opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Creates the file (mode 0600) if missing and migrates the schema.
+    ReadWrite,
+    /// SQLITE_OPEN_READ_ONLY; the file must exist with the current schema.
+    ReadOnly,
+}
+
+pub struct Store {
+    conn: Connection,
+    access: Access,
+    path: PathBuf,
+}
+
+/// Which jobs to list.
+#[derive(Debug, Clone, Default)]
+pub struct JobFilter {
+    pub state: Option<JobState>,
+    /// Shipping jobs whose C2 deadline is before this time (J5).
+    pub overdue_at: Option<Timestamp>,
+    /// List archived jobs (S2) instead of active ones.
+    pub archived: bool,
+}
+
+/// Which drives to list.
+#[derive(Debug, Clone, Default)]
+pub struct DriveFilter {
+    pub state: Option<DriveState>,
+    pub job_name: Option<String>,
+}
+
+/// One stored audit event (S6).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditRecord {
+    pub id: i64,
+    pub at: Timestamp,
+    pub operator: String,
+    pub job_name: Option<String>,
+    pub drive_id: Option<String>,
+    pub arrival_id: Option<i64>,
+    pub action: String,
+    pub from_state: String,
+    pub to_state: String,
+    pub rule: String,
+    pub detail: Option<String>,
+    pub note: Option<String>,
+}
+
+/// Counts for the pulse strip: active jobs by state and their drives by state.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Counts {
+    pub jobs: Vec<(JobState, u64)>,
+    pub drives: Vec<(DriveState, u64)>,
+}
+
+impl Store {
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn is_read_only(&self) -> bool {
+        self.access == Access::ReadOnly
+    }
+
+    /// Runs `f` in one IMMEDIATE transaction: everything it writes commits
+    /// together, or, if it returns an error, nothing does.
+    pub fn write<T>(&mut self, f: impl FnOnce(&mut Writer) -> Result<T, StoreError>) -> Result<T, StoreError> {
+        if self.is_read_only() {
+            return Err(StoreError::ReadOnly);
+        }
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(StoreError::from_sqlite)?;
+        let mut writer = Writer::new(&tx);
+        let value = f(&mut writer)?;
+        tx.commit().map_err(StoreError::from_sqlite)?;
+        Ok(value)
+    }
+}
