@@ -5,4 +5,10 @@
 //! - [`store`]: SQLite, the one write path (a change and its audit events in one transaction);
 //! - [`cli`]: the command line, which only translates.
 
+pub mod cli;
+pub mod console;
+pub mod demo;
 pub mod domain;
+pub mod present;
+pub mod store;
+pub mod text;

@@ -38,11 +38,7 @@ pub struct Param {
 /// A `Param` literal, so parameter tables stay `'static`.
 macro_rules! param {
     ($key:literal, $required:literal, $hint:literal) => {
-        Param {
-            key: $key,
-            required: $required,
-            hint: $hint,
-        }
+        Param { key: $key, required: $required, hint: $hint }
     };
 }
 
@@ -103,11 +99,7 @@ impl ActionKind {
 
     /// Names valid for a target, for "unknown action" messages and completion.
     pub fn names_for(target: TargetKind) -> Vec<&'static str> {
-        ActionKind::ALL
-            .iter()
-            .filter(|k| k.targets().contains(&target))
-            .map(|k| k.name())
-            .collect()
+        ActionKind::ALL.iter().filter(|k| k.targets().contains(&target)).map(|k| k.name()).collect()
     }
 
     /// The parameters the action takes besides job fields.
@@ -116,22 +108,16 @@ impl ActionKind {
         match self {
             ActionKind::NotifyCustomer => &[param!("via", false, "email (default) or phone")],
             ActionKind::ExtendWait => &[param!("days", true, "days to wait from now, 1 to 90")],
-            ActionKind::Contact => &[
-                VIA,
-                param!("outcome", false, "reached (default) or unreachable"),
-            ],
+            ActionKind::Contact => &[VIA, param!("outcome", false, "reached (default) or unreachable")],
             ActionKind::ReportReturnProblem => &[param!("kind", true, "lost or damaged")],
             ActionKind::Fault => &[param!("reason", true, "why it cannot progress")],
             ActionKind::Resolve => &[param!("state", true, "the state to resume in (S5)")],
-            ActionKind::Progress => &[
-                param!("percent", true, "0 to 100"),
-                param!("bytes", false, "bytes copied so far"),
-            ],
-            ActionKind::CompleteWithInfo => &[param!(
-                "message",
-                true,
-                "SEVERITY:TEXT, severity error, warning or info; repeatable"
-            )],
+            ActionKind::Progress => {
+                &[param!("percent", true, "0 to 100"), param!("bytes", false, "bytes copied so far")]
+            }
+            ActionKind::CompleteWithInfo => {
+                &[param!("message", true, "SEVERITY:TEXT, severity error, warning or info; repeatable")]
+            }
             _ => &[],
         }
     }
@@ -250,66 +236,46 @@ impl Action {
 
     /// Parses `NAME` and its `KEY=VALUE` pairs for a target. The error is one
     /// line for the operator: what was wrong and what would be right.
-    pub fn parse(
-        target: TargetKind,
-        name: &str,
-        sets: &[(String, String)],
-    ) -> Result<Action, String> {
-        let kind = ActionKind::parse(name)
-            .filter(|k| k.targets().contains(&target))
-            .ok_or_else(|| {
-                format!(
-                    "unknown {target} action '{name}': expected one of {}",
-                    ActionKind::names_for(target).join(", ")
-                )
-            })?;
+    pub fn parse(target: TargetKind, name: &str, sets: &[(String, String)]) -> Result<Action, String> {
+        let kind = ActionKind::parse(name).filter(|k| k.targets().contains(&target)).ok_or_else(|| {
+            format!(
+                "unknown {target} action '{name}': expected one of {}",
+                ActionKind::names_for(target).join(", ")
+            )
+        })?;
         let args = Args::new(kind, sets)?;
         Ok(match (target, kind) {
             (TargetKind::Job, ActionKind::Update) => Action::Job(JobAction::Update(args.fields()?)),
             (TargetKind::Job, ActionKind::Ship) => Action::Job(JobAction::Ship(args.fields()?)),
-            (TargetKind::Job, ActionKind::NotifyCustomer) => {
-                Action::Job(JobAction::NotifyCustomer {
-                    via: args
-                        .parsed::<ContactVia>("via")?
-                        .unwrap_or(ContactVia::Email),
-                })
-            }
+            (TargetKind::Job, ActionKind::NotifyCustomer) => Action::Job(JobAction::NotifyCustomer {
+                via: args.parsed::<ContactVia>("via")?.unwrap_or(ContactVia::Email),
+            }),
             (TargetKind::Job, ActionKind::ExtendWait) => {
                 let days = args.number("days", 1, 90)?;
                 Action::Job(JobAction::ExtendWait { days: days as u32 })
             }
             (TargetKind::Job, ActionKind::Cancel) => Action::Job(JobAction::Cancel),
-            (TargetKind::Job, ActionKind::CloseUnanswered) => {
-                Action::Job(JobAction::CloseUnanswered)
-            }
+            (TargetKind::Job, ActionKind::CloseUnanswered) => Action::Job(JobAction::CloseUnanswered),
             (TargetKind::Job, ActionKind::Contact) => {
                 let (via, reached) = args.contact()?;
                 Action::Job(JobAction::Contact { via, reached })
             }
-            (TargetKind::Job, ActionKind::BadReturnAddress) => {
-                Action::Job(JobAction::BadReturnAddress)
-            }
+            (TargetKind::Job, ActionKind::BadReturnAddress) => Action::Job(JobAction::BadReturnAddress),
             (TargetKind::Job, ActionKind::ReportReturnProblem) => {
                 let kind = args.required_parsed::<ReturnProblem>("kind")?;
                 Action::Job(JobAction::ReportReturnProblem { kind })
             }
             (TargetKind::Job, ActionKind::DestroyDrives) => Action::Job(JobAction::DestroyDrives),
-            (TargetKind::Job, ActionKind::ShipBack) => {
-                Action::Job(JobAction::ShipBack(args.fields()?))
+            (TargetKind::Job, ActionKind::ShipBack) => Action::Job(JobAction::ShipBack(args.fields()?)),
+            (TargetKind::Job, ActionKind::Fault) => {
+                Action::Job(JobAction::Fault { reason: args.text("reason")? })
             }
-            (TargetKind::Job, ActionKind::Fault) => Action::Job(JobAction::Fault {
-                reason: args.text("reason")?,
-            }),
-            (TargetKind::Job, ActionKind::Resolve) => Action::Job(JobAction::Resolve {
-                state: args.required_parsed("state")?,
-            }),
+            (TargetKind::Job, ActionKind::Resolve) => {
+                Action::Job(JobAction::Resolve { state: args.required_parsed("state")? })
+            }
             (TargetKind::Drive, ActionKind::Receive) => Action::Drive(DriveAction::Receive),
-            (TargetKind::Drive, ActionKind::NeverReceived) => {
-                Action::Drive(DriveAction::NeverReceived)
-            }
-            (TargetKind::Drive, ActionKind::StartTransfer) => {
-                Action::Drive(DriveAction::StartTransfer)
-            }
+            (TargetKind::Drive, ActionKind::NeverReceived) => Action::Drive(DriveAction::NeverReceived),
+            (TargetKind::Drive, ActionKind::StartTransfer) => Action::Drive(DriveAction::StartTransfer),
             (TargetKind::Drive, ActionKind::Progress) => {
                 let percent = args.number("percent", 0, 100)? as u8;
                 let bytes = match args.value("bytes") {
@@ -322,25 +288,19 @@ impl Action {
             (TargetKind::Drive, ActionKind::CompleteWithInfo) => {
                 Action::Drive(DriveAction::CompleteWithInfo(args.messages()?))
             }
-            (TargetKind::Drive, ActionKind::ShipBack) => {
-                Action::Drive(DriveAction::ShipBack(args.fields()?))
+            (TargetKind::Drive, ActionKind::ShipBack) => Action::Drive(DriveAction::ShipBack(args.fields()?)),
+            (TargetKind::Drive, ActionKind::Fault) => {
+                Action::Drive(DriveAction::Fault { reason: args.text("reason")? })
             }
-            (TargetKind::Drive, ActionKind::Fault) => Action::Drive(DriveAction::Fault {
-                reason: args.text("reason")?,
-            }),
-            (TargetKind::Drive, ActionKind::Resolve) => Action::Drive(DriveAction::Resolve {
-                state: args.required_parsed("state")?,
-            }),
+            (TargetKind::Drive, ActionKind::Resolve) => {
+                Action::Drive(DriveAction::Resolve { state: args.required_parsed("state")? })
+            }
             (TargetKind::Arrival, ActionKind::Contact) => {
                 let (via, reached) = args.contact()?;
                 Action::Arrival(ArrivalAction::Contact { via, reached })
             }
-            (TargetKind::Arrival, ActionKind::ReturnDrives) => {
-                Action::Arrival(ArrivalAction::ReturnDrives)
-            }
-            (TargetKind::Arrival, ActionKind::DestroyDrives) => {
-                Action::Arrival(ArrivalAction::DestroyDrives)
-            }
+            (TargetKind::Arrival, ActionKind::ReturnDrives) => Action::Arrival(ArrivalAction::ReturnDrives),
+            (TargetKind::Arrival, ActionKind::DestroyDrives) => Action::Arrival(ArrivalAction::DestroyDrives),
             (target, kind) => return Err(format!("'{kind}' does not apply to a {target}")),
         })
     }
@@ -356,8 +316,7 @@ impl<'a> Args<'a> {
     fn new(kind: ActionKind, sets: &'a [(String, String)]) -> Result<Args<'a>, String> {
         for (key, _) in sets {
             let is_param = kind.params().iter().any(|p| p.key == key);
-            let is_field =
-                Field::parse(key).is_some_and(|f| kind.field_groups().contains(&f.group()));
+            let is_field = Field::parse(key).is_some_and(|f| kind.field_groups().contains(&f.group()));
             if !is_param && !is_field {
                 return Err(unknown_key(kind, key));
             }
@@ -375,17 +334,11 @@ impl<'a> Args<'a> {
     }
 
     fn value(&self, key: &str) -> Option<&'a str> {
-        self.sets
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
+        self.sets.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
     }
 
     fn fields(&self) -> Result<Vec<FieldSet>, String> {
-        self.sets
-            .iter()
-            .filter_map(|(k, v)| Field::parse(k).map(|f| f.validate(v)))
-            .collect()
+        self.sets.iter().filter_map(|(k, v)| Field::parse(k).map(|f| f.validate(v))).collect()
     }
 
     fn text(&self, key: &str) -> Result<String, String> {
@@ -394,22 +347,17 @@ impl<'a> Args<'a> {
             return Err(format!("'{}' needs a non-empty --set {key}=…", self.kind));
         }
         if value.chars().any(char::is_control) {
-            return Err(format!(
-                "{key}: the value contains a control character; type plain text"
-            ));
+            return Err(format!("{key}: the value contains a control character; type plain text"));
         }
         Ok(value.to_string())
     }
 
     fn parsed<T: std::str::FromStr<Err = String>>(&self, key: &str) -> Result<Option<T>, String> {
-        self.value(key)
-            .map(|v| v.trim().parse::<T>().map_err(|e| format!("{key}: {e}")))
-            .transpose()
+        self.value(key).map(|v| v.trim().parse::<T>().map_err(|e| format!("{key}: {e}"))).transpose()
     }
 
     fn required_parsed<T: std::str::FromStr<Err = String>>(&self, key: &str) -> Result<T, String> {
-        self.parsed(key)?
-            .ok_or_else(|| format!("'{}' needs --set {key}=…", self.kind))
+        self.parsed(key)?.ok_or_else(|| format!("'{}' needs --set {key}=…", self.kind))
     }
 
     fn number(&self, key: &str, min: u64, max: u64) -> Result<u64, String> {
@@ -438,20 +386,12 @@ impl<'a> Args<'a> {
                 let (severity, text) = v.split_once(':').ok_or_else(|| {
                     format!("message: '{v}' is not SEVERITY:TEXT, e.g. warning:blob overwritten")
                 })?;
-                let severity = severity
-                    .trim()
-                    .parse::<Severity>()
-                    .map_err(|e| format!("message: {e}"))?;
+                let severity = severity.trim().parse::<Severity>().map_err(|e| format!("message: {e}"))?;
                 let text = text.trim();
                 if text.is_empty() || text.chars().any(char::is_control) {
-                    return Err(format!(
-                        "message: '{v}' needs plain text after the severity"
-                    ));
+                    return Err(format!("message: '{v}' needs plain text after the severity"));
                 }
-                Ok(CopyMessage {
-                    severity,
-                    text: text.to_string(),
-                })
+                Ok(CopyMessage { severity, text: text.to_string() })
             })
             .collect()
     }
@@ -459,19 +399,11 @@ impl<'a> Args<'a> {
 
 fn unknown_key(kind: ActionKind, key: &str) -> String {
     let mut accepted: Vec<&str> = kind.params().iter().map(|p| p.key).collect();
-    accepted.extend(
-        Field::ALL
-            .iter()
-            .filter(|f| kind.field_groups().contains(&f.group()))
-            .map(|f| f.path()),
-    );
+    accepted.extend(Field::ALL.iter().filter(|f| kind.field_groups().contains(&f.group())).map(|f| f.path()));
     if accepted.is_empty() {
         format!("'{kind}' takes no --set; remove {key}")
     } else {
-        format!(
-            "'{kind}' does not take {key}: it accepts {}",
-            accepted.join(", ")
-        )
+        format!("'{kind}' does not take {key}: it accepts {}", accepted.join(", "))
     }
 }
 
@@ -480,40 +412,26 @@ mod tests {
     use super::*;
 
     fn sets(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
     }
 
     #[test]
     fn every_action_parses_for_its_targets_only() {
         let err = Action::parse(TargetKind::Drive, "ship", &[]).unwrap_err();
-        assert!(
-            err.starts_with("unknown drive action 'ship': expected one of receive"),
-            "{err}"
-        );
+        assert!(err.starts_with("unknown drive action 'ship': expected one of receive"), "{err}");
         assert!(Action::parse(TargetKind::Job, "cancel", &[]).is_ok());
     }
 
     #[test]
     fn parameters_are_checked() {
         let err = Action::parse(TargetKind::Job, "extend-wait", &[]).unwrap_err();
-        assert_eq!(
-            err,
-            "'extend-wait' needs --set days=… (days to wait from now, 1 to 90)"
-        );
-        let err =
-            Action::parse(TargetKind::Job, "extend-wait", &sets(&[("days", "0")])).unwrap_err();
+        assert_eq!(err, "'extend-wait' needs --set days=… (days to wait from now, 1 to 90)");
+        let err = Action::parse(TargetKind::Job, "extend-wait", &sets(&[("days", "0")])).unwrap_err();
         assert!(err.contains("not a whole number from 1 to 90"), "{err}");
         let err = Action::parse(TargetKind::Job, "cancel", &sets(&[("days", "3")])).unwrap_err();
         assert_eq!(err, "'cancel' takes no --set; remove days");
-        let err = Action::parse(
-            TargetKind::Job,
-            "ship-back",
-            &sets(&[("returnAddress.city", "X")]),
-        )
-        .unwrap_err();
+        let err =
+            Action::parse(TargetKind::Job, "ship-back", &sets(&[("returnAddress.city", "X")])).unwrap_err();
         assert!(err.contains("accepts returnPackage.carrierName"), "{err}");
     }
 
@@ -522,10 +440,7 @@ mod tests {
         let a = Action::parse(
             TargetKind::Drive,
             "complete-with-info",
-            &sets(&[
-                ("message", "error:checksum mismatch"),
-                ("message", "info:blob overwritten"),
-            ]),
+            &sets(&[("message", "error:checksum mismatch"), ("message", "info:blob overwritten")]),
         )
         .unwrap();
         match a {
@@ -536,12 +451,7 @@ mod tests {
             other => panic!("unexpected {other:?}"),
         }
         assert!(
-            Action::parse(
-                TargetKind::Drive,
-                "complete-with-info",
-                &sets(&[("message", "oops")])
-            )
-            .is_err()
+            Action::parse(TargetKind::Drive, "complete-with-info", &sets(&[("message", "oops")])).is_err()
         );
     }
 }

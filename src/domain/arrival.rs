@@ -6,10 +6,10 @@ use super::action::ArrivalAction;
 use super::change::{Change, Ctx, Event, Recorder, Refusal};
 use super::clock;
 use super::create::check_drive_id;
-use super::decide::{enter_drive, settle, stamp};
-use super::model::{Arrival, Contact, Drive, Job};
+use super::decide::{Allowed, enter_drive, settle, stamp};
+use super::model::{Arrival, Contact, Drive, Job, Timestamp};
 use super::rule::Rule;
-use super::state::{ArrivalStatus, DriveState, JobState, JobType};
+use super::state::{ArrivalStatus, ContactVia, DriveState, JobState, JobType};
 
 /// What the operator found in a package.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,6 +23,8 @@ pub struct Package {
 
 /// Where the drives of a package went.
 #[derive(Debug, Clone, PartialEq, Eq)]
+// One value per package, moved straight to the store: boxing would only cost callers.
+#[allow(clippy::large_enum_variant)]
 pub enum Outcome {
     /// Received into the job (with any consequences, e.g. J8).
     Received(Change),
@@ -32,30 +34,17 @@ pub enum Outcome {
 
 /// Decides what a package's arrival does. `job` is the job the package names
 /// (or the one its drives belong to), `None` when there is none.
-pub fn process_arrival(
-    job: Option<&Job>,
-    package: &Package,
-    ctx: &Ctx,
-) -> Result<Outcome, Refusal> {
+pub fn process_arrival(job: Option<&Job>, package: &Package, ctx: &Ctx) -> Result<Outcome, Refusal> {
     if package.carrier_name.trim().is_empty() || package.tracking_number.trim().is_empty() {
-        return Err(Refusal::new(
-            Rule::E1,
-            "an arrival records the carrier and tracking number",
-        ));
+        return Err(Refusal::new(Rule::E1, "an arrival records the carrier and tracking number"));
     }
     if package.drive_ids.is_empty() {
-        return Err(Refusal::new(
-            Rule::E1,
-            "an arrival lists at least one drive (--drive ID)",
-        ));
+        return Err(Refusal::new(Rule::E1, "an arrival lists at least one drive (--drive ID)"));
     }
     for (i, id) in package.drive_ids.iter().enumerate() {
         check_drive_id(id).map_err(|m| Refusal::new(Rule::E1, m))?;
         if package.drive_ids[..i].contains(id) {
-            return Err(Refusal::new(
-                Rule::E1,
-                format!("drive {id} is listed twice"),
-            ));
+            return Err(Refusal::new(Rule::E1, format!("drive {id} is listed twice")));
         }
     }
     let Some(job) = job else {
@@ -70,10 +59,7 @@ pub fn process_arrival(
         }
         JobState::Faulted => Err(Refusal::new(
             Rule::J15,
-            format!(
-                "job {} is Faulted; resolve it before receiving its drives",
-                job.name
-            ),
+            format!("job {} is Faulted; resolve it before receiving its drives", job.name),
         )),
         // J16: a job cannot be processed until it is Shipping; later states cannot take drives.
         _ => Ok(hold(package, Some(job.state), ctx)),
@@ -83,11 +69,7 @@ pub fn process_arrival(
 fn receive_into(job: &Job, package: &Package, ctx: &Ctx) -> Result<Change, Refusal> {
     let mut next = job.clone();
     let mut rec = Recorder::new(*ctx);
-    let via = format!(
-        "in {} {}",
-        package.carrier_name.trim(),
-        package.tracking_number.trim()
-    );
+    let via = format!("in {} {}", package.carrier_name.trim(), package.tracking_number.trim());
     for id in &package.drive_ids {
         let shipping = next.state == JobState::Shipping;
         match next.drive_mut(id) {
@@ -99,22 +81,12 @@ fn receive_into(job: &Job, package: &Package, ctx: &Ctx) -> Result<Change, Refus
                     other => {
                         return Err(Refusal::new(
                             Rule::D2,
-                            format!(
-                                "drive {id} of job {} is already {other}; check the package",
-                                job.name
-                            ),
+                            format!("drive {id} of job {} is already {other}; check the package", job.name),
                         ));
                     }
                 };
                 enter_drive(drive, DriveState::Received, ctx.now);
-                rec.record(
-                    Some(id),
-                    "receive",
-                    from,
-                    DriveState::Received,
-                    rule,
-                    Some(via.clone()),
-                );
+                rec.record(Some(id), "receive", from, DriveState::Received, rule, Some(via.clone()));
             }
             None => {
                 // D1: export drives are listed as they arrive; D9/E5: an import
@@ -145,10 +117,7 @@ fn receive_into(job: &Job, package: &Package, ctx: &Ctx) -> Result<Change, Refus
         }
     }
     settle(&mut next, &mut rec);
-    Ok(Change {
-        job: next,
-        events: rec.events,
-    })
+    Ok(Change { job: next, events: rec.events })
 }
 
 fn hold(package: &Package, job_state: Option<JobState>, ctx: &Ctx) -> Outcome {
@@ -176,14 +145,7 @@ fn hold(package: &Package, job_state: Option<JobState>, ctx: &Ctx) -> Outcome {
         stamp(clock::arrival_deadline(&arrival))
     );
     let mut rec = Recorder::new(*ctx);
-    rec.record(
-        None,
-        "arrival",
-        "-",
-        ArrivalStatus::Held,
-        Rule::E1,
-        Some(detail),
-    );
+    rec.record(None, "arrival", "-", ArrivalStatus::Held, Rule::E1, Some(detail));
     let event = rec.events.remove(0);
     Outcome::Held { arrival, event }
 }
@@ -205,17 +167,10 @@ pub fn decide_arrival(
     let now = ctx.now;
     let (rule, detail) = match action {
         ArrivalAction::Contact { via, reached } => {
-            next.last_contact = Some(Contact {
-                at: now,
-                via: *via,
-                reached: *reached,
-            });
+            next.last_contact = Some(Contact { at: now, via: *via, reached: *reached });
             if *reached {
                 next.unreachable_since = None;
-                (
-                    Rule::E1,
-                    format!("customer reached by {via}: they create or update the job"),
-                )
+                (Rule::E1, format!("customer reached by {via}: they create or update the job"))
             } else {
                 let since = *next.unreachable_since.get_or_insert(now);
                 (
@@ -253,19 +208,25 @@ pub fn decide_arrival(
                 ));
             }
             next.status = ArrivalStatus::Destroyed;
-            (
-                Rule::C6,
-                format!("drives {} securely destroyed", arrival.drive_ids.join(", ")),
-            )
+            (Rule::C6, format!("drives {} securely destroyed", arrival.drive_ids.join(", ")))
         }
     };
-    rec.record(
-        None,
-        action.kind().name(),
-        arrival.status,
-        next.status,
-        rule,
-        Some(detail),
-    );
+    rec.record(None, action.kind().name(), arrival.status, next.status, rule, Some(detail));
     Ok((next, rec.events.remove(0)))
+}
+
+/// The actions valid now on an arrival, with the rule that allows each.
+pub fn valid_arrival_actions(arrival: &Arrival, now: Timestamp) -> Vec<Allowed> {
+    let ctx = Ctx { operator: "", now, note: None };
+    let probes = [
+        ArrivalAction::Contact { via: ContactVia::Email, reached: true },
+        ArrivalAction::ReturnDrives,
+        ArrivalAction::DestroyDrives,
+    ];
+    probes
+        .iter()
+        .filter_map(|a| {
+            decide_arrival(arrival, a, &ctx).ok().map(|(_, e)| Allowed { kind: a.kind(), rule: e.rule })
+        })
+        .collect()
 }

@@ -57,14 +57,7 @@ fn item(
     due: Option<Timestamp>,
     next: &str,
 ) -> Item {
-    Item {
-        urgency,
-        rule,
-        subject,
-        what,
-        due,
-        next_step: next.to_string(),
-    }
+    Item { urgency, rule, subject, what, due, next_step: next.to_string() }
 }
 
 /// Urgency from a deadline: passed, within `DUE_SOON`, or later.
@@ -103,10 +96,7 @@ pub fn job_items(job: &Job, now: Timestamp) -> Vec<Item> {
     }
     for d in job.drives.iter().filter(|d| d.state == DriveState::Faulted) {
         let reason = d.fault_reason.as_deref().unwrap_or("no reason given");
-        let drive = Subject::Drive {
-            job: job.name.clone(),
-            drive_id: d.drive_id.clone(),
-        };
+        let drive = Subject::Drive { job: job.name.clone(), drive_id: d.drive_id.clone() };
         items.push(item(
             Urgency::Faulted,
             Rule::E6,
@@ -144,11 +134,7 @@ pub fn job_items(job: &Job, now: Timestamp) -> Vec<Item> {
                     } else {
                         "on the customer's answer: extend-wait or cancel (J6)"
                     };
-                    let urgency = if now >= c4 {
-                        Urgency::Overdue
-                    } else {
-                        Urgency::Open
-                    };
+                    let urgency = if now >= c4 { Urgency::Overdue } else { Urgency::Open };
                     items.push(item(
                         urgency,
                         Rule::E2,
@@ -177,21 +163,15 @@ pub fn job_items(job: &Job, now: Timestamp) -> Vec<Item> {
     if matches!(state, JobState::Transferring | JobState::Packaging) {
         if let Some(problem) = job.return_address_problem() {
             let (urgency, due, next) = match find(Rule::C6) {
-                Some(c6) if c6.has_passed(now) => (
-                    Urgency::Overdue,
-                    Some(c6.deadline),
-                    "destroy-drives: customer unreachable past C6 (E4)",
-                ),
+                Some(c6) if c6.has_passed(now) => {
+                    (Urgency::Overdue, Some(c6.deadline), "destroy-drives: customer unreachable past C6 (E4)")
+                }
                 Some(c6) => (
                     urgency_of(c6.deadline, now).max(Urgency::DueSoon),
                     Some(c6.deadline),
                     "keep trying the customer; update the address if they answer (E4)",
                 ),
-                None => (
-                    Urgency::DueSoon,
-                    None,
-                    "contact the customer for the right address (E4)",
-                ),
+                None => (Urgency::DueSoon, None, "contact the customer for the right address (E4)"),
             };
             items.push(item(urgency, Rule::E4, subject.clone(), problem, due, next));
         }
@@ -199,15 +179,8 @@ pub fn job_items(job: &Job, now: Timestamp) -> Vec<Item> {
 
     // E5 / D9
     if !state.is_final() {
-        for d in job
-            .drives
-            .iter()
-            .filter(|d| d.extra && d.state != DriveState::ShippedBack)
-        {
-            let drive = Subject::Drive {
-                job: job.name.clone(),
-                drive_id: d.drive_id.clone(),
-            };
+        for d in job.drives.iter().filter(|d| d.extra && d.state != DriveState::ShippedBack) {
+            let drive = Subject::Drive { job: job.name.clone(), drive_id: d.drive_id.clone() };
             items.push(item(
                 Urgency::Open,
                 Rule::E5,
@@ -254,7 +227,9 @@ pub fn job_items(job: &Job, now: Timestamp) -> Vec<Item> {
 /// of the job the package names, if it exists.
 pub fn arrival_items(arrival: &Arrival, job_state: Option<JobState>, now: Timestamp) -> Vec<Item> {
     let held = arrival.status == ArrivalStatus::Held;
-    let job_took_over = job_state.is_some_and(|s| s != JobState::Creating);
+    // The job can take the drives once it is Shipping (J16) and until its copy is over.
+    let job_took_over = job_state
+        .is_some_and(|s| matches!(s, JobState::Shipping | JobState::Received | JobState::Transferring));
     if !held || job_took_over {
         return Vec::new();
     }
@@ -262,44 +237,27 @@ pub fn arrival_items(arrival: &Arrival, job_state: Option<JobState>, now: Timest
         return Vec::new();
     };
     let drives = arrival.drive_ids.join(", ");
-    let what = match &arrival.job_name {
-        Some(name) if job_state.is_some() => {
-            format!("drives {drives} arrived; job {name} is Creating (J16)")
-        }
-        Some(name) => format!("drives {drives} arrived for unknown job {name}"),
-        None => format!("drives {drives} arrived with no job"),
+    let what = match (&arrival.job_name, job_state) {
+        (Some(name), Some(state)) => format!("drives {drives} arrived; job {name} is {state} (J16)"),
+        (Some(name), None) => format!("drives {drives} arrived for unknown job {name}"),
+        (None, _) => format!("drives {drives} arrived with no job"),
     };
     let c5 = clock::arrival_deadline(arrival);
     let (urgency, due, next) = match arrival.unreachable_since.map(clock::destroy_deadline) {
-        Some(c6) if now >= c6 => (
-            Urgency::Overdue,
-            Some(c6),
-            "destroy-drives: customer unreachable past C6 (E1)",
-        ),
-        Some(c6) => (
-            Urgency::Open,
-            Some(c6),
-            "return-drives if possible; destroyed when C6 passes (E1)",
-        ),
-        None if now >= c5 => (
-            Urgency::Overdue,
-            Some(c5),
-            "return-drives: customer not reached within C5 (E1)",
-        ),
+        Some(c6) if now >= c6 => {
+            (Urgency::Overdue, Some(c6), "destroy-drives: customer unreachable past C6 (E1)")
+        }
+        Some(c6) => (Urgency::Open, Some(c6), "return-drives if possible; destroyed when C6 passes (E1)"),
+        None if now >= c5 => {
+            (Urgency::Overdue, Some(c5), "return-drives: customer not reached within C5 (E1)")
+        }
         None => (
             urgency_of(c5, now).max(Urgency::DueSoon),
             Some(c5),
             "contact the customer to create or update the job (E1)",
         ),
     };
-    vec![item(
-        urgency,
-        Rule::E1,
-        Subject::Arrival(id),
-        what,
-        due,
-        next,
-    )]
+    vec![item(urgency, Rule::E1, Subject::Arrival(id), what, due, next)]
 }
 
 /// Most urgent first: by urgency, then the longest overdue or soonest due.

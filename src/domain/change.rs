@@ -54,10 +54,7 @@ pub struct Refusal {
 
 impl Refusal {
     pub fn new(rule: Rule, message: impl Into<String>) -> Refusal {
-        Refusal {
-            rule,
-            message: message.into(),
-        }
+        Refusal { rule, message: message.into() }
     }
 }
 
@@ -77,10 +74,7 @@ pub(crate) struct Recorder<'a> {
 
 impl<'a> Recorder<'a> {
     pub fn new(ctx: Ctx<'a>) -> Recorder<'a> {
-        Recorder {
-            ctx,
-            events: Vec::new(),
-        }
+        Recorder { ctx, events: Vec::new() }
     }
 
     pub fn now(&self) -> Timestamp {
@@ -98,11 +92,7 @@ impl<'a> Recorder<'a> {
         rule: Rule,
         detail: Option<String>,
     ) {
-        let note = if self.events.is_empty() {
-            self.ctx.note.map(str::to_string)
-        } else {
-            None
-        };
+        let note = if self.events.is_empty() { self.ctx.note.map(str::to_string) } else { None };
         self.events.push(Event {
             at: self.ctx.now,
             operator: self.ctx.operator.to_string(),

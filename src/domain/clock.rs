@@ -32,12 +32,7 @@ pub struct Clock {
 
 impl Clock {
     fn new(rule: Rule, started: Timestamp, deadline: Timestamp, then: &'static str) -> Clock {
-        Clock {
-            rule,
-            started,
-            deadline,
-            then,
-        }
+        Clock { rule, started, deadline, then }
     }
 
     pub fn has_passed(&self, now: Timestamp) -> bool {
@@ -95,30 +90,18 @@ pub fn job_clocks(job: &Job) -> Vec<Clock> {
             }
         }
         if let Some(at) = job.notified_at {
-            clocks.push(Clock::new(
-                Rule::C4,
-                at,
-                answer_deadline(at),
-                "may close for no answer (J7)",
-            ));
+            clocks.push(Clock::new(Rule::C4, at, answer_deadline(at), "may close for no answer (J7)"));
         }
     }
-    if let Some(since) = job.unreachable_since.filter(|_| !state.is_final()) {
-        clocks.push(Clock::new(
-            Rule::C6,
-            since,
-            destroy_deadline(since),
-            "drives destroyed (E4)",
-        ));
+    // C6 runs for drives held under E4 only (J7's unreachable customer closes the job instead).
+    let e4 = matches!(state, JobState::Transferring | JobState::Packaging)
+        && job.return_address_problem().is_some();
+    if let Some(since) = job.unreachable_since.filter(|_| e4) {
+        clocks.push(Clock::new(Rule::C6, since, destroy_deadline(since), "drives destroyed (E4)"));
     }
     if state.is_final() && job.state != JobState::Faulted {
         let deadline = job.state_since + days(RETENTION_DAYS);
-        clocks.push(Clock::new(
-            Rule::C7,
-            job.state_since,
-            deadline,
-            "job deleted (J13)",
-        ));
+        clocks.push(Clock::new(Rule::C7, job.state_since, deadline, "job deleted (J13)"));
     }
     clocks.sort_by_key(|c| c.deadline);
     clocks
@@ -136,12 +119,7 @@ pub fn arrival_clocks(arrival: &Arrival) -> Vec<Clock> {
         "attempt to return the drives (E1)",
     )];
     if let Some(since) = arrival.unreachable_since {
-        clocks.push(Clock::new(
-            Rule::C6,
-            since,
-            destroy_deadline(since),
-            "drives destroyed (E1)",
-        ));
+        clocks.push(Clock::new(Rule::C6, since, destroy_deadline(since), "drives destroyed (E1)"));
     }
     clocks
 }

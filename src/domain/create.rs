@@ -39,10 +39,7 @@ pub fn create_job(
     for (i, id) in drive_ids.iter().enumerate() {
         check_drive_id(id).map_err(|m| Refusal::new(Rule::J1, m))?;
         if drive_ids[..i].contains(id) {
-            return Err(Refusal::new(
-                Rule::J1,
-                format!("drive {id} is listed twice"),
-            ));
+            return Err(Refusal::new(Rule::J1, format!("drive {id} is listed twice")));
         }
     }
     let mut job = Job::new(name, job_type, ctx.now);
@@ -50,34 +47,19 @@ pub fn create_job(
         f.apply(&mut job);
     }
     // D1: an import job's drives start Specified (an export job has none yet).
-    job.drives = drive_ids
-        .iter()
-        .map(|id| Drive::new(id, DriveState::Specified, ctx.now))
-        .collect();
+    job.drives = drive_ids.iter().map(|id| Drive::new(id, DriveState::Specified, ctx.now)).collect();
     let mut rec = Recorder::new(*ctx);
     let detail = match job_type {
         JobType::Import => format!("import job listing {}", drive_ids.join(", ")),
         JobType::Export => "export job".to_string(),
     };
-    rec.record(
-        None,
-        "create",
-        "-",
-        JobState::Creating,
-        Rule::J1,
-        Some(detail),
-    );
-    Ok(Change {
-        job,
-        events: rec.events,
-    })
+    rec.record(None, "create", "-", JobState::Creating, Rule::J1, Some(detail));
+    Ok(Change { job, events: rec.events })
 }
 
 /// Job names: 2 to 64 letters, digits, `-`, `_` or `.`, as the service allows.
 pub fn check_job_name(name: &str) -> Result<(), String> {
-    let ok_chars = name
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+    let ok_chars = name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
     if !(2..=64).contains(&name.len()) || !ok_chars || name.starts_with(['-', '.']) {
         return Err(format!(
             "job name '{}' is not valid: use 2 to 64 letters, digits, '-', '_' or '.', starting with a letter or digit",
@@ -89,9 +71,7 @@ pub fn check_job_name(name: &str) -> Result<(), String> {
 
 /// Drive ids are serial numbers: 1 to 64 letters, digits, `-`, `_` or `.`.
 pub fn check_drive_id(id: &str) -> Result<(), String> {
-    let ok_chars = id
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+    let ok_chars = id.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
     if id.is_empty() || id.len() > 64 || !ok_chars {
         return Err(format!(
             "drive id '{}' is not valid: use 1 to 64 letters, digits, '-', '_' or '.'",

@@ -15,10 +15,7 @@ use super::state::{DriveState, JobState, JobType};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Request {
     Job(JobAction),
-    Drive {
-        drive_id: String,
-        action: DriveAction,
-    },
+    Drive { drive_id: String, action: DriveAction },
 }
 
 /// An action the rules allow now, with the rule that allows it.
@@ -38,27 +35,18 @@ pub fn decide(job: &Job, request: &Request, ctx: &Ctx) -> Result<Change, Refusal
             apply_job(&mut next, action, rule, &mut rec)?;
         }
         Request::Drive { drive_id, action } => {
-            let drive = job
-                .drive(drive_id)
-                .ok_or_else(|| unknown_drive(job, drive_id))?;
+            let drive = job.drive(drive_id).ok_or_else(|| unknown_drive(job, drive_id))?;
             let rule = permit_drive(job, drive, action.kind())?;
             apply_drive(&mut next, drive_id, action, rule, &mut rec)?;
         }
     }
     settle(&mut next, &mut rec);
-    Ok(Change {
-        job: next,
-        events: rec.events,
-    })
+    Ok(Change { job: next, events: rec.events })
 }
 
 /// The actions valid now on a job (`drive_id` `None`) or one of its drives.
 pub fn valid_actions(job: &Job, drive_id: Option<&str>, now: Timestamp) -> Vec<Allowed> {
-    let target = if drive_id.is_some() {
-        TargetKind::Drive
-    } else {
-        TargetKind::Job
-    };
+    let target = if drive_id.is_some() { TargetKind::Drive } else { TargetKind::Job };
     let drive = drive_id.and_then(|id| job.drive(id));
     ActionKind::ALL
         .iter()
@@ -77,26 +65,16 @@ pub fn valid_actions(job: &Job, drive_id: Option<&str>, now: Timestamp) -> Vec<A
 
 pub(crate) fn unknown_drive(job: &Job, drive_id: &str) -> Refusal {
     let ids: Vec<&str> = job.drives.iter().map(|d| d.drive_id.as_str()).collect();
-    let listed = if ids.is_empty() {
-        "it has none".to_string()
-    } else {
-        format!("it has {}", ids.join(", "))
-    };
-    Refusal::new(
-        Rule::J1,
-        format!("job {} has no drive {drive_id}; {listed}", job.name),
-    )
+    let listed =
+        if ids.is_empty() { "it has none".to_string() } else { format!("it has {}", ids.join(", ")) };
+    Refusal::new(Rule::J1, format!("job {} has no drive {drive_id}; {listed}", job.name))
 }
 
 fn not_archived(job: &Job) -> Result<(), Refusal> {
     match job.archived_at {
         Some(at) => Err(Refusal::new(
             Rule::S2,
-            format!(
-                "job {} was archived on {} and can no longer change",
-                job.name,
-                at.format("%Y-%m-%d")
-            ),
+            format!("job {} was archived on {} and can no longer change", job.name, at.format("%Y-%m-%d")),
         )),
         None => Ok(()),
     }
@@ -110,10 +88,7 @@ fn permit_job(job: &Job, kind: ActionKind, now: Timestamp) -> Result<Rule, Refus
     let faulted = job.state == JobState::Faulted;
     let overlay_allows = matches!(
         kind,
-        ActionKind::Resolve
-            | ActionKind::Contact
-            | ActionKind::Update
-            | ActionKind::BadReturnAddress
+        ActionKind::Resolve | ActionKind::Contact | ActionKind::Update | ActionKind::BadReturnAddress
     );
     if faulted && !overlay_allows {
         return Err(Refusal::new(
@@ -129,18 +104,12 @@ fn permit_job(job: &Job, kind: ActionKind, now: Timestamp) -> Result<Rule, Refus
     match kind {
         ActionKind::Update => match state {
             JobState::Creating => Ok(Rule::J3),
-            s if s.is_final() => refuse(
-                Rule::J3,
-                format!("job is {s}: its details can no longer change"),
-            ),
+            s if s.is_final() => refuse(Rule::J3, format!("job is {s}: its details can no longer change")),
             _ => Ok(Rule::E4),
         },
         ActionKind::Ship => {
             if state != JobState::Creating {
-                return refuse(
-                    Rule::J4,
-                    format!("job is {state}: only a Creating job can move to Shipping"),
-                );
+                return refuse(Rule::J4, format!("job is {state}: only a Creating job can move to Shipping"));
             }
             if job.cancel_requested {
                 return refuse(
@@ -155,10 +124,7 @@ fn permit_job(job: &Job, kind: ActionKind, now: Timestamp) -> Result<Rule, Refus
             if now < wait_until {
                 return refuse(
                     Rule::J5,
-                    format!(
-                        "the package is not overdue yet: C2 runs until {}",
-                        stamp(wait_until)
-                    ),
+                    format!("the package is not overdue yet: C2 runs until {}", stamp(wait_until)),
                 );
             }
             if let Some(at) = job.notified_at {
@@ -184,15 +150,10 @@ fn permit_job(job: &Job, kind: ActionKind, now: Timestamp) -> Result<Rule, Refus
             Ok(Rule::J6)
         }
         ActionKind::Cancel => {
-            if !matches!(
-                state,
-                JobState::Creating | JobState::Shipping | JobState::Received
-            ) {
+            if !matches!(state, JobState::Creating | JobState::Shipping | JobState::Received) {
                 return refuse(
                     Rule::J14,
-                    format!(
-                        "job is {state}: a job can be cancelled only in Creating, Shipping or Received"
-                    ),
+                    format!("job is {state}: a job can be cancelled only in Creating, Shipping or Received"),
                 );
             }
             if let Some(d) = job.drives.iter().find(|d| {
@@ -203,10 +164,7 @@ fn permit_job(job: &Job, kind: ActionKind, now: Timestamp) -> Result<Rule, Refus
             }) {
                 return refuse(
                     Rule::J14,
-                    format!(
-                        "drive {} is already {}: the data copy has begun",
-                        d.drive_id, d.state
-                    ),
+                    format!("drive {} is already {}: the data copy has begun", d.drive_id, d.state),
                 );
             }
             if job.cancel_requested {
@@ -222,7 +180,8 @@ fn permit_job(job: &Job, kind: ActionKind, now: Timestamp) -> Result<Rule, Refus
             match job.notified_at {
                 None => refuse(
                     Rule::J7,
-                    "the customer was never notified of the missing package: notify-customer first (J6)".into(),
+                    "the customer was never notified of the missing package: notify-customer first (J6)"
+                        .into(),
                 ),
                 Some(at) if now < clock::answer_deadline(at) => refuse(
                     Rule::J7,
@@ -252,9 +211,7 @@ fn permit_job(job: &Job, kind: ActionKind, now: Timestamp) -> Result<Rule, Refus
             if !matches!(state, JobState::Transferring | JobState::Packaging) {
                 return refuse(
                     Rule::E4,
-                    format!(
-                        "job is {state}: a wrong return address is handled in Transferring or Packaging"
-                    ),
+                    format!("job is {state}: a wrong return address is handled in Transferring or Packaging"),
                 );
             }
             if job.return_address_invalid {
@@ -304,29 +261,19 @@ fn permit_job(job: &Job, kind: ActionKind, now: Timestamp) -> Result<Rule, Refus
         }
         ActionKind::ShipBack => {
             if state != JobState::Packaging {
-                return refuse(
-                    Rule::J11,
-                    format!("job is {state}: drives ship back from a Packaging job"),
-                );
+                return refuse(Rule::J11, format!("job is {state}: drives ship back from a Packaging job"));
             }
             return_address_ok(job)?;
             if let Some(d) = job.drives.iter().find(|d| d.state == DriveState::Faulted) {
                 return refuse(
                     Rule::J15,
-                    format!(
-                        "drive {} is Faulted; resolve it before shipping back",
-                        d.drive_id
-                    ),
+                    format!("drive {} is Faulted; resolve it before shipping back", d.drive_id),
                 );
             }
             if !job.drives.iter().any(|d| can_ship_back(job, d)) {
                 return refuse(Rule::D8, "no drive is ready to ship back".into());
             }
-            Ok(if job.had_errors() {
-                Rule::J12
-            } else {
-                Rule::J11
-            })
+            Ok(if job.had_errors() { Rule::J12 } else { Rule::J11 })
         }
         ActionKind::Fault => {
             if state.is_final() {
@@ -341,27 +288,16 @@ fn permit_job(job: &Job, kind: ActionKind, now: Timestamp) -> Result<Rule, Refus
             if !faulted {
                 return refuse(
                     Rule::J15,
-                    format!(
-                        "job is {}, not Faulted: there is nothing to resolve",
-                        job.state
-                    ),
+                    format!("job is {}, not Faulted: there is nothing to resolve", job.state),
                 );
             }
             Ok(Rule::S5)
         }
-        other => refuse(
-            Rule::J1,
-            format!("'{other}' is a drive action; name a drive as JOB/DRIVE"),
-        ),
+        other => refuse(Rule::J1, format!("'{other}' is a drive action; name a drive as JOB/DRIVE")),
     }
 }
 
-fn apply_job(
-    job: &mut Job,
-    action: &JobAction,
-    rule: Rule,
-    rec: &mut Recorder,
-) -> Result<(), Refusal> {
+fn apply_job(job: &mut Job, action: &JobAction, rule: Rule, rec: &mut Recorder) -> Result<(), Refusal> {
     let now = rec.now();
     let name = action.kind().name();
     let state = job.state;
@@ -374,11 +310,9 @@ fn apply_job(
                     FieldGroup::ReturnAddress,
                     FieldGroup::ReturnShipping,
                 ],
-                JobState::Shipping => &[
-                    FieldGroup::DeliveryPackage,
-                    FieldGroup::ReturnAddress,
-                    FieldGroup::ReturnShipping,
-                ],
+                JobState::Shipping => {
+                    &[FieldGroup::DeliveryPackage, FieldGroup::ReturnAddress, FieldGroup::ReturnShipping]
+                }
                 _ => &[FieldGroup::ReturnAddress, FieldGroup::ReturnShipping],
             };
             if let Some(f) = fields.iter().find(|f| !allowed.contains(&f.field.group())) {
@@ -392,31 +326,33 @@ fn apply_job(
                 ));
             }
             if fields.is_empty() {
-                return Err(Refusal::new(
-                    rule,
-                    "nothing to update: give at least one --set KEY=VALUE",
-                ));
+                return Err(Refusal::new(rule, "nothing to update: give at least one --set KEY=VALUE"));
             }
             apply_fields(job, fields);
+            if job.effective_state() == JobState::Shipping {
+                // J4: a Shipping job keeps what it needed to enter Shipping.
+                let mut missing = job.delivery_package.missing("deliveryPackage");
+                missing.extend(job.return_address.missing());
+                if !missing.is_empty() {
+                    return Err(Refusal::new(
+                        Rule::J4,
+                        format!(
+                            "a Shipping job keeps its delivery package and return address; missing {}: give them with --set",
+                            missing.join(", ")
+                        ),
+                    ));
+                }
+            }
             if job.effective_state() == JobState::Creating {
                 job.creating_clock_from = now; // J3: C1 restarts at 14 days
             }
-            if fields
-                .iter()
-                .any(|f| f.field.group() == FieldGroup::ReturnAddress)
+            if fields.iter().any(|f| f.field.group() == FieldGroup::ReturnAddress)
                 && job.return_address_invalid
             {
                 job.return_address_invalid = false; // E4: the corrected address replaces the wrong one
                 job.unreachable_since = None;
             }
-            rec.record(
-                None,
-                name,
-                state,
-                job.state,
-                rule,
-                Some(describe_fields(fields)),
-            );
+            rec.record(None, name, state, job.state, rule, Some(describe_fields(fields)));
         }
         JobAction::Ship(fields) => {
             apply_fields(job, fields);
@@ -443,11 +379,7 @@ fn apply_job(
         }
         JobAction::NotifyCustomer { via } => {
             job.notified_at = Some(now);
-            job.last_contact = Some(super::model::Contact {
-                at: now,
-                via: *via,
-                reached: true,
-            });
+            job.last_contact = Some(super::model::Contact { at: now, via: *via, reached: true });
             let detail = format!(
                 "customer notified by {via} of the missing package; C4 ends {}",
                 stamp(clock::answer_deadline(now))
@@ -458,14 +390,7 @@ fn apply_job(
             let until = now + days(i64::from(*n));
             job.wait_until = Some(until);
             job.notified_at = None; // the customer answered: C4 stops
-            rec.record(
-                None,
-                name,
-                state,
-                state,
-                Rule::J6,
-                Some(format!("C2 now ends {}", stamp(until))),
-            );
+            rec.record(None, name, state, state, Rule::J6, Some(format!("C2 now ends {}", stamp(until))));
         }
         JobAction::Cancel => {
             job.cancel_requested = true;
@@ -484,20 +409,13 @@ fn apply_job(
             rec.record(None, name, state, JobState::Closed, Rule::J7, None);
         }
         JobAction::Contact { via, reached } => {
-            job.last_contact = Some(super::model::Contact {
-                at: now,
-                via: *via,
-                reached: *reached,
-            });
+            job.last_contact = Some(super::model::Contact { at: now, via: *via, reached: *reached });
             let detail = if *reached {
                 job.unreachable_since = None;
                 format!("customer reached by {via}")
             } else {
                 let since = *job.unreachable_since.get_or_insert(now);
-                format!(
-                    "customer unreachable by {via}; C6 ends {}",
-                    stamp(clock::destroy_deadline(since))
-                )
+                format!("customer unreachable by {via}; C6 ends {}", stamp(clock::destroy_deadline(since)))
             };
             rec.record(None, name, state, state, rule, Some(detail));
         }
@@ -514,11 +432,7 @@ fn apply_job(
         }
         JobAction::ReportReturnProblem { kind } => {
             job.return_problem = Some(*kind);
-            let tracking = job
-                .return_package
-                .tracking_number
-                .clone()
-                .unwrap_or_default();
+            let tracking = job.return_package.tracking_number.clone().unwrap_or_default();
             let carrier = job.return_package.carrier_name.clone().unwrap_or_default();
             rec.record(
                 None,
@@ -526,16 +440,12 @@ fn apply_job(
                 state,
                 state,
                 Rule::E3,
-                Some(format!(
-                    "returned drives reported {kind}; return package {carrier} {tracking}"
-                )),
+                Some(format!("returned drives reported {kind}; return package {carrier} {tracking}")),
             );
         }
         JobAction::DestroyDrives => {
             for drive in job.drives.iter_mut().filter(|d| {
-                d.state != DriveState::ShippedBack
-                    && d.state.has_arrived()
-                    && d.destroyed_at.is_none()
+                d.state != DriveState::ShippedBack && d.state.has_arrived() && d.destroyed_at.is_none()
             }) {
                 drive.destroyed_at = Some(now);
                 rec.record(
@@ -560,12 +470,8 @@ fn apply_job(
         JobAction::ShipBack(fields) => {
             apply_fields(job, fields);
             require_return_package(job)?;
-            let ids: Vec<String> = job
-                .drives
-                .iter()
-                .filter(|d| can_ship_back(job, d))
-                .map(|d| d.drive_id.clone())
-                .collect();
+            let ids: Vec<String> =
+                job.drives.iter().filter(|d| can_ship_back(job, d)).map(|d| d.drive_id.clone()).collect();
             for id in &ids {
                 ship_drive_back(job, id, rec);
             }
@@ -575,14 +481,7 @@ fn apply_job(
             job.fault_reason = Some(reason.clone());
             job.ever_faulted = true;
             enter(job, JobState::Faulted, now);
-            rec.record(
-                None,
-                name,
-                state,
-                JobState::Faulted,
-                Rule::J15,
-                Some(reason.clone()),
-            );
+            rec.record(None, name, state, JobState::Faulted, Rule::J15, Some(reason.clone()));
         }
         JobAction::Resolve { state: target } => {
             let from = job.faulted_from.unwrap_or(JobState::Creating);
@@ -590,10 +489,7 @@ fn apply_job(
             if !allowed.contains(target) {
                 return Err(Refusal::new(
                     Rule::S5,
-                    format!(
-                        "a job Faulted from {from} resumes in {}; not {target}",
-                        list(&allowed)
-                    ),
+                    format!("a job Faulted from {from} resumes in {}; not {target}", list(&allowed)),
                 ));
             }
             job_entry_condition(job, *target)?;
@@ -619,10 +515,11 @@ fn apply_job(
 
 /// What must hold for a job to stand in `target` (checked when a fault is resolved).
 fn job_entry_condition(job: &Job, target: JobState) -> Result<(), Refusal> {
+    // A Faulted drive that never arrived counts as Specified (J8).
     let specified: Vec<&str> = job
         .drives
         .iter()
-        .filter(|d| d.state == DriveState::Specified)
+        .filter(|d| effective(d) == DriveState::Specified)
         .map(|d| d.drive_id.as_str())
         .collect();
     match target {
@@ -632,16 +529,11 @@ fn job_entry_condition(job: &Job, target: JobState) -> Result<(), Refusal> {
             if !missing.is_empty() {
                 return Err(Refusal::new(
                     Rule::J4,
-                    format!(
-                        "Shipping needs {}; set them with update first",
-                        missing.join(", ")
-                    ),
+                    format!("Shipping needs {}; set them with update first", missing.join(", ")),
                 ));
             }
         }
-        JobState::Received | JobState::Transferring | JobState::Packaging
-            if !specified.is_empty() =>
-        {
+        JobState::Received | JobState::Transferring | JobState::Packaging if !specified.is_empty() => {
             return Err(Refusal::new(
                 Rule::J8,
                 format!(
@@ -650,6 +542,26 @@ fn job_entry_condition(job: &Job, target: JobState) -> Result<(), Refusal> {
                 ),
             ));
         }
+        JobState::Packaging => {
+            // J10 (S3 when cancelled): every received drive has been processed.
+            let waiting = job.listed_drives().find(|d| {
+                let s = effective(d);
+                s.has_arrived()
+                    && !(s.is_processed()
+                        || s == DriveState::ShippedBack
+                        || (job.cancel_requested && s == DriveState::Received))
+            });
+            if let Some(d) = waiting {
+                return Err(Refusal::new(
+                    Rule::J10,
+                    format!(
+                        "drive {} is {}: the job is Packaging once every received drive is processed",
+                        d.drive_id,
+                        effective(d)
+                    ),
+                ));
+            }
+        }
         JobState::Completed if job.had_errors() => {
             return Err(Refusal::new(
                 Rule::S1,
@@ -657,10 +569,8 @@ fn job_entry_condition(job: &Job, target: JobState) -> Result<(), Refusal> {
             ));
         }
         JobState::Completed => {
-            if let Some(d) = job
-                .drives
-                .iter()
-                .find(|d| d.state.has_arrived() && d.state != DriveState::ShippedBack)
+            if let Some(d) =
+                job.drives.iter().find(|d| d.state.has_arrived() && d.state != DriveState::ShippedBack)
             {
                 return Err(Refusal::new(
                     Rule::J11,
@@ -681,33 +591,16 @@ fn permit_drive(job: &Job, drive: &Drive, kind: ActionKind) -> Result<Rule, Refu
     if job.state == JobState::Faulted {
         return refuse(
             Rule::J15,
-            format!(
-                "job {} is Faulted ({}); resolve the job first",
-                job.name,
-                reason(job)
-            ),
+            format!("job {} is Faulted ({}); resolve the job first", job.name, reason(job)),
         );
     }
     if let Some(at) = drive.destroyed_at {
-        return refuse(
-            Rule::C6,
-            format!(
-                "drive {} was securely destroyed on {}",
-                drive.drive_id,
-                stamp(at)
-            ),
-        );
+        return refuse(Rule::C6, format!("drive {} was securely destroyed on {}", drive.drive_id, stamp(at)));
     }
     let faulted = drive.state == DriveState::Faulted;
     if faulted && kind != ActionKind::Resolve {
         let why = drive.fault_reason.as_deref().unwrap_or("no reason given");
-        return refuse(
-            Rule::J15,
-            format!(
-                "drive {} is Faulted ({why}); resolve it first",
-                drive.drive_id
-            ),
-        );
+        return refuse(Rule::J15, format!("drive {} is Faulted ({why}); resolve it first", drive.drive_id));
     }
     let job_state = job.state;
     let ds = drive.state;
@@ -732,9 +625,7 @@ fn permit_drive(job: &Job, drive: &Drive, kind: ActionKind) -> Result<Rule, Refu
                 JobState::Shipping | JobState::Received | JobState::Transferring => Ok(Rule::D4),
                 other => refuse(
                     Rule::D4,
-                    format!(
-                        "job is {other}: a late drive can be received until the job is Packaging"
-                    ),
+                    format!("job is {other}: a late drive can be received until the job is Packaging"),
                 ),
             },
             other => refuse(Rule::D2, format!("drive {id} is already {other}")),
@@ -743,17 +634,13 @@ fn permit_drive(job: &Job, drive: &Drive, kind: ActionKind) -> Result<Rule, Refu
             if ds != DriveState::Specified {
                 return refuse(
                     Rule::D3,
-                    format!(
-                        "drive {id} is {ds}: only a Specified drive can be marked NeverReceived"
-                    ),
+                    format!("drive {id} is {ds}: only a Specified drive can be marked NeverReceived"),
                 );
             }
             if job_state != JobState::Shipping {
                 return refuse(
                     Rule::D3,
-                    format!(
-                        "job is {job_state}: the package has not arrived yet (the job must be Shipping)"
-                    ),
+                    format!("job is {job_state}: the package has not arrived yet (the job must be Shipping)"),
                 );
             }
             Ok(Rule::D3)
@@ -768,23 +655,16 @@ fn permit_drive(job: &Job, drive: &Drive, kind: ActionKind) -> Result<Rule, Refu
             if drive.extra {
                 return refuse(
                     Rule::D9,
-                    format!(
-                        "drive {id} is an extra drive: it is never processed, only shipped back"
-                    ),
+                    format!("drive {id} is an extra drive: it is never processed, only shipped back"),
                 );
             }
             if job.cancel_requested {
-                return refuse(
-                    Rule::S3,
-                    "the job is cancelled: its data copy is skipped".into(),
-                );
+                return refuse(Rule::S3, "the job is cancelled: its data copy is skipped".into());
             }
             if !matches!(job_state, JobState::Received | JobState::Transferring) {
                 return refuse(
                     Rule::D5,
-                    format!(
-                        "job is {job_state}: transfers start once every drive is received (J8)"
-                    ),
+                    format!("job is {job_state}: transfers start once every drive is received (J8)"),
                 );
             }
             Ok(Rule::D5)
@@ -833,10 +713,7 @@ fn permit_drive(job: &Job, drive: &Drive, kind: ActionKind) -> Result<Rule, Refu
             }
             Ok(Rule::S5)
         }
-        other => refuse(
-            Rule::J1,
-            format!("'{other}' is a job action; name the job without a drive"),
-        ),
+        other => refuse(Rule::J1, format!("'{other}' is a job action; name the job without a drive")),
     }
 }
 
@@ -855,10 +732,10 @@ fn apply_drive(
         ship_drive_back(job, drive_id, rec);
         return Ok(());
     }
-    let drive = job
-        .drive_mut(drive_id)
-        .ok_or_else(|| Refusal::new(Rule::J1, format!("no drive {drive_id}")))?;
+    let drive =
+        job.drive_mut(drive_id).ok_or_else(|| Refusal::new(Rule::J1, format!("no drive {drive_id}")))?;
     let from = drive.state;
+    let mut resumed_from = from;
     let mut detail = None;
     match action {
         DriveAction::Receive => enter_drive(drive, DriveState::Received, now),
@@ -868,10 +745,7 @@ fn apply_drive(
             if *percent < drive.percent_complete {
                 return Err(Refusal::new(
                     Rule::D5,
-                    format!(
-                        "progress only grows: drive {drive_id} is at {}%",
-                        drive.percent_complete
-                    ),
+                    format!("progress only grows: drive {drive_id} is at {}%", drive.percent_complete),
                 ));
             }
             drive.percent_complete = *percent;
@@ -895,10 +769,7 @@ fn apply_drive(
             drive.percent_complete = 100;
             drive.copy_status = Some("CompletedMoreInfo".into());
             drive.messages.extend(messages.iter().cloned());
-            let words: Vec<String> = messages
-                .iter()
-                .map(|m| format!("{}: {}", m.severity, m.text))
-                .collect();
+            let words: Vec<String> = messages.iter().map(|m| format!("{}: {}", m.severity, m.text)).collect();
             detail = Some(words.join("; "));
             enter_drive(drive, DriveState::CompletedMoreInfo, now);
         }
@@ -910,14 +781,12 @@ fn apply_drive(
         }
         DriveAction::Resolve { state: target } => {
             let back = drive.faulted_from.unwrap_or(DriveState::Received);
+            resumed_from = back;
             let allowed = resolvable(back, back.successors());
             if !allowed.contains(target) {
                 return Err(Refusal::new(
                     Rule::S5,
-                    format!(
-                        "a drive Faulted from {back} resumes in {}; not {target}",
-                        list(&allowed)
-                    ),
+                    format!("a drive Faulted from {back} resumes in {}; not {target}", list(&allowed)),
                 ));
             }
             drive.faulted_from = None;
@@ -935,35 +804,55 @@ fn apply_drive(
         job.ever_faulted = true; // S1: a fault anywhere is an error of the job
     }
     if let DriveAction::Resolve { state: target } = action {
-        drive_entry_condition(job, drive_id, *target)?;
+        drive_entry_condition(job, drive_id, resumed_from, *target)?;
     }
     rec.record(Some(drive_id), name, from, to, rule, detail);
     Ok(())
 }
 
-/// What must hold for a drive to resume in `target` after a fault.
-fn drive_entry_condition(job: &Job, drive_id: &str, target: DriveState) -> Result<(), Refusal> {
+/// What must hold for a drive to resume in `target` after a fault (it was `back` before it).
+fn drive_entry_condition(
+    job: &Job,
+    drive_id: &str,
+    back: DriveState,
+    target: DriveState,
+) -> Result<(), Refusal> {
     let js = job.state;
     match target {
-        DriveState::Received | DriveState::NeverReceived if js == JobState::Creating => {
+        DriveState::Received
+            if back == DriveState::NeverReceived
+                && !matches!(js, JobState::Shipping | JobState::Received | JobState::Transferring) =>
+        {
             Err(Refusal::new(
-                Rule::J16,
-                "the job is still Creating: no drive of it can be received",
+                Rule::D4,
+                format!("job is {js}: a late drive can be received until the job is Packaging"),
+            ))
+        }
+        DriveState::Specified if !matches!(js, JobState::Creating | JobState::Shipping) => Err(Refusal::new(
+            Rule::J8,
+            format!(
+                "job is {js}: past Shipping drive {drive_id} is Received or NeverReceived, not Specified"
+            ),
+        )),
+        DriveState::Received | DriveState::NeverReceived if js == JobState::Creating => {
+            Err(Refusal::new(Rule::J16, "the job is still Creating: no drive of it can be received"))
+        }
+        DriveState::Transferring | DriveState::Completed | DriveState::CompletedMoreInfo
+            if job.drive(drive_id).is_some_and(|d| d.extra) =>
+        {
+            Err(Refusal::new(
+                Rule::D9,
+                format!("drive {drive_id} is an extra drive: it is never processed, only shipped back"),
             ))
         }
         DriveState::Transferring
-            if !matches!(js, JobState::Received | JobState::Transferring)
-                || job.cancel_requested =>
+            if !matches!(js, JobState::Received | JobState::Transferring) || job.cancel_requested =>
         {
-            Err(Refusal::new(
-                Rule::D5,
-                format!("job is {js}: drive {drive_id} cannot be Transferring"),
-            ))
+            Err(Refusal::new(Rule::D5, format!("job is {js}: drive {drive_id} cannot be Transferring")))
         }
-        DriveState::ShippedBack if js != JobState::Packaging => Err(Refusal::new(
-            Rule::D8,
-            format!("job is {js}: drives ship back once it is Packaging"),
-        )),
+        DriveState::ShippedBack if js != JobState::Packaging => {
+            Err(Refusal::new(Rule::D8, format!("job is {js}: drives ship back once it is Packaging")))
+        }
         DriveState::ShippedBack => return_address_ok(job),
         _ => Ok(()),
     }
@@ -978,9 +867,9 @@ pub(crate) fn settle(job: &mut Job, rec: &mut Recorder) {
         let next = match job.state {
             JobState::Shipping
                 if !listed.is_empty()
-                    && listed.iter().all(|d| {
-                        matches!(d.state, DriveState::Received | DriveState::NeverReceived)
-                    })
+                    && listed
+                        .iter()
+                        .all(|d| matches!(d.state, DriveState::Received | DriveState::NeverReceived))
                     && listed.iter().any(|d| d.state == DriveState::Received) =>
             {
                 Some((JobState::Received, Rule::J8))
@@ -1012,11 +901,7 @@ pub(crate) fn settle(job: &mut Job, rec: &mut Recorder) {
         let Some((to, rule)) = next else { return };
         let from = job.state;
         if matches!(to, JobState::Completed | JobState::Closed) {
-            let shipped = job
-                .drives
-                .iter()
-                .filter(|d| d.state == DriveState::ShippedBack)
-                .count() as u32;
+            let shipped = job.drives.iter().filter(|d| d.state == DriveState::ShippedBack).count() as u32;
             job.return_package.drive_count.get_or_insert(shipped);
             job.return_package.ship_date.get_or_insert(rec.now());
         }
@@ -1026,11 +911,8 @@ pub(crate) fn settle(job: &mut Job, rec: &mut Recorder) {
 }
 
 fn all_shipped_back(job: &Job) -> bool {
-    let present: Vec<&Drive> = job
-        .drives
-        .iter()
-        .filter(|d| d.state.has_arrived() && d.destroyed_at.is_none())
-        .collect();
+    let present: Vec<&Drive> =
+        job.drives.iter().filter(|d| d.state.has_arrived() && d.destroyed_at.is_none()).collect();
     !present.is_empty() && present.iter().all(|d| d.state == DriveState::ShippedBack)
 }
 
@@ -1042,11 +924,7 @@ fn can_ship_back(job: &Job, drive: &Drive) -> bool {
 
 fn ship_drive_back(job: &mut Job, drive_id: &str, rec: &mut Recorder) {
     let cancelled = job.cancel_requested;
-    let tracking = job
-        .return_package
-        .tracking_number
-        .clone()
-        .unwrap_or_default();
+    let tracking = job.return_package.tracking_number.clone().unwrap_or_default();
     let Some(drive) = job.drive_mut(drive_id) else {
         return;
     };
@@ -1088,19 +966,15 @@ fn return_address_ok(job: &Job) -> Result<(), Refusal> {
     match job.return_address_problem() {
         Some(problem) => Err(Refusal::new(
             Rule::E4,
-            format!(
-                "{problem}; drives cannot ship back until it is fixed (update --set returnAddress.…)"
-            ),
+            format!("{problem}; drives cannot ship back until it is fixed (update --set returnAddress.…)"),
         )),
         None => Ok(()),
     }
 }
 
 fn is_return_address_case(job: &Job) -> bool {
-    matches!(
-        job.effective_state(),
-        JobState::Transferring | JobState::Packaging
-    ) && job.return_address_problem().is_some()
+    matches!(job.effective_state(), JobState::Transferring | JobState::Packaging)
+        && job.return_address_problem().is_some()
 }
 
 /// A Shipping job's C2 deadline, or a refusal for any other state.
@@ -1116,11 +990,7 @@ fn shipping_wait_until(job: &Job, state: JobState) -> Result<Timestamp, Refusal>
 
 /// D3 as a consequence: drives still Specified when the job closes never arrived.
 fn mark_unreceived(job: &mut Job, rec: &mut Recorder, rule: Rule) {
-    for drive in job
-        .drives
-        .iter_mut()
-        .filter(|d| d.state == DriveState::Specified)
-    {
+    for drive in job.drives.iter_mut().filter(|d| d.state == DriveState::Specified) {
         enter_drive(drive, DriveState::NeverReceived, rec.now());
         rec.record(
             Some(&drive.drive_id),
@@ -1161,11 +1031,7 @@ fn apply_fields(job: &mut Job, fields: &[FieldSet]) {
 
 fn describe_fields(fields: &[FieldSet]) -> String {
     let paths: Vec<&str> = fields.iter().map(|f| f.field.path()).collect();
-    if paths.is_empty() {
-        String::new()
-    } else {
-        format!("set {}", paths.join(", "))
-    }
+    if paths.is_empty() { String::new() } else { format!("set {}", paths.join(", ")) }
 }
 
 /// S5: the state held before the fault, then the states one transition leads to.
@@ -1176,11 +1042,7 @@ fn resolvable<T: Copy + PartialEq>(from: T, successors: &[T]) -> Vec<T> {
 }
 
 fn list<T: std::fmt::Display>(items: &[T]) -> String {
-    items
-        .iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join(" or ")
+    items.iter().map(ToString::to_string).collect::<Vec<_>>().join(" or ")
 }
 
 fn reason(job: &Job) -> &str {

@@ -76,10 +76,7 @@ pub struct FieldSet {
 
 impl Field {
     pub fn parse(path: &str) -> Option<Field> {
-        Field::ALL
-            .iter()
-            .copied()
-            .find(|f| f.path().eq_ignore_ascii_case(path))
+        Field::ALL.iter().copied().find(|f| f.path().eq_ignore_ascii_case(path))
     }
 
     pub fn group(self) -> FieldGroup {
@@ -108,41 +105,31 @@ impl Field {
         }
         let value = if text.is_empty() {
             match self {
-                Field::DeliveryDriveCount | Field::ReturnPackageDriveCount => {
-                    FieldValue::Count(None)
-                }
+                Field::DeliveryDriveCount | Field::ReturnPackageDriveCount => FieldValue::Count(None),
                 Field::DeliveryShipDate | Field::ReturnPackageShipDate => FieldValue::Date(None),
                 _ => FieldValue::Text(None),
             }
         } else {
             match self {
                 Field::DeliveryDriveCount | Field::ReturnPackageDriveCount => {
-                    let count =
-                        text.parse::<u32>()
-                            .ok()
-                            .filter(|n| *n <= 100)
-                            .ok_or_else(|| {
-                                format!("{path}: '{text}' is not a drive count from 0 to 100")
-                            })?;
+                    let count = text
+                        .parse::<u32>()
+                        .ok()
+                        .filter(|n| *n <= 100)
+                        .ok_or_else(|| format!("{path}: '{text}' is not a drive count from 0 to 100"))?;
                     FieldValue::Count(Some(count))
                 }
                 Field::DeliveryShipDate | Field::ReturnPackageShipDate => {
                     FieldValue::Date(Some(parse_date(text).ok_or_else(|| {
-                        format!(
-                            "{path}: '{text}' is not a date; use 2026-11-22 or 2026-11-22T14:30:00Z"
-                        )
+                        format!("{path}: '{text}' is not a date; use 2026-11-22 or 2026-11-22T14:30:00Z")
                     })?))
                 }
                 Field::Email if !looks_like_email(text) => {
-                    return Err(format!(
-                        "{path}: '{text}' is not an email address like name@example.com"
-                    ));
+                    return Err(format!("{path}: '{text}' is not an email address like name@example.com"));
                 }
                 Field::Phone
                     if text.chars().filter(char::is_ascii_digit).count() < 5
-                        || !text
-                            .chars()
-                            .all(|c| c.is_ascii_digit() || " +-().".contains(c)) =>
+                        || !text.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c)) =>
                 {
                     return Err(format!(
                         "{path}: '{text}' is not a phone number; use digits, spaces and + - ( )"
@@ -228,28 +215,17 @@ mod tests {
     #[test]
     fn fields_are_named_by_rest_paths() {
         assert_eq!(Field::parse("returnAddress.city"), Some(Field::City));
-        assert_eq!(
-            Field::parse("deliverypackage.trackingnumber"),
-            Some(Field::DeliveryTracking)
-        );
+        assert_eq!(Field::parse("deliverypackage.trackingnumber"), Some(Field::DeliveryTracking));
         assert_eq!(Field::parse("returnAddress.town"), None);
     }
 
     #[test]
     fn bad_values_are_named_with_the_fix() {
         let err = Field::Email.validate("not-an-email").unwrap_err();
-        assert!(
-            err.starts_with("returnAddress.email: 'not-an-email'"),
-            "{err}"
-        );
+        assert!(err.starts_with("returnAddress.email: 'not-an-email'"), "{err}");
         assert!(Field::DeliveryDriveCount.validate("three").is_err());
         assert!(Field::DeliveryShipDate.validate("yesterday").is_err());
-        assert!(
-            Field::City
-                .validate("Dub\x1b[2Jlin")
-                .unwrap_err()
-                .contains("U+001B")
-        );
+        assert!(Field::City.validate("Dub\x1b[2Jlin").unwrap_err().contains("U+001B"));
         assert!(Field::Phone.validate("call me").is_err());
     }
 
@@ -257,10 +233,7 @@ mod tests {
     fn good_values_convert_and_empty_clears() {
         let set = Field::DeliveryShipDate.validate("2026-11-20").unwrap();
         assert!(matches!(set.value, FieldValue::Date(Some(_))));
-        assert_eq!(
-            Field::City.validate("  ").unwrap().value,
-            FieldValue::Text(None)
-        );
+        assert_eq!(Field::City.validate("  ").unwrap().value, FieldValue::Text(None));
         assert!(Field::Phone.validate("+1 (425) 555-0100").is_ok());
     }
 }

@@ -4,9 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::state::{
-    ArrivalStatus, ContactVia, DriveState, JobState, JobType, ReturnProblem, Severity,
-};
+use super::state::{ArrivalStatus, ContactVia, DriveState, JobState, JobType, ReturnProblem, Severity};
 
 /// All times are UTC; "now" is always passed in, never read here.
 pub type Timestamp = DateTime<Utc>;
@@ -262,8 +260,9 @@ impl Job {
         self.cancel_requested
             || self.ever_faulted
             || self.drives.iter().any(|d| {
-                (d.state == DriveState::CompletedMoreInfo && d.has_error_message())
-                    || (!d.extra && d.state == DriveState::NeverReceived)
+                // Error messages come only from CompletedMoreInfo (D7) and stay on the
+                // drive once it has shipped back, when J11/J12 is decided.
+                d.has_error_message() || (!d.extra && d.state == DriveState::NeverReceived)
             })
     }
 
@@ -286,11 +285,7 @@ impl Job {
             let done: f64 = by_bytes.iter().map(|(_, d)| d).sum();
             done * 100.0 / total
         } else {
-            listed
-                .iter()
-                .map(|d| f64::from(d.percent_complete))
-                .sum::<f64>()
-                / listed.len() as f64
+            listed.iter().map(|d| f64::from(d.percent_complete)).sum::<f64>() / listed.len() as f64
         };
         mean.round().clamp(0.0, 100.0) as u8
     }

@@ -132,10 +132,7 @@ mod tests {
 
     #[test]
     fn states_parse_the_way_operators_type_them() {
-        assert_eq!(
-            "never-received".parse::<DriveState>(),
-            Ok(DriveState::NeverReceived)
-        );
+        assert_eq!("never-received".parse::<DriveState>(), Ok(DriveState::NeverReceived));
         assert_eq!("SHIPPING".parse::<JobState>(), Ok(JobState::Shipping));
         let err = "shipped".parse::<JobState>().unwrap_err();
         assert!(err.contains("expected one of Creating, Shipping"), "{err}");

@@ -13,11 +13,7 @@ pub fn sweep_job(job: &Job, now: Timestamp) -> Option<Change> {
     if job.archived_at.is_some() || job.state == JobState::Faulted {
         return None;
     }
-    let ctx = Ctx {
-        operator: SYSTEM_OPERATOR,
-        now,
-        note: None,
-    };
+    let ctx = Ctx { operator: SYSTEM_OPERATOR, now, note: None };
     let mut rec = Recorder::new(ctx);
     let mut next = job.clone();
     match job.state {
@@ -38,11 +34,7 @@ pub fn sweep_job(job: &Job, now: Timestamp) -> Option<Change> {
             if now < since + clock::days(clock::NEVER_RECEIVED_DAYS) {
                 return None;
             }
-            for drive in next
-                .drives
-                .iter_mut()
-                .filter(|d| d.state == DriveState::Specified)
-            {
+            for drive in next.drives.iter_mut().filter(|d| d.state == DriveState::Specified) {
                 enter_drive(drive, DriveState::NeverReceived, now);
                 rec.record(
                     Some(&drive.drive_id),
@@ -70,8 +62,5 @@ pub fn sweep_job(job: &Job, now: Timestamp) -> Option<Change> {
         }
         _ => {}
     }
-    (!rec.events.is_empty()).then_some(Change {
-        job: next,
-        events: rec.events,
-    })
+    (!rec.events.is_empty()).then_some(Change { job: next, events: rec.events })
 }

@@ -5,8 +5,10 @@
 //! refuses `write` before touching the file.
 
 mod error;
-mod schema;
+mod open;
 mod read;
+mod rows;
+mod schema;
 mod write;
 
 use std::path::{Path, PathBuf};
@@ -86,7 +88,10 @@ impl Store {
 
     /// Runs `f` in one IMMEDIATE transaction: everything it writes commits
     /// together, or, if it returns an error, nothing does.
-    pub fn write<T>(&mut self, f: impl FnOnce(&mut Writer) -> Result<T, StoreError>) -> Result<T, StoreError> {
+    pub fn write<T>(
+        &mut self,
+        f: impl FnOnce(&mut Writer<'_>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
         if self.is_read_only() {
             return Err(StoreError::ReadOnly);
         }

@@ -1,0 +1,216 @@
+//! The command line's shape. Scripts depend on these names: keep them.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::domain::{DriveState, JobState, JobType};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "ieops",
+    version,
+    about = "Operations console for the datacenter side of an Import/Export disk-shipping service",
+    long_about = "Operations console for the datacenter side of an Import/Export disk-shipping service.\n\n\
+                  With no command, opens the console (ratatui) on the database; with a command, runs it and exits.",
+    after_help = "Exit codes: 0 done; 2 bad usage or input; 3 refused by the rules; \
+                  4 stale read or database busy; 5 refused because read-only; 1 anything else."
+)]
+pub struct Cli {
+    /// Open the console on a fresh demo database in a temporary file
+    #[arg(long, conflicts_with = "db")]
+    pub demo: bool,
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Database file [default: $IEOPS_DB, else ~/.local/share/ieops/ieops.db]
+    #[arg(long, global = true, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// Who is acting, recorded in the audit log [default: $USER]
+    #[arg(long, global = true, value_name = "NAME")]
+    pub operator: Option<String>,
+    /// Act as if it were this time (RFC 3339), for drills and tests
+    #[arg(long, global = true, value_name = "RFC3339")]
+    pub now: Option<String>,
+    /// Open the database read-only; every write is refused (exit 5)
+    #[arg(long, global = true)]
+    pub read_only: bool,
+    /// Print JSON (REST field names) instead of tables
+    #[arg(long, global = true)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create or migrate the database
+    Init,
+    /// Fill an empty database with realistic demo data
+    Demo {
+        /// How many jobs to generate
+        #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+        jobs: u32,
+    },
+    /// List jobs
+    Jobs {
+        #[arg(long, value_parser = parse_job_state, value_name = "STATE")]
+        state: Option<JobState>,
+        /// Only Shipping jobs whose package is overdue (J5)
+        #[arg(long)]
+        overdue: bool,
+        /// Only jobs with an item in the attention queue
+        #[arg(long)]
+        attention: bool,
+        /// List archived jobs (S2) instead of active ones
+        #[arg(long)]
+        archived: bool,
+    },
+    /// List drives of active jobs
+    Drives {
+        #[arg(long, value_parser = parse_drive_state, value_name = "STATE")]
+        state: Option<DriveState>,
+        #[arg(long, value_name = "NAME")]
+        job: Option<String>,
+    },
+    /// The triage queue: every exception and passed or nearly passed clock, most urgent first
+    Attention,
+    /// Arrivals held because their job is not Shipping or does not exist (E1)
+    Arrivals {
+        /// Include returned and destroyed ones
+        #[arg(long)]
+        all: bool,
+    },
+    /// Every field of a job, its drives, clocks, attention items and last events
+    Show {
+        #[arg(value_name = "JOB")]
+        job: String,
+    },
+    /// The audit events of a job and its drives (or of arrival:ID)
+    History {
+        #[arg(value_name = "JOB")]
+        job: String,
+    },
+    /// The actions valid now on a job, a drive or an arrival, with the rule that allows each
+    Actions {
+        #[arg(value_name = "JOB[/DRIVE]|arrival:ID")]
+        target: String,
+    },
+    /// Create jobs
+    Job {
+        #[command(subcommand)]
+        command: JobCommand,
+    },
+    /// Apply an action to a job, a drive or an arrival
+    Act {
+        #[arg(value_name = "JOB[/DRIVE]|arrival:ID")]
+        target: String,
+        #[arg(value_name = "ACTION")]
+        action: String,
+        /// Action parameter or job field (REST path), repeatable
+        #[arg(long = "set", value_name = "KEY=VALUE", value_parser = parse_key_value)]
+        sets: Vec<(String, String)>,
+        /// A note for the audit log
+        #[arg(long, value_name = "TEXT")]
+        note: Option<String>,
+    },
+    /// Record a package that arrived (D2/D4, extra drives D9/E5, held drives E1)
+    Arrival {
+        #[arg(long, value_name = "C")]
+        carrier: String,
+        #[arg(long, value_name = "T")]
+        tracking: String,
+        #[arg(long = "drive", value_name = "ID", required = true)]
+        drives: Vec<String>,
+        /// The job the package names [default: the job listing these drives]
+        #[arg(long, value_name = "NAME")]
+        job: Option<String>,
+        #[arg(long, value_name = "TEXT")]
+        note: Option<String>,
+    },
+    /// Apply the clocks that expire by themselves (C1, C3, C7) as operator `system`
+    Sweep {
+        /// Show what would change without writing
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum JobCommand {
+    /// Create a job in Creating (J1)
+    Create {
+        #[arg(value_name = "NAME")]
+        name: String,
+        #[arg(long = "type", value_enum)]
+        job_type: TypeArg,
+        /// A drive of an import job, repeatable (1 to 10)
+        #[arg(long = "drive", value_name = "ID")]
+        drives: Vec<String>,
+        /// A job field by REST path, repeatable
+        #[arg(long = "set", value_name = "KEY=VALUE", value_parser = parse_key_value)]
+        sets: Vec<(String, String)>,
+        #[arg(long, value_name = "TEXT")]
+        note: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum TypeArg {
+    Import,
+    Export,
+}
+
+impl From<TypeArg> for JobType {
+    fn from(t: TypeArg) -> JobType {
+        match t {
+            TypeArg::Import => JobType::Import,
+            TypeArg::Export => JobType::Export,
+        }
+    }
+}
+
+impl Command {
+    /// Whether the command writes; the dispatcher refuses these when read-only.
+    pub fn writes(&self) -> bool {
+        match self {
+            Command::Init
+            | Command::Demo { .. }
+            | Command::Job { .. }
+            | Command::Act { .. }
+            | Command::Arrival { .. } => true,
+            Command::Sweep { dry_run } => !dry_run,
+            Command::Jobs { .. }
+            | Command::Drives { .. }
+            | Command::Attention
+            | Command::Arrivals { .. }
+            | Command::Show { .. }
+            | Command::History { .. }
+            | Command::Actions { .. } => false,
+        }
+    }
+
+    /// Whether the command needs an operator name (it records events).
+    pub fn records_events(&self) -> bool {
+        self.writes() && !matches!(self, Command::Init | Command::Sweep { .. })
+    }
+}
+
+fn parse_job_state(s: &str) -> Result<JobState, String> {
+    s.parse()
+}
+
+fn parse_drive_state(s: &str) -> Result<DriveState, String> {
+    s.parse()
+}
+
+/// `KEY=VALUE`; the value may contain `=`.
+pub fn parse_key_value(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((key, value)) if !key.trim().is_empty() => Ok((key.trim().to_string(), value.to_string())),
+        _ => Err(format!("'{}' is not KEY=VALUE, e.g. returnAddress.city=Dublin", s.escape_default())),
+    }
+}

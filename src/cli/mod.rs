@@ -1,0 +1,237 @@
+//! The command line: parses arguments, opens the store, calls the domain and
+//! prints. It holds no rules of its own.
+
+mod args;
+mod error;
+mod reads;
+mod render;
+mod table;
+mod target;
+mod writes;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Parser;
+
+pub use args::{Cli, Command};
+pub use error::{CliError, Exit};
+
+use crate::domain::Timestamp;
+use crate::domain::field::parse_date;
+use crate::store::{Access, Store};
+use error::bad;
+
+/// What every command works with, resolved once from the global options.
+pub struct Session {
+    pub store: Store,
+    pub operator: String,
+    pub now: Timestamp,
+    pub json: bool,
+}
+
+/// Runs the command line and returns its documented exit code.
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if !e.use_stderr() => {
+            let _ = e.print(); // --help, --version
+            return Exit::Done.into();
+        }
+        Err(e) => {
+            // One line, like every other failure; the usage is a --help away.
+            let rendered = e.render().to_string();
+            let first = rendered.lines().next().unwrap_or_default().trim_start_matches("error: ");
+            eprintln!("ieops: {first} (see ieops --help)");
+            return Exit::BadInput.into();
+        }
+    };
+    match dispatch(cli) {
+        Ok(()) => Exit::Done.into(),
+        Err(e) => {
+            eprintln!("ieops: {e}");
+            e.exit().into()
+        }
+    }
+}
+
+/// The one place that decides whether a command may write.
+fn dispatch(cli: Cli) -> Result<(), CliError> {
+    let g = cli.global;
+    let Some(command) = cli.command else {
+        return console(&g, cli.demo);
+    };
+    if cli.demo {
+        return Err(bad(
+            "--demo opens the console: give no command with it (for demo data in a file, use `ieops demo`)",
+        ));
+    }
+    if g.read_only && command.writes() {
+        return Err(CliError::Store(crate::store::StoreError::ReadOnly));
+    }
+    let now = match &g.now {
+        Some(text) => parse_date(text).ok_or_else(|| {
+            bad(format!(
+                "--now '{}' is not a time: use RFC 3339, e.g. 2026-11-22T14:30:00Z",
+                text.escape_default()
+            ))
+        })?,
+        // The store keeps whole seconds; decide on what will be stored.
+        None => chrono::SubsecRound::trunc_subsecs(chrono::Utc::now(), 0),
+    };
+    let operator = operator(g.operator.as_deref(), command.records_events())?;
+    let (path, explicit) = database_path(g.db.as_deref())?;
+    let creates = matches!(command, Command::Init | Command::Demo { .. });
+    if !creates && !path.exists() {
+        return Err(bad(format!(
+            "no database at {}: create it with `ieops init` or fill it with `ieops demo`",
+            path.display()
+        )));
+    }
+    if !explicit && creates {
+        ensure_default_dir(&path)?;
+    }
+    let access = if g.read_only { Access::ReadOnly } else { Access::ReadWrite };
+    let store = Store::open(&path, access)?;
+    let mut session = Session { store, operator, now, json: g.json };
+    match command {
+        Command::Init => writes::init(&mut session),
+        Command::Demo { jobs } => writes::demo(&mut session, jobs as usize),
+        Command::Jobs { state, overdue, attention, archived } => {
+            reads::jobs(&session, state, overdue, attention, archived)
+        }
+        Command::Drives { state, job } => reads::drives(&session, state, job),
+        Command::Attention => reads::attention(&session),
+        Command::Arrivals { all } => reads::arrivals(&session, all),
+        Command::Show { job } => reads::show(&session, &job),
+        Command::History { job } => reads::history(&session, &job),
+        Command::Actions { target } => reads::actions(&session, &target),
+        Command::Job { command: args::JobCommand::Create { name, job_type, drives, sets, note } } => {
+            writes::create(&mut session, &name, job_type.into(), &drives, &sets, note.as_deref())
+        }
+        Command::Act { target, action, sets, note } => {
+            writes::act(&mut session, &target, &action, &sets, note.as_deref())
+        }
+        Command::Arrival { carrier, tracking, drives, job, note } => {
+            writes::arrival(&mut session, &carrier, &tracking, &drives, job, note.as_deref())
+        }
+        Command::Sweep { dry_run } => writes::sweep(&mut session, dry_run),
+    }
+}
+
+/// `--now` if given.
+fn given_now(g: &args::Global) -> Result<Option<Timestamp>, CliError> {
+    g.now
+        .as_deref()
+        .map(|text| {
+            parse_date(text).ok_or_else(|| {
+                bad(format!(
+                    "--now '{}' is not a time: use RFC 3339, e.g. 2026-11-22T14:30:00Z",
+                    text.escape_default()
+                ))
+            })
+        })
+        .transpose()
+}
+
+/// The store keeps whole seconds; decide on what will be stored.
+fn wall_clock() -> Timestamp {
+    chrono::SubsecRound::trunc_subsecs(chrono::Utc::now(), 0)
+}
+
+/// No command: the console, on the database or on fresh demo data.
+fn console(g: &args::Global, demo: bool) -> Result<(), CliError> {
+    let start = given_now(g)?;
+    let operator = operator(g.operator.as_deref(), !g.read_only)?;
+    let demo_file = demo.then(|| {
+        let nanos =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+        std::env::temp_dir().join(format!("ieops-demo-{}-{nanos}.db", std::process::id()))
+    });
+    let store = match &demo_file {
+        Some(path) => {
+            let mut store = Store::open(path, Access::ReadWrite)?;
+            writes::fill_demo(&mut store, 60, start.unwrap_or_else(wall_clock))?;
+            if g.read_only { Store::open(path, Access::ReadOnly)? } else { store }
+        }
+        None => {
+            let (path, explicit) = database_path(g.db.as_deref())?;
+            if !path.exists() && (explicit || g.read_only) {
+                return Err(bad(format!(
+                    "no database at {}: create it with `ieops init` or fill it with `ieops demo`",
+                    path.display()
+                )));
+            }
+            if !explicit {
+                ensure_default_dir(&path)?;
+            }
+            Store::open(&path, if g.read_only { Access::ReadOnly } else { Access::ReadWrite })?
+        }
+    };
+    let options = crate::console::Options { operator, start };
+    let result = crate::console::run(store, options);
+    if let Some(path) = demo_file {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+    }
+    result.map_err(|e| CliError::Internal(format!("the terminal failed: {e}")))
+}
+
+/// `--operator`, else $USER; required only by commands that record events.
+fn operator(given: Option<&str>, required: bool) -> Result<String, CliError> {
+    let name = given.map(str::to_string).or_else(|| std::env::var("USER").ok()).unwrap_or_default();
+    let name = name.trim().to_string();
+    if name.is_empty() {
+        return if required {
+            Err(bad("no operator name: pass --operator NAME (or set USER)"))
+        } else {
+            Ok("unknown".into())
+        };
+    }
+    if name.chars().count() > 64 || name.chars().any(char::is_control) {
+        return Err(bad("--operator must be 1 to 64 printable characters"));
+    }
+    Ok(name)
+}
+
+/// `--db`, else $IEOPS_DB, else the XDG data directory. The flag says whether
+/// the user named the path (we never create directories they named).
+fn database_path(given: Option<&Path>) -> Result<(PathBuf, bool), CliError> {
+    if let Some(p) = given {
+        return Ok((p.to_path_buf(), true));
+    }
+    if let Some(p) = std::env::var_os("IEOPS_DB").filter(|p| !p.is_empty()) {
+        return Ok((PathBuf::from(p), true));
+    }
+    let data = std::env::var_os("XDG_DATA_HOME")
+        .filter(|p| !p.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+        .ok_or_else(|| bad("cannot find a data directory: pass --db PATH or set IEOPS_DB"))?;
+    Ok((data.join("ieops").join("ieops.db"), false))
+}
+
+fn ensure_default_dir(path: &Path) -> Result<(), CliError> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| bad(format!("cannot create {}: {e}", dir.display())))?;
+    }
+    Ok(())
+}
+
+/// Prints JSON or text; a closed pipe (`| head`) is not an error.
+pub(crate) fn emit(
+    session: &Session,
+    json: impl FnOnce() -> serde_json::Value,
+    text: impl FnOnce() -> String,
+) {
+    let out = if session.json {
+        let mut s = serde_json::to_string_pretty(&json()).unwrap_or_default();
+        s.push('\n');
+        s
+    } else {
+        text()
+    };
+    let _ = std::io::stdout().lock().write_all(out.as_bytes());
+}

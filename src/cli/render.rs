@@ -1,0 +1,234 @@
+//! How jobs, drives, events and the attention queue read, as tables for
+//! people and as JSON (the service's REST field names) for scripts.
+
+use serde_json::{Value, json};
+
+use super::table::{Fields, Table};
+use crate::domain::attention::Item;
+use crate::domain::clock::{self, countdown};
+use crate::domain::{Allowed, Arrival, Drive, Job, Timestamp};
+use crate::present::{self, drive_state_text, flags, job_state_text, next_deadline, opt_stamp, stamp};
+use crate::store::AuditRecord;
+
+/// The job as JSON: its REST-shaped fields, `driveList`, and the derived percent (S4).
+pub fn job_json(job: &Job) -> Value {
+    let mut value = serde_json::to_value(job).unwrap_or(Value::Null);
+    if let Value::Object(map) = &mut value {
+        if let Some(drives) = map.remove("drives") {
+            map.insert("driveList".into(), drives);
+        }
+        map.insert("percentComplete".into(), json!(job.percent_complete()));
+    }
+    value
+}
+
+pub fn jobs_json(jobs: &[Job]) -> Value {
+    Value::Array(jobs.iter().map(job_json).collect())
+}
+
+pub fn jobs_table(jobs: &[Job], now: Timestamp) -> String {
+    let mut t = Table::new(&["NAME", "TYPE", "STATE", "DRIVES", "DONE", "NEXT DEADLINE", "FLAGS"]);
+    for job in jobs {
+        t.row([
+            job.name.clone(),
+            job.job_type.to_string(),
+            job_state_text(job),
+            job.drives.len().to_string(),
+            format!("{}%", job.percent_complete()),
+            if job.archived_at.is_some() {
+                format!("archived {}", opt_stamp(job.archived_at).unwrap_or_default())
+            } else {
+                next_deadline(job, now)
+            },
+            flags(job),
+        ]);
+    }
+    empty_or(t, "no jobs match")
+}
+
+pub fn drives_json(rows: &[(String, Drive)]) -> Value {
+    Value::Array(
+        rows.iter()
+            .map(|(job, drive)| {
+                let mut v = serde_json::to_value(drive).unwrap_or(Value::Null);
+                if let Value::Object(map) = &mut v {
+                    map.insert("jobName".into(), json!(job));
+                }
+                v
+            })
+            .collect(),
+    )
+}
+
+pub fn drives_table<'a>(rows: impl IntoIterator<Item = (&'a str, &'a Drive)>, now: Timestamp) -> String {
+    let mut t = Table::new(&["JOB", "DRIVE", "STATE", "DONE", "IN STATE", "NOTES"]);
+    for (job, d) in rows {
+        let mut notes = Vec::new();
+        if d.extra {
+            notes.push("extra (D9)".to_string());
+        }
+        if let Some(r) = &d.fault_reason {
+            notes.push(format!("fault: {r}"));
+        }
+        for m in &d.messages {
+            notes.push(format!("{}: {}", m.severity, m.text));
+        }
+        if d.destroyed_at.is_some() {
+            notes.push("destroyed".into());
+        }
+        t.row([
+            job.to_string(),
+            d.drive_id.clone(),
+            drive_state_text(d),
+            format!("{}%", d.percent_complete),
+            clock::human_span(now - d.state_since),
+            notes.join("; "),
+        ]);
+    }
+    empty_or(t, "no drives match")
+}
+
+pub fn events_table(events: &[AuditRecord]) -> String {
+    let mut t = Table::new(&["WHEN", "WHO", "WHAT", "ACTION", "FROM", "TO", "RULE", "DETAIL"]);
+    for e in events {
+        let what = match (&e.job_name, &e.drive_id, e.arrival_id) {
+            (_, _, Some(id)) => format!("arrival:{id}"),
+            (Some(job), Some(drive), _) => format!("{job}/{drive}"),
+            (Some(job), None, _) => job.clone(),
+            (None, _, _) => "-".into(),
+        };
+        let mut detail = e.detail.clone().unwrap_or_default();
+        if let Some(note) = &e.note {
+            detail =
+                if detail.is_empty() { format!("note: {note}") } else { format!("{detail}; note: {note}") };
+        }
+        t.row([
+            stamp(e.at),
+            e.operator.clone(),
+            what,
+            e.action.clone(),
+            e.from_state.clone(),
+            e.to_state.clone(),
+            e.rule.clone(),
+            detail,
+        ]);
+    }
+    empty_or(t, "no events")
+}
+
+pub fn attention_json(items: &[Item], now: Timestamp) -> Value {
+    Value::Array(
+        items
+            .iter()
+            .map(|i| {
+                json!({
+                    "rule": i.rule.id(),
+                    "subject": i.subject.to_string(),
+                    "urgency": format!("{:?}", i.urgency),
+                    "what": i.what,
+                    "due": i.due,
+                    "countdown": i.due.map(|d| countdown(d, now)),
+                    "nextStep": i.next_step,
+                })
+            })
+            .collect(),
+    )
+}
+
+pub fn attention_table(items: &[Item], now: Timestamp) -> String {
+    let mut t = Table::new(&["RULE", "SUBJECT", "WHEN", "WHAT", "NEXT STEP"]);
+    for i in items {
+        let when =
+            i.due.map(|d| countdown(d, now)).unwrap_or_else(|| format!("{:?}", i.urgency).to_lowercase());
+        t.row([i.rule.id().to_string(), i.subject.to_string(), when, i.what.clone(), i.next_step.clone()]);
+    }
+    empty_or(t, "nothing needs attention")
+}
+
+pub fn arrivals_table(arrivals: &[Arrival], now: Timestamp) -> String {
+    let mut t =
+        Table::new(&["ARRIVAL", "RECORDED", "CARRIER", "TRACKING", "JOB", "DRIVES", "STATUS", "CLOCK"]);
+    for a in arrivals {
+        let next =
+            clock::arrival_clocks(a).last().map(|c| format!("{} {}", c.rule, countdown(c.deadline, now)));
+        t.row([
+            format!("arrival:{}", a.id.unwrap_or_default()),
+            stamp(a.recorded_at),
+            a.carrier_name.clone(),
+            a.tracking_number.clone(),
+            a.job_name.clone().unwrap_or_else(|| "-".into()),
+            a.drive_ids.join(", "),
+            a.status.to_string(),
+            next.unwrap_or_default(),
+        ]);
+    }
+    empty_or(t, "no arrivals held")
+}
+
+pub fn arrivals_json(arrivals: &[Arrival]) -> Value {
+    Value::Array(
+        arrivals
+            .iter()
+            .map(|a| {
+                let mut v = serde_json::to_value(a).unwrap_or(Value::Null);
+                if let Value::Object(map) = &mut v {
+                    map.insert("id".into(), json!(a.id));
+                }
+                v
+            })
+            .collect(),
+    )
+}
+
+pub fn actions_table(allowed: &[Allowed]) -> String {
+    let mut t = Table::new(&["ACTION", "RULE", "PARAMETERS"]);
+    for a in allowed {
+        let mut params: Vec<String> = a
+            .kind
+            .params()
+            .iter()
+            .map(|p| {
+                if p.required {
+                    format!("{}=<{}>", p.key, p.hint)
+                } else {
+                    format!("[{}=<{}>]", p.key, p.hint)
+                }
+            })
+            .collect();
+        if !a.kind.field_groups().is_empty() {
+            params.push("[job fields]".into());
+        }
+        t.row([a.kind.name().to_string(), a.rule.id().to_string(), params.join(" ")]);
+    }
+    empty_or(t, "no action is valid now")
+}
+
+pub fn actions_json(allowed: &[Allowed]) -> Value {
+    Value::Array(
+        allowed
+            .iter()
+            .map(|a| {
+                let params: Vec<Value> = a
+                    .kind
+                    .params()
+                    .iter()
+                    .map(|p| json!({"key": p.key, "required": p.required, "hint": p.hint}))
+                    .collect();
+                json!({"action": a.kind.name(), "rule": a.rule.id(), "params": params})
+            })
+            .collect(),
+    )
+}
+
+/// Every field of a job, for `show`.
+pub fn job_fields(job: &Job, now: Timestamp) -> String {
+    let mut f = Fields::new();
+    for (label, value) in present::job_fields(job, now) {
+        f.add(label, Some(value));
+    }
+    f.render()
+}
+
+fn empty_or(table: Table, empty: &str) -> String {
+    if table.is_empty() { format!("({empty})\n") } else { table.render() }
+}

@@ -1,0 +1,239 @@
+//! Commands that write. Each reads what it needs, asks the domain, and stores
+//! the change with its events in one transaction (the store's `write`).
+
+use serde_json::{Value, json};
+
+use super::error::{CliError, bad};
+use super::render;
+use super::target::{self, Target};
+use super::{Session, emit};
+use crate::demo;
+use crate::domain::arrival::{Outcome, Package, decide_arrival, process_arrival};
+use crate::domain::create::{check_drive_id, check_job_name, create_job};
+use crate::domain::field::Field;
+use crate::domain::sweep::sweep_job;
+use crate::domain::{Action, Change, Ctx, Event, JobType, Request, TargetKind, Timestamp, decide};
+use crate::store::{JobFilter, Store};
+
+pub fn init(s: &mut Session) -> Result<(), CliError> {
+    let path = s.store.path().display().to_string();
+    emit(s, || json!({"path": path, "ready": true}), || format!("database ready at {path}\n"));
+    Ok(())
+}
+
+pub fn demo(s: &mut Session, jobs: usize) -> Result<(), CliError> {
+    let existing = s.store.event_count()?;
+    if existing > 0 {
+        return Err(bad(format!(
+            "{} already holds data ({existing} audit events); demo fills an empty database: choose another --db",
+            s.store.path().display()
+        )));
+    }
+    let (j, a) = fill_demo(&mut s.store, jobs, s.now)?;
+    let path = s.store.path().display().to_string();
+    emit(
+        s,
+        || json!({"path": path, "jobs": j, "arrivals": a}),
+        || format!("demo data written to {path}: {j} jobs, {a} held arrivals\n"),
+    );
+    Ok(())
+}
+
+/// Writes demo data relative to `now` in one transaction; (jobs, arrivals) written.
+pub fn fill_demo(store: &mut Store, jobs: usize, now: Timestamp) -> Result<(usize, usize), CliError> {
+    let data = demo::generate(jobs, now, 2026)
+        .map_err(|e| CliError::Internal(format!("the demo script was refused by the rules: {e}")))?;
+    store.write(|w| {
+        for (job, events) in &data.jobs {
+            w.insert_job(job, events)?;
+        }
+        for (arrival, events) in &data.arrivals {
+            w.insert_arrival(arrival, events)?;
+        }
+        Ok(())
+    })?;
+    Ok((data.jobs.len(), data.arrivals.len()))
+}
+
+pub fn create(
+    s: &mut Session,
+    name: &str,
+    job_type: JobType,
+    drives: &[String],
+    sets: &[(String, String)],
+    note: Option<&str>,
+) -> Result<(), CliError> {
+    check_job_name(name).map_err(bad)?;
+    for id in drives {
+        check_drive_id(id).map_err(bad)?;
+    }
+    let fields = sets
+        .iter()
+        .map(|(key, value)| {
+            Field::parse(key)
+                .ok_or_else(|| {
+                    let all: Vec<&str> = Field::ALL.iter().map(|f| f.path()).collect();
+                    bad(format!(
+                        "unknown field '{}': expected one of {}",
+                        key.escape_default(),
+                        all.join(", ")
+                    ))
+                })?
+                .validate(value)
+                .map_err(bad)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let operator = s.operator.clone();
+    let ctx = Ctx { operator: &operator, now: s.now, note };
+    let change = create_job(name, job_type, drives, &fields, &ctx)?;
+    s.store.write(|w| w.insert_job(&change.job, &change.events))?;
+    report(s, &change.job.name, &change.events, || render::job_json(&change.job));
+    Ok(())
+}
+
+pub fn act(
+    s: &mut Session,
+    text: &str,
+    name: &str,
+    sets: &[(String, String)],
+    note: Option<&str>,
+) -> Result<(), CliError> {
+    let target = target::resolve(&s.store, text)?;
+    let kind = match &target {
+        Target::Job(_) => TargetKind::Job,
+        Target::Drive(..) => TargetKind::Drive,
+        Target::Arrival(_) => TargetKind::Arrival,
+    };
+    let action = Action::parse(kind, name, sets).map_err(bad)?;
+    let operator = s.operator.clone();
+    let ctx = Ctx { operator: &operator, now: s.now, note };
+    match (target, action) {
+        (Target::Arrival(arrival), Action::Arrival(a)) => {
+            let (next, event) = decide_arrival(&arrival, &a, &ctx)?;
+            s.store.write(|w| w.apply_arrival(&next, std::slice::from_ref(&event)))?;
+            let subject = format!("arrival:{}", arrival.id.unwrap_or_default());
+            report(s, &subject, std::slice::from_ref(&event), || {
+                render::arrivals_json(std::slice::from_ref(&next))
+            });
+        }
+        (Target::Job(job), Action::Job(a)) => apply(s, &job, &Request::Job(a), &ctx)?,
+        (Target::Drive(job, drive_id), Action::Drive(a)) => {
+            apply(s, &job, &Request::Drive { drive_id, action: a }, &ctx)?
+        }
+        _ => return Err(bad(format!("'{name}' does not apply to {text}"))),
+    }
+    Ok(())
+}
+
+fn apply(s: &mut Session, job: &crate::domain::Job, request: &Request, ctx: &Ctx) -> Result<(), CliError> {
+    let change = decide(job, request, ctx)?;
+    s.store.write(|w| w.apply(&change))?;
+    report(s, &job.name, &change.events, || render::job_json(&change.job));
+    Ok(())
+}
+
+pub fn arrival(
+    s: &mut Session,
+    carrier: &str,
+    tracking: &str,
+    drives: &[String],
+    job_name: Option<String>,
+    note: Option<&str>,
+) -> Result<(), CliError> {
+    let job = match &job_name {
+        Some(name) => s.store.job(name)?,
+        None => s.store.job_for_drives(drives)?,
+    };
+    let package = Package {
+        carrier_name: carrier.to_string(),
+        tracking_number: tracking.to_string(),
+        drive_ids: drives.to_vec(),
+        job_name: job_name.or_else(|| job.as_ref().map(|j| j.name.clone())),
+    };
+    let operator = s.operator.clone();
+    let ctx = Ctx { operator: &operator, now: s.now, note };
+    match process_arrival(job.as_ref(), &package, &ctx)? {
+        Outcome::Received(change) => {
+            s.store.write(|w| w.apply(&change))?;
+            report(
+                s,
+                &change.job.name,
+                &change.events,
+                || json!({"outcome": "received", "job": render::job_json(&change.job)}),
+            );
+        }
+        Outcome::Held { mut arrival, event } => {
+            let id = s.store.write(|w| w.insert_arrival(&arrival, std::slice::from_ref(&event)))?;
+            arrival.id = Some(id);
+            report(
+                s,
+                &format!("arrival:{id}"),
+                std::slice::from_ref(&event),
+                || json!({"outcome": "held", "arrival": render::arrivals_json(std::slice::from_ref(&arrival))[0]}),
+            );
+        }
+    }
+    Ok(())
+}
+
+pub fn sweep(s: &mut Session, dry_run: bool) -> Result<(), CliError> {
+    let jobs = s.store.jobs(&JobFilter::default())?;
+    let changes: Vec<Change> = jobs.iter().filter_map(|j| sweep_job(j, s.now)).collect();
+    if !dry_run && !changes.is_empty() {
+        s.store.write(|w| changes.iter().try_for_each(|c| w.apply(c)))?;
+    }
+    let lines: Vec<String> = changes.iter().flat_map(|c| event_lines(&c.job.name, &c.events)).collect();
+    emit(
+        s,
+        || {
+            json!({
+                "dryRun": dry_run,
+                "changes": changes.iter().map(|c| json!({"job": c.job.name, "events": events_json(&c.events)})).collect::<Vec<Value>>(),
+            })
+        },
+        || {
+            let verb = if dry_run { "would change" } else { "changed" };
+            let mut out = format!("sweep {verb} {} jobs\n", changes.len());
+            out.extend(lines.iter().map(|l| format!("{l}\n")));
+            out
+        },
+    );
+    Ok(())
+}
+
+/// Prints what a change did, one line an event.
+fn report(s: &Session, subject: &str, events: &[Event], json: impl FnOnce() -> Value) {
+    emit(
+        s,
+        || json!({"result": json(), "events": events_json(events)}),
+        || event_lines(subject, events).iter().map(|l| format!("{l}\n")).collect(),
+    );
+}
+
+fn event_lines(subject: &str, events: &[Event]) -> Vec<String> {
+    events
+        .iter()
+        .map(|e| {
+            let what = match &e.drive_id {
+                Some(d) => format!("{subject}/{d}"),
+                None => subject.to_string(),
+            };
+            let detail = e.detail.as_deref().map(|d| format!(" — {d}")).unwrap_or_default();
+            let line = format!("{what}: {} {} → {} ({}){detail}", e.action, e.from_state, e.to_state, e.rule);
+            crate::text::visible(&line).into_owned()
+        })
+        .collect()
+}
+
+fn events_json(events: &[Event]) -> Vec<Value> {
+    events
+        .iter()
+        .map(|e| {
+            json!({
+                "at": e.at, "operator": e.operator, "driveId": e.drive_id, "action": e.action,
+                "fromState": e.from_state, "toState": e.to_state, "rule": e.rule.id(),
+                "detail": e.detail, "note": e.note,
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,286 @@
+//! The one table from keys to commands. `?` help is generated from it, so
+//! the help can never disagree with what the keys do.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::model::View;
+use super::msg::Command;
+
+/// Where the focus is; the same key means different things in each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Context {
+    Table,
+    Menu,
+    Form,
+    Confirm,
+    /// The filter or command line.
+    Input,
+    Help,
+    Message,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Key {
+    code: KeyCode,
+    ctrl: bool,
+}
+
+const fn k(c: char) -> Key {
+    Key { code: KeyCode::Char(c), ctrl: false }
+}
+
+const fn code(code: KeyCode) -> Key {
+    Key { code, ctrl: false }
+}
+
+const fn ctrl(c: char) -> Key {
+    Key { code: KeyCode::Char(c), ctrl: true }
+}
+
+pub struct Binding {
+    pub contexts: &'static [Context],
+    pub keys: &'static [Key],
+    pub command: Command,
+    pub help: &'static str,
+}
+
+use Context::*;
+
+const ANY: &[Context] = &[Table, Menu, Form, Confirm, Input, Help, Message];
+const LISTS: &[Context] = &[Table, Menu, Help];
+
+pub const BINDINGS: &[Binding] = &[
+    Binding { contexts: ANY, keys: &[ctrl('c')], command: Command::Quit, help: "quit" },
+    Binding { contexts: &[Table], keys: &[k('q')], command: Command::Quit, help: "quit" },
+    Binding {
+        contexts: &[Table],
+        keys: &[k('1')],
+        command: Command::ShowView(View::Attention),
+        help: "Attention view",
+    },
+    Binding {
+        contexts: &[Table],
+        keys: &[k('2')],
+        command: Command::ShowView(View::Jobs),
+        help: "Jobs view",
+    },
+    Binding {
+        contexts: &[Table],
+        keys: &[k('3')],
+        command: Command::ShowView(View::Drives),
+        help: "Drives view",
+    },
+    Binding {
+        contexts: &[Table],
+        keys: &[k('4')],
+        command: Command::ShowView(View::Audit),
+        help: "Audit view",
+    },
+    Binding {
+        contexts: &[Table],
+        keys: &[k('5')],
+        command: Command::ShowView(View::Archive),
+        help: "Archive view",
+    },
+    Binding {
+        contexts: &[Table],
+        keys: &[code(KeyCode::Tab)],
+        command: Command::NextView,
+        help: "next view",
+    },
+    Binding {
+        contexts: &[Table],
+        keys: &[code(KeyCode::BackTab)],
+        command: Command::PrevView,
+        help: "previous view",
+    },
+    Binding { contexts: LISTS, keys: &[code(KeyCode::Up), k('k')], command: Command::Up, help: "move up" },
+    Binding {
+        contexts: LISTS,
+        keys: &[code(KeyCode::Down), k('j')],
+        command: Command::Down,
+        help: "move down",
+    },
+    Binding {
+        contexts: &[Table, Help],
+        keys: &[code(KeyCode::PageUp), ctrl('b')],
+        command: Command::PageUp,
+        help: "page up",
+    },
+    Binding {
+        contexts: &[Table, Help],
+        keys: &[code(KeyCode::PageDown), ctrl('f')],
+        command: Command::PageDown,
+        help: "page down",
+    },
+    Binding {
+        contexts: &[Table],
+        keys: &[k('g'), code(KeyCode::Home)],
+        command: Command::Top,
+        help: "first row",
+    },
+    Binding {
+        contexts: &[Table],
+        keys: &[k('G'), code(KeyCode::End)],
+        command: Command::Bottom,
+        help: "last row",
+    },
+    Binding {
+        contexts: &[Table],
+        keys: &[k('d')],
+        command: Command::ToggleDetail,
+        help: "show or hide the detail pane",
+    },
+    Binding {
+        contexts: &[Table],
+        keys: &[code(KeyCode::Enter), k('a')],
+        command: Command::OpenActions,
+        help: "actions valid now on the selection",
+    },
+    Binding {
+        contexts: &[Table],
+        keys: &[k(' ')],
+        command: Command::ToggleMark,
+        help: "mark or unmark a drive (Drives view)",
+    },
+    Binding { contexts: &[Table], keys: &[k('u')], command: Command::ClearMarks, help: "unmark all drives" },
+    Binding {
+        contexts: &[Table],
+        keys: &[k('r')],
+        command: Command::BulkReceive,
+        help: "receive the marked drives (D2/D4)",
+    },
+    Binding {
+        contexts: &[Table],
+        keys: &[k('b')],
+        command: Command::BulkShipBack,
+        help: "ship back the marked drives (D8)",
+    },
+    Binding {
+        contexts: &[Table],
+        keys: &[k('/')],
+        command: Command::StartFilter,
+        help: "filter: text, state:S, type:T, overdue, faulted",
+    },
+    Binding {
+        contexts: &[Table],
+        keys: &[k(':')],
+        command: Command::StartCommand,
+        help: "command: :attention :jobs :drives :audit :archive :sweep :q",
+    },
+    Binding {
+        contexts: &[Table],
+        keys: &[k('s')],
+        command: Command::SortNext,
+        help: "sort by the next column",
+    },
+    Binding { contexts: &[Table], keys: &[k('S')], command: Command::SortReverse, help: "reverse the sort" },
+    Binding { contexts: &[Table, Help], keys: &[k('?')], command: Command::ToggleHelp, help: "this help" },
+    Binding {
+        contexts: &[Menu],
+        keys: &[code(KeyCode::Enter)],
+        command: Command::Select,
+        help: "choose the action",
+    },
+    Binding {
+        contexts: &[Form, Input],
+        keys: &[code(KeyCode::Enter)],
+        command: Command::Select,
+        help: "submit",
+    },
+    Binding {
+        contexts: &[Form],
+        keys: &[code(KeyCode::Tab), code(KeyCode::Down)],
+        command: Command::NextField,
+        help: "next field",
+    },
+    Binding {
+        contexts: &[Form],
+        keys: &[code(KeyCode::BackTab), code(KeyCode::Up)],
+        command: Command::PrevField,
+        help: "previous field",
+    },
+    Binding {
+        contexts: &[Confirm],
+        keys: &[k('y'), code(KeyCode::Enter)],
+        command: Command::Confirm,
+        help: "apply the change",
+    },
+    Binding { contexts: &[Confirm], keys: &[k('n')], command: Command::Back, help: "cancel" },
+    Binding {
+        contexts: &[Message],
+        keys: &[code(KeyCode::Enter), k('q')],
+        command: Command::Back,
+        help: "close",
+    },
+    Binding { contexts: ANY, keys: &[code(KeyCode::Esc)], command: Command::Back, help: "back out" },
+];
+
+impl Key {
+    fn matches(&self, event: &KeyEvent) -> bool {
+        let has_ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
+        self.code == event.code && self.ctrl == has_ctrl
+    }
+
+    pub fn label(&self) -> String {
+        let name = match self.code {
+            KeyCode::Char(' ') => "Space".to_string(),
+            KeyCode::Char(c) => c.to_string(),
+            KeyCode::Enter => "Enter".into(),
+            KeyCode::Esc => "Esc".into(),
+            KeyCode::Tab => "Tab".into(),
+            KeyCode::BackTab => "Shift-Tab".into(),
+            KeyCode::Up => "↑".into(),
+            KeyCode::Down => "↓".into(),
+            KeyCode::PageUp => "PgUp".into(),
+            KeyCode::PageDown => "PgDn".into(),
+            KeyCode::Home => "Home".into(),
+            KeyCode::End => "End".into(),
+            other => format!("{other:?}"),
+        };
+        if self.ctrl { format!("Ctrl-{name}") } else { name }
+    }
+}
+
+/// The command a key means in a context, if any.
+pub fn command_for(context: Context, event: &KeyEvent) -> Option<Command> {
+    BINDINGS
+        .iter()
+        .filter(|b| b.contexts.contains(&context))
+        .find(|b| b.keys.iter().any(|key| key.matches(event)))
+        .map(|b| b.command)
+}
+
+/// Help lines for a context: keys and what they do, in table order.
+pub fn help(context: Context) -> Vec<(String, &'static str)> {
+    BINDINGS
+        .iter()
+        .filter(|b| b.contexts.contains(&context))
+        .map(|b| (b.keys.iter().map(Key::label).collect::<Vec<_>>().join(" "), b.help))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(c: char) -> KeyEvent {
+        KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn the_same_key_means_what_its_context_says() {
+        assert_eq!(command_for(Context::Table, &key('q')), Some(Command::Quit));
+        assert_eq!(command_for(Context::Input, &key('q')), None, "q is typed into a filter");
+        assert_eq!(command_for(Context::Confirm, &key('y')), Some(Command::Confirm));
+        let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        assert_eq!(command_for(Context::Form, &ctrl_c), Some(Command::Quit));
+    }
+
+    #[test]
+    fn help_is_generated_from_the_bindings() {
+        let lines = help(Context::Table);
+        assert!(lines.iter().any(|(keys, what)| keys == "↑ k" && *what == "move up"));
+        assert_eq!(lines.len(), BINDINGS.iter().filter(|b| b.contexts.contains(&Context::Table)).count());
+    }
+}

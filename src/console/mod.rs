@@ -1,0 +1,132 @@
+//! The operator console: a keyboard-driven ratatui dashboard in the Elm
+//! shape — a [`model::Model`], [`msg::Msg`]s, [`update::update`] and a pure
+//! [`view::view`]. Keys become messages only in [`keymap`]; the database is
+//! read and written by [`worker`] off the render path.
+
+pub mod filter;
+pub mod keymap;
+pub mod model;
+pub mod msg;
+pub mod rows;
+pub mod theme;
+pub mod update;
+pub mod view;
+pub mod worker;
+
+use std::time::Instant;
+
+use chrono::SubsecRound;
+use crossterm::event::{Event, EventStream, KeyEvent, KeyEventKind};
+use futures::StreamExt;
+
+use crate::domain::Timestamp;
+use crate::store::Store;
+use keymap::Context;
+use model::{Config, Model, Popup};
+use msg::Msg;
+
+/// How the console was started.
+pub struct Options {
+    pub operator: String,
+    /// `--now`: run at a simulated time that advances from here.
+    pub start: Option<Timestamp>,
+}
+
+/// Runs the console until the operator quits. The terminal is restored on
+/// quit, on error and on panic (ratatui's hook).
+pub fn run(store: Store, options: Options) -> std::io::Result<()> {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build()?;
+    runtime.block_on(main_loop(store, options))
+}
+
+async fn main_loop(store: Store, options: Options) -> std::io::Result<()> {
+    let clock = Clock { start: options.start, started: Instant::now() };
+    let config = Config {
+        db_path: store.path().display().to_string(),
+        operator: options.operator,
+        read_only: store.is_read_only(),
+        simulated: options.start.is_some(),
+        theme: theme::Theme::from_env(),
+    };
+    let mut model = Model::new(config, clock.now());
+    let (msg_tx, mut msg_rx) = tokio::sync::mpsc::unbounded_channel();
+    let (fx_tx, fx_rx) = std::sync::mpsc::channel();
+    let worker = worker::spawn(store, fx_rx, msg_tx);
+    let _ = fx_tx.send(update::Effect::Reload);
+
+    let mut terminal = ratatui::init();
+    let mut keys = EventStream::new();
+    let mut ticker = tokio::time::interval(std::time::Duration::from_secs(1));
+    let mut dirty = true;
+    let result = loop {
+        if dirty {
+            if let Err(e) = terminal.draw(|frame| view::view(&model, frame)) {
+                break Err(e);
+            }
+            dirty = false;
+        }
+        let msg = tokio::select! {
+            event = keys.next() => match event {
+                Some(Ok(Event::Key(key))) if key.kind != KeyEventKind::Release => key_message(&model, key),
+                Some(Ok(Event::Resize(..))) => { dirty = true; None }
+                Some(Ok(_)) => None,
+                Some(Err(e)) => break Err(e),
+                None => break Ok(()),
+            },
+            Some(msg) = msg_rx.recv() => Some(msg),
+            _ = ticker.tick() => Some(Msg::Tick(clock.now())),
+        };
+        if let Some(msg) = msg {
+            for effect in update::update(&mut model, msg) {
+                let _ = fx_tx.send(effect);
+            }
+            dirty = true;
+        }
+        if model.quit {
+            break Ok(());
+        }
+    };
+    ratatui::restore();
+    drop(fx_tx);
+    let _ = worker.join();
+    result
+}
+
+/// Where the keyboard focus is.
+pub fn context(model: &Model) -> Context {
+    match &model.popup {
+        Some(Popup::Menu { .. }) => Context::Menu,
+        Some(Popup::Form(_)) => Context::Form,
+        Some(Popup::Confirm { .. }) => Context::Confirm,
+        Some(Popup::Help { .. }) => Context::Help,
+        Some(Popup::Message { .. }) => Context::Message,
+        None if model.input.is_some() => Context::Input,
+        None => Context::Table,
+    }
+}
+
+/// A key becomes a command through the keymap, or text for the focused input.
+pub fn key_message(model: &Model, key: KeyEvent) -> Option<Msg> {
+    let context = context(model);
+    match keymap::command_for(context, &key) {
+        Some(command) => Some(Msg::Command(command)),
+        None if matches!(context, Context::Input | Context::Form) => Some(Msg::Edit(key)),
+        None => None,
+    }
+}
+
+/// The wall clock, or a simulated one that advances from `--now`.
+struct Clock {
+    start: Option<Timestamp>,
+    started: Instant,
+}
+
+impl Clock {
+    fn now(&self) -> Timestamp {
+        let now = match self.start {
+            Some(start) => start + chrono::Duration::from_std(self.started.elapsed()).unwrap_or_default(),
+            None => chrono::Utc::now(),
+        };
+        now.trunc_subsecs(0)
+    }
+}

@@ -1,0 +1,195 @@
+//! The console's whole state. `update` changes it; `view` only reads it.
+
+use std::collections::BTreeSet;
+
+use ratatui_textarea::TextArea;
+
+use crate::domain::attention::{Item, Subject};
+use crate::domain::{ActionKind, Allowed, Arrival, Change, Event, Job, Timestamp};
+use crate::store::{AuditRecord, Counts};
+
+use super::filter::Filter;
+use super::theme::Theme;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum View {
+    Attention,
+    Jobs,
+    Drives,
+    Audit,
+    Archive,
+}
+
+impl View {
+    pub const ALL: [View; 5] = [View::Attention, View::Jobs, View::Drives, View::Audit, View::Archive];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            View::Attention => "Attention",
+            View::Jobs => "Jobs",
+            View::Drives => "Drives",
+            View::Audit => "Audit",
+            View::Archive => "Archive",
+        }
+    }
+
+    pub fn index(self) -> usize {
+        View::ALL.iter().position(|v| *v == self).unwrap_or(0)
+    }
+}
+
+/// What the worker read from the database in one go.
+#[derive(Debug, Clone, Default)]
+pub struct Snapshot {
+    pub jobs: Vec<Job>,
+    pub archived: Vec<Job>,
+    pub arrivals: Vec<Arrival>,
+    /// Newest first.
+    pub events: Vec<AuditRecord>,
+    pub counts: Counts,
+}
+
+/// Fixed for the session.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub db_path: String,
+    pub operator: String,
+    pub read_only: bool,
+    /// `--now`: the console runs at this simulated time instead of the wall clock.
+    pub simulated: bool,
+    pub theme: Theme,
+}
+
+/// Sort order of one view's table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Sort {
+    pub column: usize,
+    pub descending: bool,
+}
+
+/// A job drive, for marks and bulk actions.
+pub type DriveKey = (String, String);
+
+/// What a pending write will do, decided by the domain when it was confirmed.
+#[derive(Debug, Clone)]
+pub enum Plan {
+    /// Changes to jobs, written in one transaction.
+    Jobs(Vec<Change>),
+    Arrival(Box<(Arrival, Event)>),
+}
+
+/// One field of an action form.
+#[derive(Debug)]
+pub struct FormField {
+    pub key: &'static str,
+    pub hint: String,
+    pub required: bool,
+    pub input: TextArea<'static>,
+}
+
+/// An action's parameters being filled in.
+#[derive(Debug)]
+pub struct Form {
+    pub purpose: FormPurpose,
+    pub fields: Vec<FormField>,
+    /// The values the fields started with; only changed ones are submitted.
+    pub initial: Vec<String>,
+    pub focus: usize,
+    pub error: Option<String>,
+}
+
+/// What a form's values are for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FormPurpose {
+    Action {
+        subject: Subject,
+        kind: ActionKind,
+    },
+    /// The return package of the marked drives (D8), shipped in one transaction.
+    BulkShipBack,
+}
+
+/// The dialog in front of the table, if any.
+#[derive(Debug)]
+pub enum Popup {
+    Menu { subject: Subject, actions: Vec<Allowed>, selected: usize },
+    Form(Box<Form>),
+    Confirm { title: String, lines: Vec<String>, plan: Plan },
+    Help { scroll: usize },
+    Message { title: String, text: String, error: bool },
+}
+
+/// The line at the bottom where the filter or a `:` command is typed.
+#[derive(Debug)]
+pub struct Input {
+    pub kind: InputKind,
+    pub text: TextArea<'static>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputKind {
+    Filter,
+    Command,
+}
+
+#[derive(Debug)]
+pub struct Model {
+    pub config: Config,
+    pub now: Timestamp,
+    pub data: Snapshot,
+    /// The attention queue at `now`, most urgent first.
+    pub attention: Vec<Item>,
+    pub loaded: bool,
+    pub view: View,
+    pub cursor: [usize; 5],
+    pub sort: [Sort; 5],
+    pub filter: Filter,
+    pub input: Option<Input>,
+    pub detail: bool,
+    /// History of the job in the detail pane: (job id, events oldest first).
+    pub history: Option<(i64, Vec<AuditRecord>)>,
+    pub popup: Option<Popup>,
+    pub marked: BTreeSet<DriveKey>,
+    /// A one-line status: what just happened, or went wrong.
+    pub flash: Option<(String, bool)>,
+    pub quit: bool,
+}
+
+impl Model {
+    pub fn new(config: Config, now: Timestamp) -> Model {
+        Model {
+            config,
+            now,
+            data: Snapshot::default(),
+            attention: Vec::new(),
+            loaded: false,
+            view: View::Attention,
+            cursor: [0; 5],
+            sort: [Sort::default(); 5],
+            filter: Filter::default(),
+            input: None,
+            detail: false,
+            history: None,
+            popup: None,
+            marked: BTreeSet::new(),
+            flash: None,
+            quit: false,
+        }
+    }
+
+    pub fn cursor(&self) -> usize {
+        self.cursor[self.view.index()]
+    }
+
+    pub fn sort(&self) -> Sort {
+        self.sort[self.view.index()]
+    }
+
+    pub fn job(&self, name: &str) -> Option<&Job> {
+        self.data.jobs.iter().chain(&self.data.archived).find(|j| j.name == name)
+    }
+
+    pub fn arrival(&self, id: i64) -> Option<&Arrival> {
+        self.data.arrivals.iter().find(|a| a.id == Some(id))
+    }
+}

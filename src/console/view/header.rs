@@ -1,0 +1,66 @@
+//! The header line and the pulse strip.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use crate::domain::attention::Urgency;
+use crate::domain::{DriveState, JobState};
+use crate::text::visible;
+
+use super::super::model::Model;
+
+pub fn header(model: &Model, frame: &mut Frame, area: Rect) {
+    let theme = &model.config.theme;
+    let mode = if model.config.read_only {
+        Span::styled(" 🔒 READ-ONLY ", theme.error())
+    } else {
+        Span::styled(" READ-WRITE ", theme.ok())
+    };
+    let time = model.now.format("%Y-%m-%d %H:%M:%S UTC").to_string();
+    let time = if model.config.simulated { format!("{time} (simulated)") } else { time };
+    let line = Line::from(vec![
+        Span::styled("ieops", theme.title()),
+        Span::raw(" │ "),
+        Span::raw(visible(&model.config.db_path).into_owned()),
+        Span::raw(" │ operator "),
+        Span::styled(visible(&model.config.operator).into_owned(), theme.title()),
+        Span::raw(" │"),
+        mode,
+        Span::raw("│ "),
+        Span::raw(time),
+    ]);
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+/// Counts per state, in each state's colour, with overdue and faulted totals.
+pub fn pulse(model: &Model, frame: &mut Frame, area: Rect) {
+    let theme = &model.config.theme;
+    let counts = &model.data.counts;
+    let mut jobs = vec![Span::styled("Jobs   ", theme.title())];
+    for (state, n) in &counts.jobs {
+        jobs.push(Span::styled(format!("{state} {n}"), theme.job_state(*state)));
+        jobs.push(Span::raw("  "));
+    }
+    let overdue = model.attention.iter().filter(|i| i.urgency == Urgency::Overdue).count();
+    let faulted_jobs = counts.jobs.iter().find(|(s, _)| *s == JobState::Faulted).map_or(0, |(_, n)| *n);
+    let faulted_drives = counts.drives.iter().find(|(s, _)| *s == DriveState::Faulted).map_or(0, |(_, n)| *n);
+    jobs.push(Span::raw("│ "));
+    jobs.push(Span::styled(
+        format!("overdue {overdue}"),
+        if overdue > 0 { theme.overdue() } else { theme.dim() },
+    ));
+    jobs.push(Span::raw("  "));
+    let faulted = faulted_jobs + faulted_drives;
+    jobs.push(Span::styled(
+        format!("faulted {faulted}"),
+        if faulted > 0 { theme.error() } else { theme.dim() },
+    ));
+    let mut drives = vec![Span::styled("Drives ", theme.title())];
+    for (state, n) in &counts.drives {
+        drives.push(Span::styled(format!("{state} {n}"), theme.drive_state(*state)));
+        drives.push(Span::raw("  "));
+    }
+    frame.render_widget(Paragraph::new(vec![Line::from(jobs), Line::from(drives)]), area);
+}

@@ -1,0 +1,133 @@
+//! `view`: a pure function of the model that draws one frame. Every text
+//! that came from the database passes through `text::visible` on its way.
+
+mod detail;
+mod header;
+mod popup;
+mod tables;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Tabs, Wrap};
+
+use super::model::{InputKind, Model, View};
+
+/// Below this the layout cannot show a useful table.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 15;
+
+pub fn view(model: &Model, frame: &mut Frame) {
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        too_small(frame, area);
+        return;
+    }
+    let [top, pulse, tabs, body, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(2),
+        Constraint::Length(1),
+        Constraint::Min(3),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    header::header(model, frame, top);
+    header::pulse(model, frame, pulse);
+    view_tabs(model, frame, tabs);
+    if model.loaded && is_empty(model) {
+        empty_state(frame, body);
+    } else if model.detail {
+        let (table, side) = if body.width >= 110 {
+            let [t, s] =
+                Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(body);
+            (t, s)
+        } else {
+            let [t, s] =
+                Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(body);
+            (t, s)
+        };
+        tables::table(model, frame, table);
+        detail::detail(model, frame, side);
+    } else {
+        tables::table(model, frame, body);
+    }
+    footer_line(model, frame, footer);
+    popup::popup(model, frame, area);
+}
+
+fn is_empty(model: &Model) -> bool {
+    model.data.jobs.is_empty() && model.data.archived.is_empty() && model.data.arrivals.is_empty()
+}
+
+fn too_small(frame: &mut Frame, area: Rect) {
+    let text =
+        format!("terminal too small: {}×{}, ieops needs {MIN_WIDTH}×{MIN_HEIGHT}", area.width, area.height);
+    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
+}
+
+fn empty_state(frame: &mut Frame, area: Rect) {
+    let lines = vec![
+        Line::from("No jobs yet."),
+        Line::from(""),
+        Line::from("  Demo data:     quit (q) and run `ieops demo`, or start with `ieops --demo`"),
+        Line::from("  A first job:   `ieops job create NAME --type import --drive ID`"),
+        Line::from("  A package:     `ieops arrival --carrier C --tracking T --drive ID`"),
+        Line::from(""),
+        Line::from("Jobs created from any terminal appear here within a second."),
+    ];
+    frame.render_widget(Paragraph::new(lines).block(Block::bordered().title(" Welcome ")), area);
+}
+
+fn view_tabs(model: &Model, frame: &mut Frame, area: Rect) {
+    let theme = &model.config.theme;
+    let titles: Vec<Line> = View::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let count = super::rows::rows(model, *v).len();
+            Line::from(format!("{} {} ({count})", i + 1, v.title()))
+        })
+        .collect();
+    let mut spans = vec![];
+    if !model.filter.is_empty() {
+        spans.push(Span::styled(
+            format!("  filter: {}", crate::text::visible(&model.filter.text)),
+            theme.title(),
+        ));
+    }
+    if !model.marked.is_empty() {
+        spans.push(Span::styled(format!("  marked: {}", model.marked.len()), theme.marked()));
+    }
+    let [left, right] = Layout::horizontal([Constraint::Min(40), Constraint::Length(40)]).areas(area);
+    frame.render_widget(
+        Tabs::new(titles).select(model.view.index()).highlight_style(theme.selected()).divider("│"),
+        left,
+    );
+    frame.render_widget(Paragraph::new(Line::from(spans)), right);
+}
+
+fn footer_line(model: &Model, frame: &mut Frame, area: Rect) {
+    let theme = &model.config.theme;
+    if let Some(input) = &model.input {
+        let prompt = match input.kind {
+            InputKind::Filter => "/",
+            InputKind::Command => ":",
+        };
+        let [p, rest] = Layout::horizontal([Constraint::Length(1), Constraint::Min(1)]).areas(area);
+        frame.render_widget(Paragraph::new(prompt), p);
+        frame.render_widget(&input.text, rest);
+        return;
+    }
+    let line = match &model.flash {
+        Some((text, true)) => Line::styled(crate::text::visible(text).into_owned(), theme.error()),
+        Some((text, false)) => Line::styled(crate::text::visible(text).into_owned(), theme.ok()),
+        None if model.config.read_only => {
+            Line::styled("read-only · / filter · : command · d detail · ? help · q quit", theme.dim())
+        }
+        None => Line::styled(
+            "Enter actions · Space mark · r receive · b ship back · / filter · : command · d detail · ? help · q quit",
+            theme.dim(),
+        ),
+    };
+    frame.render_widget(Paragraph::new(line), area);
+}

@@ -1,0 +1,146 @@
+//! How jobs and drives read for people, shared by the command line and the
+//! console. Values are returned raw: each interface escapes untrusted text
+//! where it writes it (`text::visible`).
+
+use crate::domain::clock::{self, countdown};
+use crate::domain::{Drive, DriveState, Job, JobState, Timestamp};
+
+pub fn stamp(t: Timestamp) -> String {
+    t.format("%Y-%m-%d %H:%M").to_string()
+}
+
+pub fn opt_stamp(t: Option<Timestamp>) -> Option<String> {
+    t.map(stamp)
+}
+
+/// The state, with the interrupted one for a `Faulted` job.
+pub fn job_state_text(job: &Job) -> String {
+    match job.faulted_from {
+        Some(from) => format!("Faulted (from {from})"),
+        None => job.state.to_string(),
+    }
+}
+
+pub fn drive_state_text(drive: &Drive) -> String {
+    match drive.faulted_from {
+        Some(from) => format!("Faulted (from {from})"),
+        None => drive.state.to_string(),
+    }
+}
+
+/// The next deadline of a job, e.g. "C2 2d 4h overdue".
+pub fn next_deadline(job: &Job, now: Timestamp) -> String {
+    clock::job_clocks(job)
+        .first()
+        .map(|c| format!("{} {}", c.rule, countdown(c.deadline, now)))
+        .unwrap_or_default()
+}
+
+pub fn flags(job: &Job) -> String {
+    let mut flags = Vec::new();
+    if job.cancel_requested {
+        flags.push("cancelled".to_string());
+    }
+    let extras = job.drives.iter().filter(|d| d.extra).count();
+    if extras > 0 {
+        flags.push(format!("extra:{extras}"));
+    }
+    let faulted = job.drives.iter().filter(|d| d.state == DriveState::Faulted).count();
+    if faulted > 0 {
+        flags.push(format!("faulted-drives:{faulted}"));
+    }
+    if job.return_address_invalid {
+        flags.push("bad-address".into());
+    }
+    if let Some(p) = job.return_problem {
+        flags.push(format!("return-{}", p.as_str().to_lowercase()));
+    }
+    flags.join(" ")
+}
+
+/// Every field of a job, for `show`.
+pub fn job_fields(job: &Job, now: Timestamp) -> Vec<(&'static str, String)> {
+    let mut f = FieldList::default();
+    f.add("name", Some(&job.name));
+    f.add("type", Some(job.job_type.to_string()));
+    f.add("state", Some(format!("{} since {}", job_state_text(job), stamp(job.state_since))));
+    f.add("fault reason", job.fault_reason.as_ref());
+    f.add("percent complete", Some(format!("{}%", job.percent_complete())));
+    f.add("archived", opt_stamp(job.archived_at));
+    f.add("cancelled", job.cancel_requested.then_some("yes (S3)"));
+    f.add("created", Some(stamp(job.created_at)));
+    f.add("storage account", job.storage_account_id.as_ref());
+    f.add("log level", job.log_level.as_ref());
+    f.add("diagnostics path", job.diagnostics_path.as_ref());
+    f.add("customer note", job.customer_note.as_ref());
+    let p = &job.delivery_package;
+    f.add(
+        "delivery package",
+        join(&[
+            p.carrier_name.clone(),
+            p.tracking_number.clone(),
+            p.drive_count.map(|c| format!("{c} drives")),
+            opt_stamp(p.ship_date),
+        ]),
+    );
+    let a = &job.return_address;
+    f.add(
+        "return address",
+        join(&[
+            a.recipient_name.clone(),
+            a.street_address1.clone(),
+            a.street_address2.clone(),
+            a.city.clone(),
+            a.state_or_province.clone(),
+            a.postal_code.clone(),
+            a.country_or_region.clone(),
+        ]),
+    );
+    f.add("return contact", join(&[a.phone.clone(), a.email.clone()]));
+    f.add(
+        "return address problem",
+        job.return_address_problem().filter(|_| !matches!(job.effective_state(), JobState::Creating)),
+    );
+    let s = &job.return_shipping;
+    f.add("return shipping", join(&[s.carrier_name.clone(), s.carrier_account_number.clone()]));
+    let r = &job.return_package;
+    f.add(
+        "return package",
+        join(&[
+            r.carrier_name.clone(),
+            r.tracking_number.clone(),
+            r.drive_count.map(|c| format!("{c} drives")),
+            opt_stamp(r.ship_date),
+        ]),
+    );
+    f.add("return problem", job.return_problem.map(|p| format!("{p} (E3)")));
+    f.add("customer notified", opt_stamp(job.notified_at));
+    if let Some(c) = &job.last_contact {
+        let outcome = if c.reached { "reached" } else { "unreachable" };
+        f.add("last contact", Some(format!("{} by {} ({outcome})", stamp(c.at), c.via)));
+    }
+    let clocks: Vec<String> = clock::job_clocks(job)
+        .iter()
+        .map(|c| format!("{} {} → {}", c.rule, countdown(c.deadline, now), c.then))
+        .collect();
+    f.add("clocks", Some(clocks.join("; ")));
+    f.add("version", Some(job.version.to_string()));
+    f.0
+}
+
+fn join(parts: &[Option<String>]) -> Option<String> {
+    let parts: Vec<&str> = parts.iter().flatten().map(String::as_str).filter(|s| !s.is_empty()).collect();
+    (!parts.is_empty()).then(|| parts.join(", "))
+}
+
+/// Label/value pairs, leaving out empty values.
+#[derive(Default)]
+struct FieldList(Vec<(&'static str, String)>);
+
+impl FieldList {
+    fn add(&mut self, label: &'static str, value: Option<impl AsRef<str>>) {
+        if let Some(v) = value.as_ref().map(AsRef::as_ref).filter(|v| !v.is_empty()) {
+            self.0.push((label, v.to_string()));
+        }
+    }
+}

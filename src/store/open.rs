@@ -1,0 +1,260 @@
+//! Opening the database file: where it may be, how it is created (mode 0600,
+//! never a directory), the pragmas every connection gets, and the schema
+//! version check. Every problem surfaces here, at open, not on a later read.
+
+use std::ffi::OsString;
+use std::fs::{self, OpenOptions};
+use std::io::ErrorKind;
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, ErrorCode, OpenFlags};
+
+use super::error::StoreError;
+use super::schema;
+use super::{Access, Store};
+
+/// How long a connection waits for another process's lock before `Busy`.
+const BUSY_TIMEOUT: Duration = Duration::from_millis(5000);
+
+/// Enough for every distinct statement the store prepares, so none is re-prepared.
+const STATEMENT_CACHE: usize = 64;
+
+impl Store {
+    /// Opens (ReadWrite: creates and migrates) the database at `path`.
+    pub fn open(path: &Path, access: Access) -> Result<Store, StoreError> {
+        prepare_file(path, access)?;
+        let conn = match access {
+            Access::ReadWrite => open_read_write(path)?,
+            Access::ReadOnly => open_read_only(path)?,
+        };
+        Ok(Store { conn, access, path: path.to_path_buf() })
+    }
+
+    /// A migrated, writable database in memory (tests, dry runs).
+    pub fn open_in_memory() -> Result<Store, StoreError> {
+        let mut conn = Connection::open_in_memory()?;
+        configure(&conn).map_err(StoreError::from_sqlite)?;
+        schema::migrate(&mut conn)?;
+        Ok(Store { conn, access: Access::ReadWrite, path: PathBuf::from(":memory:") })
+    }
+
+    /// Changes whenever another connection commits: the console polls it to
+    /// know when to reload.
+    pub fn data_version(&self) -> Result<i64, StoreError> {
+        Ok(self.conn.query_row("PRAGMA data_version", [], |row| row.get(0))?)
+    }
+}
+
+/// Checks the path and, for ReadWrite, creates a missing file with mode 0600
+/// (the database holds customers' addresses and BitLocker keys). Directories
+/// are never created: a mistyped --db should fail, not scatter files.
+fn prepare_file(path: &Path, access: Access) -> Result<(), StoreError> {
+    match fs::metadata(path) {
+        Ok(meta) if meta.is_dir() => {
+            return Err(StoreError::IsDirectory { path: path.to_path_buf() });
+        }
+        Ok(_) => return Ok(()),
+        Err(e) if e.kind() == ErrorKind::NotFound => {}
+        Err(e) => {
+            return Err(StoreError::Sqlite(format!(
+                "cannot look at {}: {e}; check the path's permissions",
+                path.display()
+            )));
+        }
+    }
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    if !parent.is_dir() {
+        return Err(StoreError::MissingDirectory { path: parent.to_path_buf() });
+    }
+    if access == Access::ReadOnly {
+        return Err(StoreError::Missing { path: path.to_path_buf() });
+    }
+    let created = OpenOptions::new().write(true).create_new(true).mode(0o600).open(path);
+    match created {
+        Ok(_) => Ok(()),
+        // Another process created it first: fine, it is opened like any other.
+        Err(e) if e.kind() == ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(StoreError::Sqlite(format!(
+            "cannot create {}: {e}; check the directory's permissions or choose another --db",
+            path.display()
+        ))),
+    }
+}
+
+fn open_read_write(path: &Path) -> Result<Connection, StoreError> {
+    // No SQLITE_OPEN_CREATE: the file was created above with mode 0600.
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let mut conn = Connection::open_with_flags(path, flags).map_err(|e| cannot_open(e, path))?;
+    let found = first_contact(&conn).map_err(|e| classify(e, path))?;
+    // Checked before anything is written: a newer or foreign file is left as it is.
+    check_version(found, path, Access::ReadWrite)?;
+    // SQLite silently opens a file it may not write read-only.
+    if conn.is_readonly("main")? {
+        return Err(StoreError::Sqlite(format!(
+            "{} is not writable: fix its permissions, or use --read-only to look",
+            path.display()
+        )));
+    }
+    // WAL: readers and the writer do not block each other (several operators, S7).
+    // The mode is kept in the file; the last connection to close removes -wal/-shm.
+    conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get::<_, String>(0))?;
+    conn.execute_batch("PRAGMA synchronous = FULL")?;
+    schema::migrate(&mut conn)?;
+    Ok(conn)
+}
+
+/// Opens with SQLITE_OPEN_READ_ONLY. A WAL database needs its -shm file; in
+/// a directory we may not write, with no writer around (so no -shm), SQLite
+/// cannot create it and refuses to read. Then, if no -wal file holds
+/// changes, the main file alone is the whole database and is opened
+/// `immutable` (no locks, no side files).
+fn open_read_only(path: &Path) -> Result<Connection, StoreError> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags).map_err(|e| cannot_open(e, path))?;
+    let conn = match first_contact(&conn) {
+        Ok(found) => {
+            check_version(found, path, Access::ReadOnly)?;
+            return Ok(conn);
+        }
+        Err(e) if lacks_shared_memory(&e) => {
+            if wal_holds_changes(path) {
+                return Err(StoreError::Sqlite(format!(
+                    "{0}-wal holds changes not yet in {0} and the directory is not writable: \
+                     open it once without --read-only (or ask its owner to), then retry",
+                    path.display()
+                )));
+            }
+            drop(conn);
+            open_immutable(path)?
+        }
+        Err(e) => return Err(classify(e, path)),
+    };
+    let found = first_contact(&conn).map_err(|e| classify(e, path))?;
+    check_version(found, path, Access::ReadOnly)?;
+    Ok(conn)
+}
+
+fn open_immutable(path: &Path) -> Result<Connection, StoreError> {
+    let uri = format!("file:{}?mode=ro&immutable=1", uri_path(path));
+    let flags =
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+    Connection::open_with_flags(uri, flags).map_err(|e| cannot_open(e, path))
+}
+
+/// Configures a new connection and reads what the file says about itself.
+/// Some pragmas already read the file, so both go through the same error
+/// classification: a non-SQLite or truncated file fails here, at open,
+/// rather than on a later read.
+fn first_contact(conn: &Connection) -> Result<Found, rusqlite::Error> {
+    configure(conn)?;
+    probe(conn)
+}
+
+/// The pragmas every connection gets. The page cache (up to 32 MiB, default
+/// 2 MiB) keeps bulk writes and full listings of ~100,000 jobs in memory.
+fn configure(conn: &Connection) -> Result<(), rusqlite::Error> {
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA cache_size = -32768")?;
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+    Ok(())
+}
+
+/// What the file says about itself: its schema version, and whether it has
+/// any tables at all. Reading the schema reads the header and page 1.
+struct Found {
+    version: i64,
+    has_tables: bool,
+}
+
+fn probe(conn: &Connection) -> Result<Found, rusqlite::Error> {
+    let version = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_schema", [], |row| row.get(0))?;
+    Ok(Found { version, has_tables: tables > 0 })
+}
+
+fn check_version(found: Found, path: &Path, access: Access) -> Result<(), StoreError> {
+    let supported = schema::latest_version();
+    if found.version > supported {
+        return Err(StoreError::TooNew { path: path.to_path_buf(), found: found.version, supported });
+    }
+    // Version 0 with tables: some other program's SQLite file; leave it alone.
+    if found.version == 0 && found.has_tables {
+        return Err(StoreError::NotADatabase { path: path.to_path_buf() });
+    }
+    if access == Access::ReadOnly && found.version < supported {
+        return Err(StoreError::NeedsMigration { found: found.version, supported });
+    }
+    Ok(())
+}
+
+/// Errors of the first read: a damaged or foreign file is "not a database".
+fn classify(err: rusqlite::Error, path: &Path) -> StoreError {
+    match err.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => {
+            StoreError::NotADatabase { path: path.to_path_buf() }
+        }
+        _ => StoreError::from_sqlite(err).at_path(path),
+    }
+}
+
+fn cannot_open(err: rusqlite::Error, path: &Path) -> StoreError {
+    match err.sqlite_error_code() {
+        Some(ErrorCode::CannotOpen) => StoreError::Sqlite(format!(
+            "cannot open {}: check that you may read it (and write it, without --read-only)",
+            path.display()
+        )),
+        _ => classify(err, path),
+    }
+}
+
+/// SQLite could not create or use the -shm file of a WAL database: the
+/// directory is not writable (READONLY_DIRECTORY, what SQLite 3.53 reports),
+/// or the -shm exists but cannot be locked or set up.
+fn lacks_shared_memory(err: &rusqlite::Error) -> bool {
+    use rusqlite::ffi::{
+        SQLITE_CANTOPEN, SQLITE_READONLY_CANTINIT, SQLITE_READONLY_CANTLOCK, SQLITE_READONLY_DIRECTORY,
+    };
+    match err {
+        rusqlite::Error::SqliteFailure(e, _) => matches!(
+            e.extended_code,
+            SQLITE_READONLY_DIRECTORY | SQLITE_READONLY_CANTINIT | SQLITE_READONLY_CANTLOCK | SQLITE_CANTOPEN
+        ),
+        _ => false,
+    }
+}
+
+fn wal_holds_changes(path: &Path) -> bool {
+    let mut wal = OsString::from(path.as_os_str());
+    wal.push("-wal");
+    fs::metadata(&wal).is_ok_and(|meta| meta.len() > 0)
+}
+
+/// A path for a `file:` URI: bytes other than unreserved ones and `/` are
+/// percent-encoded, so `?`, `#` and `%` in a file name stay part of it.
+fn uri_path(path: &Path) -> String {
+    let mut out = String::new();
+    for &b in path.as_os_str().as_bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uri_paths_escape_what_a_uri_would_read() {
+        assert_eq!(uri_path(Path::new("/srv/ie ops/a?b#c%.db")), "/srv/ie%20ops/a%3Fb%23c%25.db");
+    }
+}

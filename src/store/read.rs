@@ -1,0 +1,273 @@
+//! Reads. Each query is a function over a `Connection`, so the same code
+//! serves the `Store` (between writes) and the `Writer` (inside one).
+
+use std::collections::HashMap;
+
+use rusqlite::types::Value;
+use rusqlite::{Connection, Params, Row, params_from_iter};
+
+use super::error::StoreError;
+use super::rows::{self, ARRIVAL_SELECT, AUDIT_SELECT, DRIVE_SELECT, JOB_SELECT};
+use super::{AuditRecord, Counts, DriveFilter, JobFilter, Store};
+use crate::domain::{Arrival, Drive, DriveState, Job, JobState};
+
+impl Store {
+    /// The active job with that name or, if none, the most recently archived one.
+    pub fn job(&self, name: &str) -> Result<Option<Job>, StoreError> {
+        job_by_name(&self.conn, name)
+    }
+
+    pub fn job_by_id(&self, id: i64) -> Result<Option<Job>, StoreError> {
+        job_by_id(&self.conn, id)
+    }
+
+    /// Jobs with their drives, ordered by name.
+    pub fn jobs(&self, filter: &JobFilter) -> Result<Vec<Job>, StoreError> {
+        jobs(&self.conn, filter)
+    }
+
+    /// The active job that lists one of these drives, still expected
+    /// (`Specified` or `NeverReceived`): the job a package belongs to.
+    pub fn job_for_drives(&self, drive_ids: &[String]) -> Result<Option<Job>, StoreError> {
+        job_for_drives(&self.conn, drive_ids)
+    }
+
+    /// (job name, drive) of active jobs, ordered by job name then drive id.
+    pub fn drives(&self, filter: &DriveFilter) -> Result<Vec<(String, Drive)>, StoreError> {
+        drives(&self.conn, filter)
+    }
+
+    /// E1 arrivals, oldest first; only those still held if `held_only`.
+    pub fn arrivals(&self, held_only: bool) -> Result<Vec<Arrival>, StoreError> {
+        let status = if held_only { "WHERE a.status = 'Held'" } else { "" };
+        let sql = format!("SELECT {} FROM arrivals a {status} ORDER BY a.id", *ARRIVAL_SELECT);
+        collect(&self.conn, &sql, [], rows::arrival_from_row)
+    }
+
+    pub fn arrival(&self, id: i64) -> Result<Option<Arrival>, StoreError> {
+        arrival(&self.conn, id)
+    }
+
+    /// Every event of the job and its drives, and of the arrivals that named
+    /// it, oldest first.
+    pub fn history(&self, job_id: i64) -> Result<Vec<AuditRecord>, StoreError> {
+        let sql = format!(
+            "SELECT {} FROM audit e
+             WHERE e.job_id = ?1
+                OR e.arrival_id IN (SELECT a.id FROM arrivals a
+                                    WHERE a.job_name = (SELECT name FROM jobs WHERE id = ?1))
+             ORDER BY e.id",
+            *AUDIT_SELECT
+        );
+        collect(&self.conn, &sql, [job_id], rows::audit_from_row)
+    }
+
+    pub fn arrival_history(&self, arrival_id: i64) -> Result<Vec<AuditRecord>, StoreError> {
+        let sql = format!("SELECT {} FROM audit e WHERE e.arrival_id = ?1 ORDER BY e.id", *AUDIT_SELECT);
+        collect(&self.conn, &sql, [arrival_id], rows::audit_from_row)
+    }
+
+    /// The latest `limit` events, newest first.
+    pub fn recent_events(&self, limit: usize) -> Result<Vec<AuditRecord>, StoreError> {
+        let sql = format!("SELECT {} FROM audit e ORDER BY e.id DESC LIMIT ?1", *AUDIT_SELECT);
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        collect(&self.conn, &sql, [limit], rows::audit_from_row)
+    }
+
+    /// Active jobs by state and their drives by state, in the enums' order,
+    /// leaving out states with nothing in them.
+    pub fn counts(&self) -> Result<Counts, StoreError> {
+        let jobs = count_by_state::<JobState>(
+            &self.conn,
+            "SELECT state, count(*) FROM jobs WHERE archived_at IS NULL GROUP BY state",
+        )?;
+        let drives = count_by_state::<DriveState>(
+            &self.conn,
+            "SELECT d.state, count(*) FROM drives d JOIN jobs j ON j.id = d.job_id
+             WHERE j.archived_at IS NULL GROUP BY d.state",
+        )?;
+        Ok(Counts { jobs, drives })
+    }
+
+    /// How many events the audit log holds.
+    pub fn event_count(&self) -> Result<u64, StoreError> {
+        let count: i64 = self.conn.query_row("SELECT count(*) FROM audit", [], |row| row.get(0))?;
+        Ok(u64::try_from(count).unwrap_or(0))
+    }
+}
+
+// ------------------------------------------------------------ shared queries
+
+pub(super) fn job_by_name(conn: &Connection, name: &str) -> Result<Option<Job>, StoreError> {
+    // The active job first; among archived ones, the latest.
+    let sql = format!(
+        "SELECT {} FROM jobs j WHERE j.name = ?1
+         ORDER BY j.archived_at IS NOT NULL, j.archived_at DESC, j.id DESC LIMIT 1",
+        *JOB_SELECT
+    );
+    with_drives(conn, first(conn, &sql, [name], rows::job_from_row)?)
+}
+
+pub(super) fn job_by_id(conn: &Connection, id: i64) -> Result<Option<Job>, StoreError> {
+    let sql = format!("SELECT {} FROM jobs j WHERE j.id = ?1", *JOB_SELECT);
+    with_drives(conn, first(conn, &sql, [id], rows::job_from_row)?)
+}
+
+pub(super) fn job_for_drives(conn: &Connection, drive_ids: &[String]) -> Result<Option<Job>, StoreError> {
+    if drive_ids.is_empty() {
+        return Ok(None);
+    }
+    let ids = serde_json::to_string(drive_ids)
+        .map_err(|e| StoreError::Sqlite(format!("drive ids cannot be searched: {e}")))?;
+    // If drives of one package are listed by several jobs, the job listing most of them wins.
+    // Start from the few drives with these ids: CROSS JOIN fixes the join order
+    // and `+d.state` keeps the planner off the state index, which, without
+    // ANALYZE statistics, it would otherwise pick and scan every Specified drive.
+    let sql = "SELECT d.job_id FROM drives d CROSS JOIN jobs j ON j.id = d.job_id
+               WHERE j.archived_at IS NULL AND d.extra = 0
+                 AND +d.state IN ('Specified', 'NeverReceived')
+                 AND d.drive_id IN (SELECT value FROM json_each(?1))
+               GROUP BY d.job_id ORDER BY count(*) DESC, j.name LIMIT 1";
+    match first(conn, sql, [ids], |row| Ok(row.get::<_, i64>(0)?))? {
+        Some(id) => job_by_id(conn, id),
+        None => Ok(None),
+    }
+}
+
+pub(super) fn arrival(conn: &Connection, id: i64) -> Result<Option<Arrival>, StoreError> {
+    let sql = format!("SELECT {} FROM arrivals a WHERE a.id = ?1", *ARRIVAL_SELECT);
+    first(conn, &sql, [id], rows::arrival_from_row)
+}
+
+/// The stored drives of one job, in the order they were added.
+pub(super) fn drives_of(conn: &Connection, job_id: i64) -> Result<Vec<Drive>, StoreError> {
+    let sql = format!("SELECT {} FROM drives d WHERE d.job_id = ?1 ORDER BY d.rowid", *DRIVE_SELECT);
+    collect(conn, &sql, [job_id], |row| rows::drive_from_row(row, 0))
+}
+
+fn with_drives(conn: &Connection, job: Option<Job>) -> Result<Option<Job>, StoreError> {
+    let Some(mut job) = job else {
+        return Ok(None);
+    };
+    if let Some(id) = job.id {
+        job.drives = drives_of(conn, id)?;
+    }
+    Ok(Some(job))
+}
+
+/// The WHERE clause of a job listing (table alias `j`) and its parameters.
+fn job_filter(filter: &JobFilter) -> (String, Vec<Value>) {
+    let mut clauses = vec![if filter.archived {
+        "j.archived_at IS NOT NULL".to_string()
+    } else {
+        "j.archived_at IS NULL".to_string()
+    }];
+    let mut values = Vec::new();
+    if let Some(state) = filter.state {
+        values.push(Value::Text(state.as_str().to_string()));
+        clauses.push(format!("j.state = ?{}", values.len()));
+    }
+    if let Some(at) = filter.overdue_at {
+        // J5: overdue once now >= the C2 deadline, hence `<=`.
+        values.push(Value::Text(rows::format_ts(&at)));
+        clauses.push(format!("j.state = 'Shipping' AND j.wait_until <= ?{}", values.len()));
+    }
+    (clauses.join(" AND "), values)
+}
+
+fn jobs(conn: &Connection, filter: &JobFilter) -> Result<Vec<Job>, StoreError> {
+    let (filter_sql, values) = job_filter(filter);
+    let sql = format!("SELECT {} FROM jobs j WHERE {filter_sql} ORDER BY j.name, j.id", *JOB_SELECT);
+    let mut jobs = collect(conn, &sql, params_from_iter(values.iter()), rows::job_from_row)?;
+    // One query for the drives of every listed job, not one per job.
+    let sql = format!(
+        "SELECT d.job_id, {} FROM drives d JOIN jobs j ON j.id = d.job_id
+         WHERE {filter_sql} ORDER BY d.job_id, d.rowid",
+        *DRIVE_SELECT
+    );
+    let mut by_job: HashMap<i64, Vec<Drive>> = HashMap::new();
+    let pairs = collect(conn, &sql, params_from_iter(values.iter()), |row| {
+        Ok((row.get::<_, i64>(0)?, rows::drive_from_row(row, 1)?))
+    })?;
+    for (job_id, drive) in pairs {
+        by_job.entry(job_id).or_default().push(drive);
+    }
+    for job in &mut jobs {
+        if let Some(drives) = job.id.and_then(|id| by_job.remove(&id)) {
+            job.drives = drives;
+        }
+    }
+    Ok(jobs)
+}
+
+fn drives(conn: &Connection, filter: &DriveFilter) -> Result<Vec<(String, Drive)>, StoreError> {
+    let mut clauses = vec!["j.archived_at IS NULL".to_string()];
+    let mut values = Vec::new();
+    if let Some(state) = filter.state {
+        values.push(state.as_str().to_string());
+        clauses.push(format!("d.state = ?{}", values.len()));
+    }
+    if let Some(name) = &filter.job_name {
+        values.push(name.clone());
+        clauses.push(format!("j.name = ?{}", values.len()));
+    }
+    let sql = format!(
+        "SELECT j.name, {} FROM drives d JOIN jobs j ON j.id = d.job_id
+         WHERE {} ORDER BY j.name, d.drive_id",
+        *DRIVE_SELECT,
+        clauses.join(" AND ")
+    );
+    collect(conn, &sql, params_from_iter(values.iter()), |row| {
+        Ok((row.get::<_, String>(0)?, rows::drive_from_row(row, 1)?))
+    })
+}
+
+fn count_by_state<S>(conn: &Connection, sql: &str) -> Result<Vec<(S, u64)>, StoreError>
+where
+    S: std::str::FromStr + Ord,
+{
+    let mut counts = collect(conn, sql, [], |row| {
+        let name: String = row.get(0)?;
+        let state = name
+            .parse::<S>()
+            .map_err(|_| StoreError::Corrupt { what: format!("state '{name}' is not a known state") })?;
+        let count: i64 = row.get(1)?;
+        Ok((state, u64::try_from(count).unwrap_or(0)))
+    })?;
+    // The enums derive Ord in declaration order: the order the pulse strip shows.
+    counts.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(counts)
+}
+
+// ------------------------------------------------------------------ helpers
+
+/// Runs a cached query and maps every row.
+pub(super) fn collect<T, P: Params>(
+    conn: &Connection,
+    sql: &str,
+    params: P,
+    mut map: impl FnMut(&Row) -> Result<T, StoreError>,
+) -> Result<Vec<T>, StoreError> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let mut rows = stmt.query(params)?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        out.push(map(row)?);
+    }
+    Ok(out)
+}
+
+/// Runs a cached query and maps its first row, if any.
+pub(super) fn first<T, P: Params>(
+    conn: &Connection,
+    sql: &str,
+    params: P,
+    map: impl FnOnce(&Row) -> Result<T, StoreError>,
+) -> Result<Option<T>, StoreError> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let mut rows = stmt.query(params)?;
+    match rows.next()? {
+        Some(row) => Ok(Some(map(row)?)),
+        None => Ok(None),
+    }
+}

@@ -1,0 +1,293 @@
+//! The schema, as an append-only list of migrations. rusqlite_migration keeps
+//! the number applied in `PRAGMA user_version`. A shipped migration never
+//! changes: add a new one instead.
+//!
+//! Timestamps are TEXT `%Y-%m-%dT%H:%M:%SZ` (UTC), so they sort as text.
+//! Enums are stored by their `as_str()` names; the CHECK lists below must
+//! name every variant (a unit test inserts each one).
+
+use rusqlite::{Connection, TransactionBehavior};
+use rusqlite_migration::{M, Migrations};
+
+use super::error::StoreError;
+
+const V1: &str = r#"
+CREATE TABLE jobs (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    job_type TEXT NOT NULL CHECK (job_type IN ('Import', 'Export')),
+    state TEXT NOT NULL CHECK (state IN ('Creating', 'Shipping', 'Received', 'Transferring',
+        'Packaging', 'Completed', 'Closed', 'Faulted')),
+    faulted_from TEXT CHECK (faulted_from IS NULL OR faulted_from IN ('Creating', 'Shipping',
+        'Received', 'Transferring', 'Packaging', 'Completed', 'Closed')),
+    fault_reason TEXT,
+    state_since TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    creating_clock_from TEXT NOT NULL,
+    shipping_since TEXT,
+    wait_until TEXT,
+    notified_at TEXT,
+    last_contact_at TEXT,
+    last_contact_via TEXT CHECK (last_contact_via IS NULL OR last_contact_via IN ('Email', 'Phone')),
+    last_contact_reached INTEGER CHECK (last_contact_reached IS NULL OR last_contact_reached IN (0, 1)),
+    unreachable_since TEXT,
+    cancel_requested INTEGER NOT NULL DEFAULT 0 CHECK (cancel_requested IN (0, 1)),
+    ever_faulted INTEGER NOT NULL DEFAULT 0 CHECK (ever_faulted IN (0, 1)),
+    return_address_invalid INTEGER NOT NULL DEFAULT 0 CHECK (return_address_invalid IN (0, 1)),
+    return_problem TEXT CHECK (return_problem IS NULL OR return_problem IN ('Lost', 'Damaged')),
+    storage_account_id TEXT,
+    log_level TEXT,
+    diagnostics_path TEXT,
+    customer_note TEXT,
+    delivery_carrier_name TEXT,
+    delivery_tracking_number TEXT,
+    delivery_drive_count INTEGER CHECK (delivery_drive_count IS NULL OR delivery_drive_count >= 0),
+    delivery_ship_date TEXT,
+    return_address_recipient_name TEXT,
+    return_address_street_address1 TEXT,
+    return_address_street_address2 TEXT,
+    return_address_city TEXT,
+    return_address_state_or_province TEXT,
+    return_address_postal_code TEXT,
+    return_address_country_or_region TEXT,
+    return_address_phone TEXT,
+    return_address_email TEXT,
+    return_shipping_carrier_name TEXT,
+    return_shipping_carrier_account_number TEXT,
+    return_package_carrier_name TEXT,
+    return_package_tracking_number TEXT,
+    return_package_drive_count INTEGER CHECK (return_package_drive_count IS NULL OR return_package_drive_count >= 0),
+    return_package_ship_date TEXT,
+    archived_at TEXT,
+    version INTEGER NOT NULL DEFAULT 0,
+    -- A contact is recorded whole (when, how, reached) or not at all.
+    CHECK ((last_contact_at IS NULL) = (last_contact_via IS NULL)
+       AND (last_contact_at IS NULL) = (last_contact_reached IS NULL))
+);
+-- One active job per name; archived jobs (S2) may share a name with a later one.
+-- Also lists the active jobs in name order without touching archived ones.
+CREATE UNIQUE INDEX jobs_active_name ON jobs (name) WHERE archived_at IS NULL;
+-- Looking a name up among archived jobs too.
+CREATE INDEX jobs_name ON jobs (name);
+-- Listing by state, and the overdue query (state = 'Shipping' AND wait_until <= now).
+CREATE INDEX jobs_state_wait_until ON jobs (state, wait_until);
+-- The archive view. Partial: active jobs, all NULL here, would only make it a
+-- poor choice for the active listings.
+CREATE INDEX jobs_archived_at ON jobs (archived_at) WHERE archived_at IS NOT NULL;
+
+CREATE TABLE drives (
+    job_id INTEGER NOT NULL REFERENCES jobs (id),
+    drive_id TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('Specified', 'Received', 'NeverReceived', 'Transferring',
+        'Completed', 'CompletedMoreInfo', 'ShippedBack', 'Faulted')),
+    faulted_from TEXT CHECK (faulted_from IS NULL OR faulted_from IN ('Specified', 'Received',
+        'NeverReceived', 'Transferring', 'Completed', 'CompletedMoreInfo', 'ShippedBack')),
+    fault_reason TEXT,
+    state_since TEXT NOT NULL,
+    extra INTEGER NOT NULL DEFAULT 0 CHECK (extra IN (0, 1)),
+    percent_complete INTEGER NOT NULL DEFAULT 0 CHECK (percent_complete BETWEEN 0 AND 100),
+    bytes_succeeded INTEGER NOT NULL DEFAULT 0 CHECK (bytes_succeeded >= 0),
+    copy_status TEXT,
+    messages TEXT NOT NULL DEFAULT '[]',
+    manifest_file TEXT,
+    manifest_hash TEXT,
+    drive_header_hash TEXT,
+    bit_locker_key TEXT,
+    error_log_uri TEXT,
+    verbose_log_uri TEXT,
+    destroyed_at TEXT,
+    version INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (job_id, drive_id)
+);
+CREATE INDEX drives_drive_id ON drives (drive_id);
+CREATE INDEX drives_state ON drives (state);
+
+CREATE TABLE arrivals (
+    id INTEGER PRIMARY KEY,
+    recorded_at TEXT NOT NULL,
+    recorded_by TEXT NOT NULL,
+    carrier_name TEXT NOT NULL,
+    tracking_number TEXT NOT NULL,
+    job_name TEXT,
+    drive_ids TEXT NOT NULL DEFAULT '[]',
+    status TEXT NOT NULL CHECK (status IN ('Held', 'Returned', 'Destroyed')),
+    last_contact_at TEXT,
+    last_contact_via TEXT CHECK (last_contact_via IS NULL OR last_contact_via IN ('Email', 'Phone')),
+    last_contact_reached INTEGER CHECK (last_contact_reached IS NULL OR last_contact_reached IN (0, 1)),
+    unreachable_since TEXT,
+    version INTEGER NOT NULL DEFAULT 0,
+    CHECK ((last_contact_at IS NULL) = (last_contact_via IS NULL)
+       AND (last_contact_at IS NULL) = (last_contact_reached IS NULL))
+);
+CREATE INDEX arrivals_status ON arrivals (status);
+CREATE INDEX arrivals_job_name ON arrivals (job_name);
+
+-- S6: AUTOINCREMENT so an id is never reused, even after a rolled-back write.
+CREATE TABLE audit (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    operator TEXT NOT NULL,
+    job_id INTEGER REFERENCES jobs (id),
+    job_name TEXT,
+    drive_id TEXT,
+    arrival_id INTEGER REFERENCES arrivals (id),
+    action TEXT NOT NULL,
+    from_state TEXT NOT NULL,
+    to_state TEXT NOT NULL,
+    rule TEXT NOT NULL,
+    detail TEXT,
+    note TEXT
+);
+CREATE INDEX audit_job_id ON audit (job_id);
+CREATE INDEX audit_arrival_id ON audit (arrival_id);
+CREATE INDEX audit_at ON audit (at);
+
+-- S6: the audit log is append-only, whoever holds the file.
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+BEGIN
+    SELECT RAISE(ABORT, 'the audit log is append-only (S6)');
+END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+BEGIN
+    SELECT RAISE(ABORT, 'the audit log is append-only (S6)');
+END;
+-- S2: deletion archives; nothing an operator did is erased.
+CREATE TRIGGER jobs_no_delete BEFORE DELETE ON jobs
+BEGIN
+    SELECT RAISE(ABORT, 'jobs are archived, never deleted (S2)');
+END;
+CREATE TRIGGER drives_no_delete BEFORE DELETE ON drives
+BEGIN
+    SELECT RAISE(ABORT, 'drives are kept with their job, never deleted (S2)');
+END;
+"#;
+
+const MIGRATIONS: &[M<'static>] = &[M::up(V1)];
+
+/// The schema version this build writes and reads.
+pub(super) fn latest_version() -> i64 {
+    MIGRATIONS.len() as i64
+}
+
+/// `PRAGMA user_version`, read without writing.
+pub(super) fn stored_version(conn: &Connection) -> Result<i64, StoreError> {
+    Ok(conn.query_row("PRAGMA user_version", [], |row| row.get(0))?)
+}
+
+/// Brings the schema up to date. Another process may be migrating the same
+/// fresh file at the same moment: its migration wins, ours then fails on
+/// "table exists", and the file is at the latest version either way.
+pub(super) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    // IMMEDIATE: take the write lock up front instead of failing to upgrade a
+    // read lock when another process migrates concurrently.
+    conn.set_transaction_behavior(TransactionBehavior::Immediate);
+    let result = Migrations::from_slice(MIGRATIONS).to_latest(conn);
+    conn.set_transaction_behavior(TransactionBehavior::Deferred);
+    match result {
+        Ok(()) => Ok(()),
+        Err(_) if stored_version(conn)? == latest_version() => Ok(()),
+        Err(rusqlite_migration::Error::RusqliteError { err, .. }) => Err(err.into()),
+        Err(other) => Err(StoreError::Sqlite(format!("the schema could not be brought up to date: {other}"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::state::{ContactVia, ReturnProblem};
+    use crate::domain::{ArrivalStatus, DriveState, JobState, JobType};
+
+    fn migrated() -> Connection {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn).unwrap();
+        conn
+    }
+
+    /// Inserts a minimal job row with `column` set to `value`.
+    fn insert_job(conn: &Connection, name: &str, column: &str, value: &str) -> rusqlite::Result<usize> {
+        let mut row = vec![
+            ("name", name),
+            ("job_type", "Import"),
+            ("state", "Creating"),
+            ("state_since", "t"),
+            ("created_at", "t"),
+            ("creating_clock_from", "t"),
+        ];
+        match row.iter_mut().find(|(c, _)| *c == column) {
+            Some(cell) => cell.1 = value,
+            None => row.push((column, value)),
+        }
+        let columns: Vec<&str> = row.iter().map(|(c, _)| *c).collect();
+        let marks: Vec<String> = (1..=row.len()).map(|i| format!("?{i}")).collect();
+        let sql = format!("INSERT INTO jobs ({}) VALUES ({})", columns.join(", "), marks.join(", "));
+        conn.execute(&sql, rusqlite::params_from_iter(row.iter().map(|(_, v)| *v)))
+    }
+
+    #[test]
+    fn migrations_are_valid() {
+        Migrations::from_slice(MIGRATIONS).validate().unwrap();
+    }
+
+    #[test]
+    fn check_lists_accept_every_enum_name_and_nothing_else() {
+        let conn = migrated();
+        let mut n = 0;
+        let mut accept = |column: &str, value: &str| {
+            n += 1;
+            insert_job(&conn, &format!("j{n}"), column, value)
+                .unwrap_or_else(|e| panic!("{column}={value} refused: {e}"));
+        };
+        for s in JobState::ALL {
+            accept("state", s.as_str());
+        }
+        for s in JobState::ALL.iter().filter(|s| **s != JobState::Faulted) {
+            accept("faulted_from", s.as_str());
+        }
+        for t in JobType::ALL {
+            accept("job_type", t.as_str());
+        }
+        for p in ReturnProblem::ALL {
+            accept("return_problem", p.as_str());
+        }
+        for bad in [("state", "Shipped"), ("faulted_from", "Faulted"), ("job_type", "import")] {
+            assert!(insert_job(&conn, "bad", bad.0, bad.1).is_err(), "{bad:?} accepted");
+        }
+        conn.execute(
+            "INSERT INTO jobs (id, name, job_type, state, state_since, created_at, creating_clock_from)
+             VALUES (1000, 'drives', 'Import', 'Creating', 't', 't', 't')",
+            [],
+        )
+        .unwrap();
+        let drive = |id: &str, state: &str, from: Option<&str>| {
+            conn.execute(
+                "INSERT INTO drives (job_id, drive_id, state, faulted_from, state_since) VALUES (1000, ?1, ?2, ?3, 't')",
+                rusqlite::params![id, state, from],
+            )
+        };
+        for (i, s) in DriveState::ALL.iter().enumerate() {
+            let from = (*s != DriveState::Faulted).then_some(s.as_str());
+            drive(&format!("d{i}"), s.as_str(), from).unwrap();
+        }
+        assert!(drive("bad", "Lost", None).is_err());
+        assert!(drive("bad", "Faulted", Some("Faulted")).is_err());
+        for (i, s) in ArrivalStatus::ALL.iter().enumerate() {
+            for via in ContactVia::ALL {
+                conn.execute(
+                    "INSERT INTO arrivals (recorded_at, recorded_by, carrier_name, tracking_number, status,
+                         last_contact_at, last_contact_via, last_contact_reached)
+                     VALUES ('t', 'op', 'c', ?1, ?2, 't', ?3, 1)",
+                    rusqlite::params![format!("t{i}"), s.as_str(), via.as_str()],
+                )
+                .unwrap();
+            }
+        }
+    }
+
+    #[test]
+    fn s2_jobs_and_drives_cannot_be_deleted() {
+        let conn = migrated();
+        insert_job(&conn, "keep", "fault_reason", "x").unwrap();
+        let err = conn.execute("DELETE FROM jobs", []).unwrap_err();
+        assert!(err.to_string().contains("never deleted (S2)"), "{err}");
+    }
+}

@@ -1,0 +1,236 @@
+//! The one write path. A `Writer` exists only inside `Store::write`, so
+//! everything it stores — a change and its audit events (S6) — commits in one
+//! transaction or not at all. Updates are guarded by the version the decision
+//! was made on (S7).
+
+use std::collections::HashMap;
+
+use rusqlite::types::Value;
+use rusqlite::{Connection, ErrorCode, Transaction, params, params_from_iter};
+
+use super::error::StoreError;
+use super::read;
+use super::rows::{
+    self, ARRIVAL_INSERT, ARRIVAL_UPDATE, AUDIT_INSERT, DRIVE_INSERT, DRIVE_UPDATE, EventTarget, JOB_INSERT,
+    JOB_UPDATE,
+};
+use crate::domain::{Arrival, Change, Drive, Event, Job};
+
+/// Stores changes inside one transaction; see `Store::write`.
+pub struct Writer<'a> {
+    conn: &'a Connection,
+}
+
+impl<'a> Writer<'a> {
+    pub(super) fn new(tx: &'a Transaction<'_>) -> Writer<'a> {
+        Writer { conn: tx }
+    }
+
+    // ------------------------------------------------ reads in the transaction
+
+    /// As `Store::job`, but seeing this transaction's own writes.
+    pub fn job(&self, name: &str) -> Result<Option<Job>, StoreError> {
+        read::job_by_name(self.conn, name)
+    }
+
+    pub fn job_by_id(&self, id: i64) -> Result<Option<Job>, StoreError> {
+        read::job_by_id(self.conn, id)
+    }
+
+    pub fn job_for_drives(&self, drive_ids: &[String]) -> Result<Option<Job>, StoreError> {
+        read::job_for_drives(self.conn, drive_ids)
+    }
+
+    pub fn arrival(&self, id: i64) -> Result<Option<Arrival>, StoreError> {
+        read::arrival(self.conn, id)
+    }
+
+    // ------------------------------------------------------------------- jobs
+
+    /// Stores a new job (its `id` is ignored), its drives and its events;
+    /// returns the new id. `NameTaken` if an active job has that name.
+    pub fn insert_job(&mut self, job: &Job, events: &[Event]) -> Result<i64, StoreError> {
+        let mut values = rows::job_values(job)?;
+        values.push(Value::Integer(job.version));
+        let inserted = self.conn.prepare_cached(&JOB_INSERT)?.execute(params_from_iter(values));
+        name_checked(inserted, &job.name)?;
+        let id = self.conn.last_insert_rowid();
+        for drive in &job.drives {
+            self.insert_drive(id, drive)?;
+        }
+        self.append(events, job_target(id, &job.name))?;
+        Ok(id)
+    }
+
+    /// Stores a decided change: the job if it is still at the version the
+    /// decision read (S7), its new and changed drives, and its events (S6).
+    pub fn apply(&mut self, change: &Change) -> Result<(), StoreError> {
+        let job = &change.job;
+        let id = job.id.ok_or_else(|| StoreError::NotFound {
+            what: format!("job {} (it was never stored)", job.name),
+        })?;
+        let mut values = rows::job_values(job)?;
+        values.extend([Value::Integer(id), Value::Integer(job.version)]);
+        let updated = self.conn.prepare_cached(&JOB_UPDATE)?.execute(params_from_iter(values));
+        if name_checked(updated, &job.name)? == 0 {
+            return Err(self.why_not_updated("jobs", id, format!("job {}", job.name)));
+        }
+        self.store_drives(id, &job.drives)?;
+        self.append(&change.events, job_target(id, &job.name))
+    }
+
+    /// Inserts new drives and updates changed ones; drives are never deleted (S2).
+    fn store_drives(&mut self, job_id: i64, drives: &[Drive]) -> Result<(), StoreError> {
+        let stored: HashMap<String, Drive> =
+            read::drives_of(self.conn, job_id)?.into_iter().map(|d| (d.drive_id.clone(), d)).collect();
+        for drive in drives {
+            match stored.get(&drive.drive_id) {
+                None => self.insert_drive(job_id, drive)?,
+                Some(old) => {
+                    // Compare as stored (times to the second), so an unchanged
+                    // drive keeps its version.
+                    let values = rows::drive_values(drive)?;
+                    if values != rows::drive_values(old)? {
+                        self.update_drive(job_id, &drive.drive_id, values)?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn insert_drive(&mut self, job_id: i64, drive: &Drive) -> Result<(), StoreError> {
+        let mut values = vec![Value::Integer(job_id), Value::Text(drive.drive_id.clone())];
+        values.extend(rows::drive_values(drive)?);
+        values.push(Value::Integer(drive.version));
+        self.conn.prepare_cached(&DRIVE_INSERT)?.execute(params_from_iter(values))?;
+        Ok(())
+    }
+
+    fn update_drive(
+        &mut self,
+        job_id: i64,
+        drive_id: &str,
+        mut values: Vec<Value>,
+    ) -> Result<(), StoreError> {
+        values.extend([Value::Integer(job_id), Value::Text(drive_id.to_string())]);
+        self.conn.prepare_cached(&DRIVE_UPDATE)?.execute(params_from_iter(values))?;
+        Ok(())
+    }
+
+    // --------------------------------------------------------------- arrivals
+
+    /// Stores an E1 arrival and its events; returns the new id. The events are
+    /// also filed under the job the arrival names, if that job is active.
+    pub fn insert_arrival(&mut self, arrival: &Arrival, events: &[Event]) -> Result<i64, StoreError> {
+        let mut values = rows::arrival_values(arrival)?;
+        values.push(Value::Integer(arrival.version));
+        self.conn.prepare_cached(&ARRIVAL_INSERT)?.execute(params_from_iter(values))?;
+        let id = self.conn.last_insert_rowid();
+        self.append_for_arrival(id, arrival, events)?;
+        Ok(id)
+    }
+
+    /// Stores a decided change to an arrival, if it is still at the version
+    /// the decision read (S7), and its events.
+    pub fn apply_arrival(&mut self, arrival: &Arrival, events: &[Event]) -> Result<(), StoreError> {
+        let id = arrival
+            .id
+            .ok_or_else(|| StoreError::NotFound { what: "the arrival (it was never stored)".to_string() })?;
+        let mut values = rows::arrival_values(arrival)?;
+        values.extend([Value::Integer(id), Value::Integer(arrival.version)]);
+        let updated = self.conn.prepare_cached(&ARRIVAL_UPDATE)?.execute(params_from_iter(values))?;
+        if updated == 0 {
+            return Err(self.why_not_updated("arrivals", id, format!("arrival {id}")));
+        }
+        self.append_for_arrival(id, arrival, events)
+    }
+
+    fn append_for_arrival(
+        &mut self,
+        arrival_id: i64,
+        arrival: &Arrival,
+        events: &[Event],
+    ) -> Result<(), StoreError> {
+        let job = match &arrival.job_name {
+            Some(name) => self.active_job_id(name)?.map(|id| (id, name.as_str())),
+            None => None,
+        };
+        let target = EventTarget {
+            job_id: job.map(|(id, _)| id),
+            job_name: job.map(|(_, name)| name),
+            arrival_id: Some(arrival_id),
+        };
+        self.append(events, target)
+    }
+
+    fn active_job_id(&self, name: &str) -> Result<Option<i64>, StoreError> {
+        read::first(self.conn, "SELECT id FROM jobs WHERE name = ?1 AND archived_at IS NULL", [name], |row| {
+            Ok(row.get(0)?)
+        })
+    }
+
+    // ------------------------------------------------------------------ audit
+
+    /// Appends audit events (S6); the triggers refuse any other change to them.
+    fn append(&mut self, events: &[Event], target: EventTarget) -> Result<(), StoreError> {
+        let mut stmt = self.conn.prepare_cached(&AUDIT_INSERT)?;
+        for event in events {
+            stmt.execute(params_from_iter(rows::event_values(event, target)?))?;
+        }
+        Ok(())
+    }
+
+    /// A guarded update matched no row: the item is gone, or someone changed
+    /// it since it was read (S7) — say who, from their latest event.
+    fn why_not_updated(&self, table: &str, id: i64, what: String) -> StoreError {
+        let exists =
+            read::first(self.conn, &format!("SELECT 1 FROM {table} WHERE id = ?1"), [id], |_| Ok(()));
+        match exists {
+            Ok(Some(())) => {}
+            Ok(None) => return StoreError::NotFound { what },
+            Err(e) => return e,
+        }
+        let column = if table == "jobs" { "job_id" } else { "arrival_id" };
+        let sql =
+            format!("SELECT operator, at, action FROM audit WHERE {column} = ?1 ORDER BY id DESC LIMIT 1");
+        let latest = read::first(self.conn, &sql, params![id], |row| {
+            Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, String>(2)?))
+        });
+        match latest {
+            Ok(Some((by, at, action))) => StoreError::Stale { what, by, at: shown_time(&at), action },
+            Ok(None) => StoreError::Stale {
+                what,
+                by: "another process".to_string(),
+                at: "an unrecorded time".to_string(),
+                action: "a change".to_string(),
+            },
+            Err(e) => e,
+        }
+    }
+}
+
+fn job_target(job_id: i64, name: &str) -> EventTarget<'_> {
+    EventTarget { job_id: Some(job_id), job_name: Some(name), arrival_id: None }
+}
+
+/// "2026-11-22 14:30:05 UTC" for messages; the stored text if it does not parse.
+fn shown_time(stored: &str) -> String {
+    rows::parse_ts(stored)
+        .map_or_else(|| stored.to_string(), |t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string())
+}
+
+/// The result of writing a job row, with the partial unique index on active
+/// names (SQLITE_CONSTRAINT_UNIQUE on `jobs.name`) reported as `NameTaken`.
+fn name_checked(result: rusqlite::Result<usize>, name: &str) -> Result<usize, StoreError> {
+    match result {
+        Err(rusqlite::Error::SqliteFailure(e, Some(message)))
+            if e.code == ErrorCode::ConstraintViolation
+                && e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+                && message.contains("jobs.name") =>
+        {
+            Err(StoreError::NameTaken { name: name.to_string() })
+        }
+        other => Ok(other?),
+    }
+}

@@ -1,0 +1,65 @@
+//! Untrusted text (anything a customer typed or an import carried) made safe
+//! to show: control characters, escape sequences, bidi overrides and
+//! zero-width characters become visible escapes, so nothing from the data can
+//! move the cursor, retitle the terminal, reach the clipboard or reorder a line.
+
+use std::borrow::Cow;
+use std::fmt::Write;
+
+/// `text` with every character that could act on a terminal written as an escape.
+pub fn visible(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_hazard) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_hazard(c) {
+            let code = u32::from(c);
+            if code < 0x100 {
+                let _ = write!(out, "\\x{code:02x}");
+            } else {
+                let _ = write!(out, "\\u{{{code:04x}}}");
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Characters that act on a terminal or change how a line reads.
+fn is_hazard(c: char) -> bool {
+    c.is_control() // C0, DEL and C1 (ESC, CSI, OSC, BEL, …)
+        || matches!(c,
+            '\u{200b}'..='\u{200f}'   // zero-width space/joiners, LRM, RLM
+            | '\u{2028}'..='\u{202e}' // line/paragraph separators, bidi embeddings and overrides
+            | '\u{2060}'..='\u{2069}' // word joiner, invisible operators, bidi isolates
+            | '\u{061c}'              // Arabic letter mark
+            | '\u{feff}'              // zero-width no-break space
+            | '\u{fff9}'..='\u{fffb}' // interlinear annotations
+        )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_text_is_untouched() {
+        assert!(matches!(visible("Zoë Dupont, 12 rue de l'Été"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn escape_sequences_become_visible() {
+        assert_eq!(visible("a\x1b[2Jb"), "a\\x1b[2Jb");
+        assert_eq!(visible("\x1b]0;pwned\x07"), "\\x1b]0;pwned\\x07");
+        assert_eq!(visible("\u{9b}31m"), "\\x9b31m");
+        assert_eq!(visible("line\nbreak\ttab"), "line\\x0abreak\\x09tab");
+    }
+
+    #[test]
+    fn bidi_and_zero_width_become_visible() {
+        assert_eq!(visible("invoice\u{202e}fdp.exe"), "invoice\\u{202e}fdp.exe");
+        assert_eq!(visible("a\u{200b}b\u{feff}"), "a\\u{200b}b\\u{feff}");
+    }
+}

@@ -1,0 +1,278 @@
+//! The command line end to end: every command, and every kind of bad input
+//! (one clear line, the documented exit code, nothing written).
+
+mod support;
+
+use support::{Db, NOW};
+
+#[test]
+fn init_creates_a_private_database_and_is_idempotent() {
+    let db = Db::uninitialised();
+    db.ok(&["init"]);
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&db.path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    db.ok(&["init"]);
+}
+
+#[test]
+fn job_create_show_and_jobs_list() {
+    let db = Db::new();
+    let out =
+        db.ok(&["job", "create", "acme-2026", "--type", "import", "--drive", "WD-1", "--drive", "WD-2"]);
+    assert!(out.contains("acme-2026: create - → Creating (J1)"), "{out}");
+    let job = db.job("acme-2026");
+    assert_eq!(job["state"], "Creating");
+    assert_eq!(job["jobType"], "Import");
+    assert_eq!(job["driveList"].as_array().unwrap().len(), 2);
+    assert_eq!(job["driveList"][0]["state"], "Specified");
+    let list = db.ok(&["jobs"]);
+    assert!(list.lines().any(|l| l.starts_with("acme-2026") && l.contains("Creating")), "{list}");
+    let shown = db.ok(&["show", "acme-2026"]);
+    assert!(shown.contains("C1 in 14d 0h"), "{shown}");
+    assert!(shown.contains("ship"), "{shown}");
+}
+
+#[test]
+fn act_ships_and_records_history() {
+    let db = Db::new();
+    db.shipping_import("acme-2026", &["WD-1"], NOW);
+    assert_eq!(db.state("acme-2026"), "Shipping");
+    let history = db.ok(&["history", "acme-2026"]);
+    assert!(history.contains("Creating  Shipping  J4"), "{history}");
+    let json: serde_json::Value = serde_json::from_str(&db.ok(&["--json", "history", "acme-2026"])).unwrap();
+    let events = json.as_array().unwrap();
+    assert_eq!(events.len(), 2);
+    assert_eq!(events[1]["operator"], "tester");
+    assert_eq!(events[1]["rule"], "J4");
+}
+
+#[test]
+fn arrival_receives_drives_and_applies_j8() {
+    let db = Db::new();
+    db.shipping_import("acme-2026", &["WD-1", "WD-2"], NOW);
+    let out =
+        db.ok(&["arrival", "--carrier", "UPS", "--tracking", "1Z1", "--drive", "WD-1", "--drive", "WD-2"]);
+    assert!(out.contains("acme-2026: consequence Shipping → Received (J8)"), "{out}");
+    assert_eq!(db.state("acme-2026"), "Received");
+    let drives = db.ok(&["drives", "--job", "acme-2026", "--state", "received"]);
+    assert_eq!(drives.lines().count(), 3, "{drives}");
+}
+
+#[test]
+fn arrival_without_a_job_is_held_and_listed_for_attention() {
+    let db = Db::new();
+    let out = db.ok(&["arrival", "--carrier", "DHL", "--tracking", "JD0001", "--drive", "ZZ-9"]);
+    assert!(out.contains("arrival:1: arrival - → Held (E1)"), "{out}");
+    let attention = db.ok(&["attention"]);
+    assert!(attention.lines().any(|l| l.starts_with("E1") && l.contains("arrival:1")), "{attention}");
+    let actions = db.ok(&["actions", "arrival:1"]);
+    assert!(actions.contains("contact"), "{actions}");
+    assert!(!actions.contains("return-drives"), "C5 has not passed: {actions}");
+    db.fails(3, &["act", "arrival:1", "return-drives"]);
+}
+
+#[test]
+fn actions_lists_what_is_valid_with_its_rule() {
+    let db = Db::new();
+    db.shipping_import("acme-2026", &["WD-1"], NOW);
+    let json: serde_json::Value =
+        serde_json::from_str(&db.ok(&["--json", "actions", "acme-2026/WD-1"])).unwrap();
+    let names: Vec<&str> =
+        json["actions"].as_array().unwrap().iter().map(|a| a["action"].as_str().unwrap()).collect();
+    assert_eq!(names, ["receive", "never-received", "fault"]);
+    assert_eq!(json["actions"][0]["rule"], "D2");
+}
+
+#[test]
+fn sweep_dry_run_writes_nothing_and_sweep_applies() {
+    let db = Db::new();
+    db.ok_at("2026-11-01T00:00:00Z", &["job", "create", "stale-job", "--type", "export"]);
+    let before = db.bytes();
+    let out = db.ok(&["sweep", "--dry-run"]);
+    assert!(out.contains("sweep would change 1 jobs"), "{out}");
+    assert_eq!(db.bytes(), before);
+    let out = db.ok(&["sweep"]);
+    assert!(out.contains("stale-job: sweep Creating → archived (J2)"), "{out}");
+    assert!(db.ok(&["jobs"]).contains("(no jobs match)"));
+    assert!(db.ok(&["jobs", "--archived"]).contains("stale-job"));
+    let again = db.ok(&["sweep"]);
+    assert!(again.contains("sweep changed 0 jobs"), "idempotent: {again}");
+    let history: serde_json::Value =
+        serde_json::from_str(&db.ok(&["--json", "history", "stale-job"])).unwrap();
+    assert_eq!(history[1]["operator"], "system");
+}
+
+#[test]
+fn overdue_filter_lists_shipping_jobs_past_c2() {
+    let db = Db::new();
+    db.shipping_import("late-job", &["WD-1"], "2026-11-01T00:00:00Z");
+    db.shipping_import("fresh-job", &["WD-2"], "2026-11-20T00:00:00Z");
+    let out = db.ok(&["jobs", "--state", "shipping", "--overdue"]);
+    assert!(out.contains("late-job") && !out.contains("fresh-job"), "{out}");
+    let json: serde_json::Value = serde_json::from_str(&db.ok(&["--json", "jobs", "--attention"])).unwrap();
+    assert_eq!(json.as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn demo_fills_an_empty_database_once() {
+    let db = Db::uninitialised();
+    let out = db.ok(&["demo", "--jobs", "45"]);
+    assert!(out.contains("45 jobs"), "{out}");
+    let err = db.fails(2, &["demo"]);
+    assert!(err.contains("already holds data"), "{err}");
+    let attention = db.ok(&["attention"]);
+    for rule in ["E1", "E2", "E4", "E6"] {
+        assert!(attention.lines().any(|l| l.starts_with(rule)), "{rule} missing: {attention}");
+    }
+}
+
+// ------------------------------------------------------------------ bad input
+
+#[test]
+fn unknown_job_is_bad_input() {
+    let db = Db::new();
+    let before = db.bytes();
+    let err = db.fails(2, &["act", "nope", "cancel"]);
+    assert!(err.contains("no job named 'nope'"), "{err}");
+    db.fails(2, &["show", "nope"]);
+    assert_eq!(db.bytes(), before);
+}
+
+#[test]
+fn unknown_drive_and_unknown_action_are_bad_input() {
+    let db = Db::new();
+    db.shipping_import("acme-2026", &["WD-1"], NOW);
+    let before = db.bytes();
+    let err = db.fails(2, &["act", "acme-2026/WD-7", "receive"]);
+    assert!(err.contains("has no drive WD-7; its drives: WD-1"), "{err}");
+    let err = db.fails(2, &["act", "acme-2026", "teleport"]);
+    assert!(err.contains("unknown job action 'teleport': expected one of update, ship"), "{err}");
+    assert_eq!(db.bytes(), before);
+}
+
+#[test]
+fn bad_key_and_bad_value_are_bad_input() {
+    let db = Db::new();
+    db.ok(&["job", "create", "acme-2026", "--type", "import", "--drive", "WD-1"]);
+    let before = db.bytes();
+    let err = db.fails(2, &["act", "acme-2026", "update", "--set", "returnAddress.town=Paris"]);
+    assert!(err.contains("'update' does not take returnAddress.town"), "{err}");
+    let err = db.fails(2, &["act", "acme-2026", "update", "--set", "returnAddress.email=nope"]);
+    assert!(err.contains("returnAddress.email: 'nope' is not an email address"), "{err}");
+    let err = db.fails(2, &["act", "acme-2026", "update", "--set", "novalue"]);
+    assert!(err.contains("is not KEY=VALUE"), "{err}");
+    let err = db.fails(2, &["job", "create", "x y", "--type", "import", "--drive", "A"]);
+    assert!(err.contains("job name 'x y' is not valid"), "{err}");
+    let out = assert_cmd::Command::cargo_bin("ieops")
+        .unwrap()
+        .arg("--db")
+        .arg(&db.path)
+        .args(["--now", "yesterday", "jobs"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--now 'yesterday' is not a time"));
+    assert_eq!(db.bytes(), before);
+}
+
+#[test]
+fn refusal_names_the_rule_and_writes_nothing() {
+    let db = Db::new();
+    db.ok(&["job", "create", "acme-2026", "--type", "import", "--drive", "WD-1"]);
+    let before = db.bytes();
+    let err = db.fails(3, &["act", "acme-2026", "ship", "--set", "deliveryPackage.carrierName=UPS"]);
+    assert!(err.contains("refused by J4"), "{err}");
+    assert!(err.contains("deliveryPackage.trackingNumber"), "{err}");
+    assert_eq!(db.bytes(), before);
+    let err = db.fails(3, &["job", "create", "acme-2026", "--type", "import", "--drive", "WD-9"]);
+    assert!(err.contains("acme-2026"), "{err}");
+    assert_eq!(db.bytes(), before);
+}
+
+#[test]
+fn missing_database_directory_is_bad_input_and_creates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("missing").join("ieops.db");
+    let out =
+        assert_cmd::Command::cargo_bin("ieops").unwrap().arg("--db").arg(&path).arg("init").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("does not exist"), "{stderr}");
+    assert!(!dir.path().join("missing").exists());
+}
+
+#[test]
+fn a_file_that_is_not_a_database_is_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("notes.txt");
+    std::fs::write(&path, "shopping list: milk, eggs\n".repeat(100)).unwrap();
+    let before = std::fs::read(&path).unwrap();
+    for args in [&["init"][..], &["jobs"][..]] {
+        let out = assert_cmd::Command::cargo_bin("ieops")
+            .unwrap()
+            .arg("--db")
+            .arg(&path)
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("not an ieops database") || stderr.contains("not a database"), "{stderr}");
+    }
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+}
+
+#[test]
+fn a_missing_database_is_not_created_by_a_read() {
+    let db = Db::uninitialised();
+    let err = db.fails(2, &["jobs"]);
+    assert!(err.contains("create it with `ieops init`"), "{err}");
+    assert!(!db.path.exists());
+}
+
+#[test]
+fn read_only_refuses_every_write_command_with_exit_5() {
+    let db = Db::new();
+    db.shipping_import("acme-2026", &["WD-1"], NOW);
+    let before = db.bytes();
+    let writes: &[&[&str]] = &[
+        &["init"],
+        &["demo"],
+        &["job", "create", "other", "--type", "export"],
+        &["act", "acme-2026", "cancel"],
+        &["act", "acme-2026/WD-1", "receive"],
+        &["arrival", "--carrier", "UPS", "--tracking", "1", "--drive", "WD-1"],
+        &["sweep"],
+    ];
+    for args in writes {
+        let mut full = vec!["--read-only"];
+        full.extend_from_slice(args);
+        let err = db.fails(5, &full);
+        assert!(err.contains("read-only"), "{err}");
+    }
+    db.ok(&["--read-only", "jobs"]);
+    db.ok(&["--read-only", "sweep", "--dry-run"]);
+    db.ok(&["--read-only", "show", "acme-2026"]);
+    assert_eq!(db.bytes(), before);
+}
+
+#[test]
+fn json_output_keeps_customer_text_exact_while_tables_escape_it() {
+    let db = Db::new();
+    db.ok(&["job", "create", "acme-2026", "--type", "export"]);
+    // Operators cannot type control characters; customers' text arrives by import.
+    // Here the note holds a bidi override, which is printable but reorders text.
+    db.ok(&["act", "acme-2026", "update", "--set", "customerNote=invoice\u{202e}fdp.exe"]);
+    let shown = db.ok(&["show", "acme-2026"]);
+    assert!(shown.contains("invoice\\u{202e}fdp.exe"), "{shown}");
+    assert!(!shown.contains('\u{202e}'));
+    assert_eq!(db.job("acme-2026")["customerNote"], "invoice\u{202e}fdp.exe");
+}
+
+#[test]
+fn help_lists_exit_codes() {
+    let db = Db::new();
+    let out = db.ok(&["--help"]);
+    assert!(out.contains("3 refused by the rules"), "{out}");
+}
