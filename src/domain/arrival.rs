@@ -48,10 +48,14 @@ pub fn process_arrival(job: Option<&Job>, package: &Package, ctx: &Ctx) -> Resul
         }
     }
     let Some(job) = job else {
-        return Ok(hold(package, None, ctx));
+        let why = match &package.job_name {
+            Some(name) => format!("no job {name} on record"),
+            None => "no job on record for these drives".to_string(),
+        };
+        return Ok(hold(package, &why, ctx));
     };
     if job.archived_at.is_some() {
-        return Ok(hold(package, None, ctx));
+        return Ok(hold(package, &format!("job {} was archived (S2)", job.name), ctx));
     }
     match job.state {
         JobState::Shipping | JobState::Received | JobState::Transferring => {
@@ -62,7 +66,7 @@ pub fn process_arrival(job: Option<&Job>, package: &Package, ctx: &Ctx) -> Resul
             format!("job {} is Faulted; resolve it before receiving its drives", job.name),
         )),
         // J16: a job cannot be processed until it is Shipping; later states cannot take drives.
-        _ => Ok(hold(package, Some(job.state), ctx)),
+        state => Ok(hold(package, &format!("job {} is {state}, not Shipping (J16)", job.name), ctx)),
     }
 }
 
@@ -120,7 +124,8 @@ fn receive_into(job: &Job, package: &Package, ctx: &Ctx) -> Result<Change, Refus
     Ok(Change { job: next, events: rec.events })
 }
 
-fn hold(package: &Package, job_state: Option<JobState>, ctx: &Ctx) -> Outcome {
+/// Holds the drives under E1; `why` says why no job could take them.
+fn hold(package: &Package, why: &str, ctx: &Ctx) -> Outcome {
     let arrival = Arrival {
         id: None,
         recorded_at: ctx.now,
@@ -133,11 +138,6 @@ fn hold(package: &Package, job_state: Option<JobState>, ctx: &Ctx) -> Outcome {
         last_contact: None,
         unreachable_since: None,
         version: 0,
-    };
-    let why = match (&package.job_name, job_state) {
-        (Some(name), Some(state)) => format!("job {name} is {state}, not Shipping (J16)"),
-        (Some(name), None) => format!("no job {name} on record"),
-        (None, _) => "no job on record for these drives".to_string(),
     };
     let detail = format!(
         "held {}: {why}; contact the customer, C5 ends {}",

@@ -194,7 +194,7 @@ fn permit_job(job: &Job, kind: ActionKind, now: Timestamp) -> Result<Rule, Refus
             }
         }
         ActionKind::Contact => {
-            if faulted {
+            if faulted || job.drives.iter().any(|d| d.state == DriveState::Faulted) {
                 Ok(Rule::J15)
             } else if is_return_address_case(job) {
                 Ok(Rule::E4)
@@ -203,7 +203,7 @@ fn permit_job(job: &Job, kind: ActionKind, now: Timestamp) -> Result<Rule, Refus
             } else {
                 refuse(
                     Rule::J15,
-                    "there is nothing to contact the customer about: the job is not Faulted (J15), not overdue (J7) and has no return-address problem (E4)".into(),
+                    "there is nothing to contact the customer about: neither the job nor a drive is Faulted (J15), the job is not overdue (J7) and has no return-address problem (E4)".into(),
                 )
             }
         }
@@ -415,7 +415,11 @@ fn apply_job(job: &mut Job, action: &JobAction, rule: Rule, rec: &mut Recorder) 
                 format!("customer reached by {via}")
             } else {
                 let since = *job.unreachable_since.get_or_insert(now);
-                format!("customer unreachable by {via}; C6 ends {}", stamp(clock::destroy_deadline(since)))
+                if rule == Rule::E4 {
+                    format!("customer unreachable by {via}; C6 ends {}", stamp(clock::destroy_deadline(since)))
+                } else {
+                    format!("customer unreachable by {via}")
+                }
             };
             rec.record(None, name, state, state, rule, Some(detail));
         }
