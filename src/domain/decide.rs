@@ -416,7 +416,10 @@ fn apply_job(job: &mut Job, action: &JobAction, rule: Rule, rec: &mut Recorder) 
             } else {
                 let since = *job.unreachable_since.get_or_insert(now);
                 if rule == Rule::E4 {
-                    format!("customer unreachable by {via}; C6 ends {}", stamp(clock::destroy_deadline(since)))
+                    format!(
+                        "customer unreachable by {via}; C6 ends {}",
+                        stamp(clock::destroy_deadline(since))
+                    )
                 } else {
                     format!("customer unreachable by {via}")
                 }

@@ -37,9 +37,9 @@ pub fn view(model: &Model, frame: &mut Frame) {
     if model.loaded && is_empty(model) {
         empty_state(frame, body);
     } else if model.detail {
-        let (table, side) = if body.width >= 110 {
+        let (table, side) = if body.width >= 140 {
             let [t, s] =
-                Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(body);
+                Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(body);
             (t, s)
         } else {
             let [t, s] =

@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Cell, Row, Table};
 
 use crate::domain::attention::{Item, Urgency};
 use crate::domain::clock::{countdown, human_span};
-use crate::domain::{Drive, Job};
+use crate::domain::{Drive, Job, JobState};
 use crate::present::{drive_state_text, flags, job_state_text, next_deadline, stamp};
 use crate::store::AuditRecord;
 use crate::text::visible;
@@ -45,27 +45,29 @@ pub fn table(model: &Model, frame: &mut Frame, area: Rect) {
 }
 
 fn columns(view: View) -> (&'static [&'static str], Vec<Constraint>) {
-    use Constraint::{Fill, Length, Min};
+    use Constraint::{Fill, Length};
+    // Fixed widths for what an operator scans, the free text last so that a
+    // narrow terminal cuts prose, not names or states.
     match view {
         View::Attention => (
             &["RULE", "SUBJECT", "WHEN", "WHAT", "NEXT STEP"],
-            vec![Length(4), Min(18), Length(16), Fill(2), Fill(2)],
+            vec![Length(4), Length(34), Length(16), Fill(3), Fill(2)],
         ),
         View::Jobs => (
             &["NAME", "TYPE", "STATE", "DRIVES", "PROGRESS", "IN STATE", "NEXT DEADLINE", "FLAGS"],
-            vec![Min(20), Length(6), Length(24), Length(6), Length(15), Length(9), Length(22), Fill(1)],
+            vec![Length(34), Length(6), Length(27), Length(6), Length(15), Length(9), Length(20), Fill(1)],
         ),
         View::Drives => (
             &["", "JOB", "DRIVE", "STATE", "DONE", "IN STATE", "NOTES"],
-            vec![Length(1), Min(20), Length(18), Length(28), Length(5), Length(9), Fill(1)],
+            vec![Length(1), Length(34), Length(18), Length(27), Length(4), Length(9), Fill(1)],
         ),
         View::Audit => (
             &["WHEN", "WHO", "SUBJECT", "ACTION", "FROM → TO", "RULE", "DETAIL"],
-            vec![Length(16), Length(10), Min(18), Length(16), Length(28), Length(4), Fill(1)],
+            vec![Length(16), Length(10), Length(34), Length(18), Length(34), Length(4), Fill(1)],
         ),
         View::Archive => (
             &["NAME", "TYPE", "ENDED", "DRIVES", "ARCHIVED"],
-            vec![Min(20), Length(6), Length(24), Length(6), Length(16)],
+            vec![Length(34), Length(6), Length(27), Length(6), Length(16)],
         ),
     }
 }
@@ -85,9 +87,12 @@ fn text(s: &str) -> Cell<'static> {
 }
 
 fn item_row<'a>(model: &Model, item: &Item, theme: &Theme) -> Row<'a> {
-    let when = match item.due {
-        Some(due) => countdown(due, model.now),
-        None => format!("{:?}", item.urgency).to_lowercase(),
+    let when = match (item.due, item.urgency) {
+        (Some(due), _) => countdown(due, model.now),
+        (None, Urgency::Overdue) => "overdue".into(),
+        (None, Urgency::Faulted) => "faulted".into(),
+        (None, Urgency::DueSoon) => "act soon".into(),
+        (None, Urgency::Open) => "open".into(),
     };
     let style = match item.urgency {
         Urgency::Overdue | Urgency::Faulted => theme.overdue(),
@@ -106,9 +111,12 @@ fn item_row<'a>(model: &Model, item: &Item, theme: &Theme) -> Row<'a> {
 
 fn job_row<'a>(model: &Model, job: &Job, theme: &Theme) -> Row<'a> {
     let deadline = next_deadline(job, model.now);
-    let overdue = deadline.ends_with("overdue");
-    let deadline_cell =
-        if overdue { Cell::from(Span::styled(deadline, theme.overdue())) } else { Cell::from(deadline) };
+    // Overdue rows are red as a whole, with the time overdue in the deadline column.
+    let row_style = if deadline.ends_with("overdue") || job.state == JobState::Faulted {
+        theme.overdue()
+    } else {
+        Style::new()
+    };
     Row::new(vec![
         text(&job.name),
         Cell::from(job.job_type.to_string()),
@@ -116,9 +124,10 @@ fn job_row<'a>(model: &Model, job: &Job, theme: &Theme) -> Row<'a> {
         Cell::from(job.drives.len().to_string()),
         Cell::from(bar(job.percent_complete())),
         Cell::from(human_span(model.now - job.state_since)),
-        deadline_cell,
+        Cell::from(deadline),
         text(&flags(job)),
     ])
+    .style(row_style)
 }
 
 /// A ten-cell progress bar with its percentage.
