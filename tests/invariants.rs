@@ -18,6 +18,7 @@ use ieops::domain::sweep::sweep_job;
 use ieops::domain::{
     Action, Change, Job, Request, Rule, SYSTEM_OPERATOR, TargetKind, Timestamp, decide, valid_actions,
 };
+use ieops::store::{JobFilter, Store};
 use proptest::prelude::*;
 
 /// One thing that happens to the job.
@@ -370,12 +371,12 @@ fn check_archived(job: &Job, now: Timestamp) -> Result<(), TestCaseError> {
     Ok(())
 }
 
-fn create_for(setup: &Setup) -> Job {
+fn create_for(setup: &Setup) -> Change {
     let drives: Vec<String> = match setup.job_type {
         JobType::Import => (1..=setup.drives).map(|i| format!("D{i}")).collect(),
         JobType::Export => Vec::new(),
     };
-    create_job("job-p", setup.job_type, &drives, &[], &ctx(t0())).expect("a valid set-up").job
+    create_job("job-p", setup.job_type, &drives, &[], &ctx(t0())).expect("a valid set-up")
 }
 
 /// The drive ids a package may carry: the listed ones (import) or the customer's (export).
@@ -384,8 +385,66 @@ fn package_ids(setup: &Setup) -> Vec<String> {
     (1..=setup.drives).map(|i| format!("{prefix}{i}")).collect()
 }
 
+/// The store every accepted change goes through, so the invariants that only
+/// the store can keep are checked too: versions only grow (S7), audit events =
+/// applied changes (S6), an archived job is in no active list (S2).
+struct Ledger {
+    store: Store,
+    events: u64,
+}
+
+impl Ledger {
+    fn new(job: &Job, events: &[ieops::domain::Event]) -> (Ledger, Job) {
+        let mut store = Store::open_in_memory().expect("in-memory store");
+        let id = store.write(|w| w.insert_job(job, events)).expect("insert");
+        let stored = store.job_by_id(id).expect("read").expect("stored");
+        (Ledger { store, events: events.len() as u64 }, stored)
+    }
+
+    /// Writes the change and returns the job as stored, checking what the store owes.
+    fn commit(&mut self, before: &Job, change: &Change) -> Result<Job, TestCaseError> {
+        self.store
+            .write(|w| w.apply(change))
+            .map_err(|e| TestCaseError::fail(format!("store refused: {e}")))?;
+        self.events += change.events.len() as u64;
+        prop_assert_eq!(
+            self.store.event_count().ok(),
+            Some(self.events),
+            "audit events = applied changes (S6)"
+        );
+        let stored = self.store.job_by_id(before.id.unwrap_or_default()).ok().flatten();
+        let Some(stored) = stored else {
+            return Err(TestCaseError::fail("job vanished from the store (S2)"));
+        };
+        prop_assert_eq!(stored.version, before.version + 1, "versions grow by one a change (S7)");
+        for d in &stored.drives {
+            let old = before.drive(&d.drive_id).map_or(-1, |o| o.version);
+            prop_assert!(d.version >= old, "drive {} version went back", d.drive_id);
+        }
+        let mut expected = change.job.clone();
+        expected.version = stored.version;
+        for (e, s) in expected.drives.iter_mut().zip(&stored.drives) {
+            e.version = s.version;
+        }
+        prop_assert_eq!(&stored, &expected, "the store gives back what was decided");
+        let active =
+            self.store.jobs(&JobFilter::default()).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let archived = JobFilter { archived: true, ..JobFilter::default() };
+        let in_archive = self.store.jobs(&archived).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let listed = active.iter().any(|j| j.id == stored.id);
+        prop_assert_eq!(listed, stored.archived_at.is_none(), "an archived job is in no active list (S2)");
+        prop_assert_eq!(in_archive.iter().any(|j| j.id == stored.id), stored.archived_at.is_some());
+        Ok(stored)
+    }
+}
+
 /// Applies a decided request: keeps the change if accepted, checks either way.
-fn apply_request(job: &mut Job, req: &Request, now: Timestamp) -> Result<(), TestCaseError> {
+fn apply_request(
+    ledger: &mut Ledger,
+    job: &mut Job,
+    req: &Request,
+    now: Timestamp,
+) -> Result<(), TestCaseError> {
     let target_drive = match req {
         Request::Job(_) => None,
         Request::Drive { drive_id, .. } => Some(drive_id.clone()),
@@ -404,7 +463,7 @@ fn apply_request(job: &mut Job, req: &Request, now: Timestamp) -> Result<(), Tes
             );
             prop_assert!(change.events.iter().all(|e| e.operator == OPERATOR));
             check_change(job, &change, now)?;
-            *job = change.job;
+            *job = ledger.commit(job, &change)?;
         }
         Err(r) => prop_assert!(!r.message.trim().is_empty(), "a refusal without a message"),
     }
@@ -413,14 +472,16 @@ fn apply_request(job: &mut Job, req: &Request, now: Timestamp) -> Result<(), Tes
 
 fn run(setup: &Setup, steps: &[Step]) -> Result<(), TestCaseError> {
     let mut now = t0();
-    let mut job = create_for(setup);
-    check_job(&job)?;
+    let created = create_for(setup);
+    check_job(&created.job)?;
+    let (mut ledger, mut job) = Ledger::new(&created.job, &created.events);
+    let ledger = &mut ledger;
     // The customer's update before shipping, complete three times in four.
     let mut pairs = ship_pairs();
     if setup.fields % 4 == 0 {
         pairs.remove(usize::from(setup.fields / 4) % pairs.len());
     }
-    apply_request(&mut job, &job_req("ship", &pairs), now)?;
+    apply_request(ledger, &mut job, &job_req("ship", &pairs), now)?;
 
     for step in steps {
         match step {
@@ -429,7 +490,7 @@ fn run(setup: &Setup, steps: &[Step]) -> Result<(), TestCaseError> {
                 if let Some(change) = sweep_job(&job, now) {
                     prop_assert!(change.events.iter().all(|e| e.operator == SYSTEM_OPERATOR));
                     check_change(&job, &change, now)?;
-                    job = change.job;
+                    job = ledger.commit(&job, &change)?;
                 }
             }
             Step::Arrive { mask, extra } => {
@@ -450,7 +511,7 @@ fn run(setup: &Setup, steps: &[Step]) -> Result<(), TestCaseError> {
                     Ok(Outcome::Received(change)) => {
                         prop_assert!(job.archived_at.is_none());
                         check_change(&job, &change, now)?;
-                        job = change.job;
+                        job = ledger.commit(&job, &change)?;
                     }
                     Ok(Outcome::Held { event, .. }) => {
                         // J16, E1: only when the job cannot take its drives.
@@ -471,12 +532,12 @@ fn run(setup: &Setup, steps: &[Step]) -> Result<(), TestCaseError> {
             Step::JobAction { kind, seed } => {
                 let kinds = kinds_for(TargetKind::Job);
                 let req = job_request(kinds[kind % kinds.len()], *seed);
-                apply_request(&mut job, &req, now)?;
+                apply_request(ledger, &mut job, &req, now)?;
             }
             Step::DriveAction { drive, kind, seed } => {
                 let kinds = kinds_for(TargetKind::Drive);
                 let req = drive_request(&drive_id_at(&job, *drive), kinds[kind % kinds.len()], *seed);
-                apply_request(&mut job, &req, now)?;
+                apply_request(ledger, &mut job, &req, now)?;
             }
             Step::Offered { drive, n, seed } => {
                 let drive_id = match drive {
@@ -499,7 +560,7 @@ fn run(setup: &Setup, steps: &[Step]) -> Result<(), TestCaseError> {
                     (Some(id), _) => drive_request(id, kind, *seed),
                     (None, _) => job_request(kind, *seed),
                 };
-                apply_request(&mut job, &req, now)?;
+                apply_request(ledger, &mut job, &req, now)?;
             }
         }
         if job.archived_at.is_some() {

@@ -1,0 +1,228 @@
+//! Drives the console the way its runtime does: keys go through
+//! `console::key_message`, messages through `update`, and the effects are run
+//! against a real `Store` with the worker's own functions.
+#![allow(dead_code)] // each test binary uses a different part of this
+
+use chrono::{TimeZone, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+use ieops::console::model::{Config, Model, Popup, View};
+use ieops::console::msg::Msg;
+use ieops::console::rows::{self, RowRef};
+use ieops::console::theme::Theme;
+use ieops::console::update::{Effect, update};
+use ieops::console::{key_message, view, worker};
+use ieops::domain::attention::Subject;
+use ieops::domain::{DriveState, Job, JobState, Timestamp};
+use ieops::store::Store;
+
+/// The fixed path shown in the header: the in-memory store has none worth showing.
+pub const DB_PATH: &str = "/var/lib/ieops/ieops.db";
+pub const OPERATOR: &str = "amara";
+/// The demo's seed, as `ieops demo` uses it.
+pub const SEED: u64 = 2026;
+pub const JOBS: usize = 60;
+
+/// 2026-11-22T12:00:00Z: the console's fixed "now".
+pub fn now() -> Timestamp {
+    Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap()
+}
+
+pub fn config(read_only: bool) -> Config {
+    Config {
+        db_path: DB_PATH.to_string(),
+        operator: OPERATOR.to_string(),
+        read_only,
+        simulated: false,
+        theme: Theme { color: false },
+    }
+}
+
+/// Writes the demo data into `store` the way `ieops demo` does (`fill_demo`).
+pub fn fill_demo(store: &mut Store) {
+    let data = ieops::demo::generate(JOBS, now(), SEED).expect("the demo script is accepted by the rules");
+    store
+        .write(|w| {
+            for (job, events) in &data.jobs {
+                w.insert_job(job, events)?;
+            }
+            for (arrival, events) in &data.arrivals {
+                w.insert_arrival(arrival, events)?;
+            }
+            Ok(())
+        })
+        .expect("demo data is written");
+}
+
+pub fn demo_store() -> Store {
+    let mut store = Store::open_in_memory().expect("in-memory store");
+    fill_demo(&mut store);
+    store
+}
+
+/// A console on `store`, after the first load the runtime asks for at start.
+pub fn console(store: &mut Store, read_only: bool) -> Model {
+    let mut model = Model::new(config(read_only), now());
+    let effects = update(&mut model, worker::load(store));
+    run(&mut model, store, effects);
+    assert!(model.loaded, "the first load reached the model");
+    model
+}
+
+/// Runs effects as the worker would, feeding each result back to `update`,
+/// until nothing more is asked. Writes are performed.
+pub fn run(model: &mut Model, store: &mut Store, effects: Vec<Effect>) {
+    let mut pending = effects;
+    while !pending.is_empty() {
+        let mut next = Vec::new();
+        for effect in pending {
+            let msg = match effect {
+                Effect::Reload => worker::load(store),
+                Effect::LoadHistory(job_id) => {
+                    Msg::History { job_id, events: store.history(job_id).expect("history is read") }
+                }
+                Effect::Write(plan) => Msg::Written(worker::write(store, plan)),
+            };
+            next.extend(update(model, msg));
+        }
+        pending = next;
+    }
+}
+
+pub fn key(code: KeyCode) -> KeyEvent {
+    KeyEvent::new(code, KeyModifiers::NONE)
+}
+
+pub fn ch(c: char) -> KeyEvent {
+    key(KeyCode::Char(c))
+}
+
+pub fn ctrl(c: char) -> KeyEvent {
+    KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)
+}
+
+/// One key, as the runtime handles it: keymap, then `update`. Returns the effects.
+pub fn press(model: &mut Model, key: KeyEvent) -> Vec<Effect> {
+    match key_message(model, key) {
+        Some(msg) => update(model, msg),
+        None => Vec::new(),
+    }
+}
+
+/// Several keys; the effects of all of them, in order.
+pub fn press_all(model: &mut Model, keys: &[KeyEvent]) -> Vec<Effect> {
+    keys.iter().flat_map(|k| press(model, *k)).collect()
+}
+
+/// Types text character by character.
+pub fn type_text(model: &mut Model, text: &str) -> Vec<Effect> {
+    text.chars().flat_map(|c| press(model, ch(c))).collect()
+}
+
+/// Presses a key and runs what it asks for against the store.
+pub fn press_and_run(model: &mut Model, store: &mut Store, k: KeyEvent) {
+    let effects = press(model, k);
+    run(model, store, effects);
+}
+
+/// Moves the cursor of the current view to the row whose subject is `subject`,
+/// with `j` presses from the top (`g`), as an operator would.
+pub fn select(model: &mut Model, store: &mut Store, subject: &Subject) {
+    press_and_run(model, store, ch('g'));
+    let index = rows::rows(model, model.view)
+        .iter()
+        .position(|r| r.subject().as_ref() == Some(subject))
+        .unwrap_or_else(|| panic!("{subject} is not a row of the {} view", model.view.title()));
+    for _ in 0..index {
+        press_and_run(model, store, ch('j'));
+    }
+    assert_eq!(model.cursor(), index, "the cursor reached {subject}");
+}
+
+/// Switches to a view with its number key.
+pub fn show(model: &mut Model, store: &mut Store, view: View) {
+    let digit = char::from(b'1' + view.index() as u8);
+    press_and_run(model, store, ch(digit));
+    assert_eq!(model.view, view);
+}
+
+/// The subjects of a view's rows, in order.
+pub fn subjects(model: &Model, view: View) -> Vec<String> {
+    rows::rows(model, view).iter().filter_map(RowRef::subject).map(|s| s.to_string()).collect()
+}
+
+/// The jobs in a view's rows, in order.
+pub fn job_rows(model: &Model, view: View) -> Vec<&Job> {
+    rows::rows(model, view)
+        .into_iter()
+        .filter_map(|r| match r {
+            RowRef::Job(j) => Some(j),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The first Shipping job (by name) with at least `n` Specified drives and
+/// exactly `n` of them if `exact`.
+pub fn shipping_job(model: &Model, n: usize, exact: bool) -> Job {
+    let mut jobs: Vec<&Job> = model
+        .data
+        .jobs
+        .iter()
+        .filter(|j| j.state == JobState::Shipping && j.faulted_from.is_none())
+        .filter(|j| {
+            let specified = j.drives.iter().filter(|d| d.state == DriveState::Specified).count();
+            if exact { specified == n } else { specified >= n }
+        })
+        .collect();
+    jobs.sort_by(|a, b| a.name.cmp(&b.name));
+    jobs.first()
+        .map(|j| (*j).clone())
+        .unwrap_or_else(|| panic!("the demo has a Shipping job with {n} Specified drives"))
+}
+
+/// The Specified drives of a job, in its order.
+pub fn specified(job: &Job) -> Vec<String> {
+    job.drives.iter().filter(|d| d.state == DriveState::Specified).map(|d| d.drive_id.clone()).collect()
+}
+
+pub fn terminal(model: &Model, width: u16, height: u16) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
+    terminal.draw(|frame| view::view(model, frame)).expect("a frame is drawn");
+    terminal
+}
+
+/// The screen as text, one line a row.
+pub fn screen(model: &Model, width: u16, height: u16) -> String {
+    let terminal = terminal(model, width, height);
+    let buffer = terminal.backend().buffer();
+    let mut out = String::new();
+    for y in 0..buffer.area.height {
+        let mut skip = 0;
+        for x in 0..buffer.area.width {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let symbol = buffer[(x, y)].symbol();
+            out.push_str(symbol);
+            skip = unicode_width::UnicodeWidthStr::width(symbol).saturating_sub(1);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// The popup's kind, for messages.
+pub fn popup_name(model: &Model) -> &'static str {
+    match &model.popup {
+        None => "none",
+        Some(Popup::Menu { .. }) => "menu",
+        Some(Popup::Form(_)) => "form",
+        Some(Popup::Confirm { .. }) => "confirm",
+        Some(Popup::Help { .. }) => "help",
+        Some(Popup::Message { .. }) => "message",
+    }
+}
