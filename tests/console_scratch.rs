@@ -1,23 +1,27 @@
 mod console_support;
 use console_support::*;
+use crossterm::event::KeyCode;
+use ieops::console::model::View;
+use ieops::domain::attention::Subject;
 #[test]
 fn dump() {
     let mut store = demo_store();
-    let model = console(&mut store, false);
-    for j in &model.data.jobs {
-        let drives: Vec<String> = j.drives.iter().map(|d| format!("{}:{}", d.drive_id, d.state)).collect();
-        println!(
-            "{} {:?} {} ff={:?} id={:?} {}",
-            j.name,
-            j.job_type,
-            j.state,
-            j.faulted_from,
-            j.id,
-            drives.join(" ")
-        );
-    }
-    println!("archived {}", model.data.archived.len());
-    println!("arrivals {}", model.data.arrivals.len());
-    println!("events {}", model.data.events.len());
+    let mut model = console(&mut store, false);
+    show(&mut model, &mut store, View::Jobs);
+    select(&mut model, &mut store, &Subject::Job("margiestravel-seismic-2026-11-20".into()));
+    press_and_run(&mut model, &mut store, key(KeyCode::Enter));
+    press_and_run(&mut model, &mut store, ch('j'));
+    press_and_run(&mut model, &mut store, key(KeyCode::Enter));
     println!("{}", screen(&model, 160, 45));
+    press_and_run(&mut model, &mut store, key(KeyCode::Enter));
+    println!("{}", screen(&model, 160, 45));
+    println!("{:?}", model.popup);
+    press_and_run(&mut model, &mut store, key(KeyCode::Esc));
+    show(&mut model, &mut store, View::Drives);
+    select(&mut model, &mut store, &Subject::Drive{job: "wingtiptoys-migration-2026-11-15".into(), drive_id: "WD-WMC4N45UTLNI".into()});
+    press_and_run(&mut model, &mut store, key(KeyCode::Enter));
+    println!("{}", screen(&model, 160, 45));
+    press_and_run(&mut model, &mut store, key(KeyCode::Enter));
+    println!("{}", screen(&model, 160, 45));
+    println!("{:?}", model.popup);
 }

@@ -164,23 +164,23 @@ pub fn job_rows(model: &Model, view: View) -> Vec<&Job> {
         .collect()
 }
 
-/// The first Shipping job (by name) with at least `n` Specified drives and
-/// exactly `n` of them if `exact`.
-pub fn shipping_job(model: &Model, n: usize, exact: bool) -> Job {
-    let mut jobs: Vec<&Job> = model
-        .data
-        .jobs
-        .iter()
-        .filter(|j| j.state == JobState::Shipping && j.faulted_from.is_none())
-        .filter(|j| {
-            let specified = j.drives.iter().filter(|d| d.state == DriveState::Specified).count();
-            if exact { specified == n } else { specified >= n }
-        })
-        .collect();
-    jobs.sort_by(|a, b| a.name.cmp(&b.name));
-    jobs.first()
-        .map(|j| (*j).clone())
-        .unwrap_or_else(|| panic!("the demo has a Shipping job with {n} Specified drives"))
+/// A Shipping import with one Specified drive left: receiving it fires J8.
+pub const LAST_SPECIFIED: (&str, &str) = ("wingtiptoys-migration-2026-11-15", "WD-WMC4N45UTLNI");
+/// A Shipping import with exactly two drives, both Specified.
+pub const TWO_SPECIFIED: &str = "fourthcoffee-genomics-2026-11-07";
+/// A Creating import with no delivery package and no return address yet.
+pub const CREATING: &str = "margiestravel-seismic-2026-11-20";
+
+/// The loaded job `name`, checked to be in `state` with exactly `specified_drives` Specified.
+pub fn demo_job<'a>(model: &'a Model, name: &str, state: JobState, specified_drives: &[&str]) -> &'a Job {
+    let job = model.job(name).unwrap_or_else(|| panic!("the demo (seed {SEED}) has job {name}"));
+    assert_eq!(job.state, state, "{name} is {state} in the demo");
+    assert_eq!(specified(job), specified_drives, "the Specified drives of {name}");
+    job
+}
+
+pub fn drive_subject(job: &str, drive_id: &str) -> Subject {
+    Subject::Drive { job: job.to_string(), drive_id: drive_id.to_string() }
 }
 
 /// The Specified drives of a job, in its order.

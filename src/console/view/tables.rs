@@ -51,7 +51,7 @@ fn columns(view: View) -> (&'static [&'static str], Vec<Constraint>) {
     match view {
         View::Attention => (
             &["RULE", "SUBJECT", "WHEN", "WHAT", "NEXT STEP"],
-            vec![Length(4), Length(34), Length(16), Fill(3), Fill(2)],
+            vec![Length(4), Length(46), Length(16), Fill(3), Fill(2)],
         ),
         View::Jobs => (
             &["NAME", "TYPE", "STATE", "DRIVES", "PROGRESS", "IN STATE", "NEXT DEADLINE", "FLAGS"],

@@ -1,0 +1,502 @@
+//! End-to-end tests of the terminal console: the real `ieops` binary in a
+//! pseudo-terminal, its output parsed by a terminal emulator (vt100), keys
+//! typed as a person would. Waits poll the parsed screen; no assertion
+//! depends on how long anything takes.
+
+mod support;
+
+use std::io::{Read, Write};
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use portable_pty::{Child, CommandBuilder, ExitStatus, MasterPty, PtySize, native_pty_system};
+
+use support::{Db, NOW};
+
+/// The longest any one wait may take before the test fails with the screen.
+const WAIT: Duration = Duration::from_secs(10);
+const ROWS: u16 = 45;
+const COLS: u16 = 160;
+/// The operator the console runs as; the CLI setup runs as `tester`.
+const OPERATOR: &str = "console-op";
+
+const ENTER: &str = "\r";
+const ESC: &str = "\x1b";
+const TAB: &str = "\t";
+const BACK_TAB: &str = "\x1b[Z";
+const CTRL_C: &str = "\x03";
+
+const LEAVE_ALT_SCREEN: &[u8] = b"\x1b[?1049l";
+const ENTER_ALT_SCREEN: &[u8] = b"\x1b[?1049h";
+const SHOW_CURSOR: &[u8] = b"\x1b[?25h";
+
+// ------------------------------------------------------------------ harness
+
+/// What the reader thread fills in.
+struct Output {
+    parser: vt100::Parser,
+    /// Every byte the console wrote, for escape sequences the screen does not keep.
+    raw: Vec<u8>,
+    /// The pty reported end of file: the console and everything it started are gone.
+    eof: bool,
+}
+
+/// `ieops` running in a pseudo-terminal. Dropping it kills the process.
+struct Console {
+    master: Box<dyn MasterPty + Send>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn Child + Send + Sync>,
+    output: Arc<Mutex<Output>>,
+    _reader: JoinHandle<()>,
+    status: Option<ExitStatus>,
+}
+
+impl Console {
+    /// Opens the console on `db` at the fixed drill time, 160×45.
+    fn open(db: &Path, extra: &[&str]) -> Console {
+        let size = PtySize { rows: ROWS, cols: COLS, pixel_width: 0, pixel_height: 0 };
+        let pair = native_pty_system().openpty(size).expect("open a pty");
+        let mut cmd = CommandBuilder::new(assert_cmd::cargo::cargo_bin("ieops"));
+        cmd.arg("--db");
+        cmd.arg(db);
+        cmd.args(["--operator", OPERATOR, "--now", NOW]);
+        cmd.args(extra);
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("NO_COLOR", "1");
+        cmd.env_remove("IEOPS_DB");
+        if let Some(dir) = db.parent() {
+            cmd.cwd(dir);
+        }
+        let child = pair.slave.spawn_command(cmd).expect("spawn ieops in the pty");
+        // Only the child holds the slave now, so the reader sees EOF when it exits.
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().expect("pty reader");
+        let writer = pair.master.take_writer().expect("pty writer");
+        let output =
+            Arc::new(Mutex::new(Output { parser: vt100::Parser::new(ROWS, COLS, 0), raw: Vec::new(), eof: false }));
+        let shared = Arc::clone(&output);
+        let reader = std::thread::spawn(move || {
+            let mut buf = [0u8; 16 * 1024];
+            loop {
+                match reader.read(&mut buf) {
+                    Ok(0) => break,
+                    Ok(n) => {
+                        let mut out = shared.lock().unwrap_or_else(|e| e.into_inner());
+                        out.parser.process(&buf[..n]);
+                        out.raw.extend_from_slice(&buf[..n]);
+                    }
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(_) => break, // EIO: the slave side is closed
+                }
+            }
+            shared.lock().unwrap_or_else(|e| e.into_inner()).eof = true;
+        });
+        Console { master: pair.master, writer, child, output, _reader: reader, status: None }
+    }
+
+    fn output(&self) -> MutexGuard<'_, Output> {
+        self.output.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The screen as text, one line per row.
+    fn screen(&self) -> String {
+        self.output().parser.screen().contents()
+    }
+
+    /// Every byte the console has written so far.
+    fn raw(&self) -> Vec<u8> {
+        self.output().raw.clone()
+    }
+
+    /// Types `keys` (raw bytes: "\r" is Enter, "\x1b" Esc). An Esc must be
+    /// sent on its own and its effect waited for, or the terminal reads it as
+    /// Alt plus the next key.
+    fn send(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).expect("write to the pty");
+        self.writer.flush().expect("flush the pty");
+    }
+
+    /// Types Esc and waits until `gone` has left the screen.
+    fn escape_until_gone(&mut self, gone: &str) {
+        self.send(ESC);
+        self.wait_gone(gone);
+    }
+
+    /// Polls the parsed screen until `done` holds; fails with the screen after [`WAIT`].
+    fn wait_until(&mut self, what: &str, done: impl Fn(&vt100::Screen) -> bool) {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let (ok, eof) = {
+                let out = self.output();
+                (done(out.parser.screen()), out.eof)
+            };
+            if ok {
+                return;
+            }
+            if eof || Instant::now() > deadline {
+                let status = self.child.try_wait().ok().flatten();
+                let why = if eof { "the console exited" } else { "timed out" };
+                panic!(
+                    "{why} waiting for {what} (exit status {status:?})\n--- screen ---\n{}\n--------------",
+                    self.screen()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn wait_for(&mut self, text: &str) {
+        self.wait_until(&format!("{text:?} on screen"), |s| s.contents().contains(text));
+    }
+
+    fn wait_gone(&mut self, text: &str) {
+        self.wait_until(&format!("{text:?} to leave the screen"), |s| !s.contents().contains(text));
+    }
+
+    /// The first screen row that contains `text`.
+    fn row_with(&self, text: &str) -> Option<String> {
+        let out = self.output();
+        let (_, cols) = out.parser.screen().size();
+        out.parser.screen().rows(0, cols).find(|row| row.contains(text))
+    }
+
+    /// The first word of each line inside the dialog whose title starts with `title`.
+    fn dialog_items(&self, title: &str) -> Vec<String> {
+        let out = self.output();
+        let screen = out.parser.screen();
+        let (rows, cols) = screen.size();
+        let corner = |r: u16, c: u16, s: &str| screen.cell(r, c).is_some_and(|cell| cell.contents() == s);
+        for r in 0..rows {
+            for c in 0..cols {
+                let heading = screen.contents_between(r, c, r, cols);
+                if !(corner(r, c, "┌") && heading[3..].starts_with(title)) {
+                    continue;
+                }
+                let right = (c + 1..cols).find(|&x| corner(r, x, "┐")).expect("dialog has a right border");
+                return (r + 1..rows)
+                    .take_while(|&y| corner(y, c, "│"))
+                    .filter_map(|y| {
+                        screen.contents_between(y, c + 1, y, right).split_whitespace().next().map(String::from)
+                    })
+                    .collect();
+            }
+        }
+        panic!("no dialog titled {title:?}\n--- screen ---\n{}", screen.contents());
+    }
+
+    /// Resizes the terminal, as a window manager would (SIGWINCH).
+    fn resize(&mut self, rows: u16, cols: u16) {
+        self.output().parser.screen_mut().set_size(rows, cols);
+        self.master.resize(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 }).expect("resize the pty");
+    }
+
+    /// Whether the process is still running.
+    fn alive(&mut self) -> bool {
+        self.status.is_none() && self.child.try_wait().expect("try_wait").is_none()
+    }
+
+    /// The terminal's local mode flags (ICANON, ECHO, ISIG…), as their names.
+    fn local_flags(&self) -> Vec<String> {
+        let termios = self.master.get_termios().expect("termios of the pty");
+        format!("{:?}", termios.local_flags)
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(String::from)
+            .collect()
+    }
+
+    /// Waits for the process to exit and for its last output to be read.
+    fn wait_exit(&mut self) -> ExitStatus {
+        let deadline = Instant::now() + WAIT;
+        while self.status.is_none() {
+            self.status = self.child.try_wait().expect("try_wait");
+            if self.status.is_none() {
+                assert!(
+                    Instant::now() < deadline,
+                    "the console did not exit within {WAIT:?}\n--- screen ---\n{}",
+                    self.screen()
+                );
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+        while !self.output().eof {
+            assert!(Instant::now() < deadline, "the pty never reported end of file after exit");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        self.status.clone().expect("exited")
+    }
+}
+
+impl Drop for Console {
+    fn drop(&mut self) {
+        if self.status.is_none() && matches!(self.child.try_wait(), Ok(None)) {
+            // SIGHUP, then SIGKILL if it lingers; a failing test never hangs.
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+// ------------------------------------------------------------------ helpers
+
+/// Asserts a clean exit that gave the terminal back: code 0, the alternate
+/// screen left after it was last entered, the cursor shown, cooked mode back.
+fn assert_restored(console: &mut Console) {
+    let status = console.wait_exit();
+    assert!(status.success(), "exit status {status:?}\n--- screen ---\n{}", console.screen());
+    let raw = console.raw();
+    let entered = rfind(&raw, ENTER_ALT_SCREEN).expect("the console entered the alternate screen");
+    let left = rfind(&raw, LEAVE_ALT_SCREEN).expect("the console left the alternate screen");
+    assert!(left > entered, "the last alternate-screen switch was into it, not out");
+    let tail = String::from_utf8_lossy(&raw[left..]).into_owned();
+    assert!(
+        !tail.contains('\x1b') || tail.trim_start_matches("\x1b[?1049l").trim_start_matches("\x1b[?25h").is_empty(),
+        "after leaving the alternate screen the console wrote more: {tail:?}"
+    );
+    assert!(
+        rfind(&raw, SHOW_CURSOR).is_some_and(|at| at > entered),
+        "the cursor was not shown again after the console ran"
+    );
+    {
+        let out = console.output();
+        assert!(!out.parser.screen().alternate_screen(), "still on the alternate screen");
+        assert!(!out.parser.screen().hide_cursor(), "the cursor is still hidden");
+    }
+    let flags = console.local_flags();
+    for flag in ["ICANON", "ECHO", "ISIG"] {
+        assert!(flags.iter().any(|f| f == flag), "raw mode not left: {flag} is off in {flags:?}");
+    }
+}
+
+fn rfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).rposition(|w| w == needle)
+}
+
+const READ_ONLY_REFUSAL: &str = "read-only monitoring: actions are disabled";
+
+// -------------------------------------------------------------------- tests
+
+#[test]
+fn a_drive_received_with_the_keyboard_is_persisted_and_shown_after_reopening() {
+    let db = Db::new();
+    db.shipping_import("acme-import-7", &["WD-1001", "WD-1002"], NOW);
+    db.ok(&["job", "create", "other-creating", "--type", "import", "--drive", "OT-0001"]);
+
+    let mut console = Console::open(&db.path, &[]);
+    console.wait_for("READ-WRITE");
+    console.send("3");
+    console.wait_for(" Drives · 3 rows");
+    console.send("/acme-import-7");
+    console.send(ENTER);
+    console.wait_for("filter: acme-import-7");
+    console.wait_for(" Drives · 2 rows");
+    console.send("g");
+    console.send(ENTER);
+    console.wait_for("Actions on acme-import-7/WD-1001");
+    assert_eq!(
+        console.dialog_items("Actions on acme-import-7/WD-1001"),
+        ["receive", "never-received", "fault"],
+        "the menu lists exactly the actions valid on a Specified drive of a Shipping job"
+    );
+    console.send(ENTER); // the first entry, receive
+    console.wait_for("receive acme-import-7/WD-1001?");
+    console.wait_for("acme-import-7/WD-1001: Specified → Received (D2)");
+    console.send("y");
+    console.wait_for("done: ");
+    console.wait_until("WD-1001 shown as Received", |s| {
+        s.contents().lines().any(|l| l.contains("WD-1001") && l.contains("Received"))
+    });
+    console.send("q");
+    assert_restored(&mut console);
+
+    let job = db.job("acme-import-7");
+    let drives = job["driveList"].as_array().expect("driveList");
+    let state = |id: &str| drives.iter().find(|d| d["driveId"] == id).map(|d| d["state"].clone());
+    assert_eq!(state("WD-1001"), Some("Received".into()), "{job:#}");
+    assert_eq!(state("WD-1002"), Some("Specified".into()), "only the selected drive changed");
+    let events = job["events"].as_array().expect("events");
+    assert!(
+        events.iter().any(|e| e["action"] == "receive"
+            && e["driveId"] == "WD-1001"
+            && e["operator"] == OPERATOR
+            && e["rule"] == "D2"
+            && e["toState"] == "Received"),
+        "no receive event by {OPERATOR} in {events:#?}"
+    );
+
+    let mut console = Console::open(&db.path, &[]);
+    console.wait_for("READ-WRITE");
+    console.send("3");
+    console.wait_until("WD-1001 shown as Received after reopening", |s| {
+        s.contents().lines().any(|l| l.contains("WD-1001") && l.contains("Received"))
+    });
+    let other = console.row_with("WD-1002").expect("WD-1002 listed");
+    assert!(other.contains("Specified"), "{other}");
+    console.send("q");
+    assert_restored(&mut console);
+}
+
+#[test]
+fn a_change_committed_by_another_process_appears_without_a_key() {
+    let db = Db::new();
+    let mut console = Console::open(&db.path, &[]);
+    console.wait_for("No jobs yet.");
+    console.send("2");
+    console.wait_for("2 Jobs (0)");
+
+    db.ok(&["job", "create", "late-arrival-job", "--type", "import", "--drive", "LA-0001"]);
+    console.wait_for("late-arrival-job");
+    console.wait_for(" Jobs · 1 rows");
+    let row = console.row_with("late-arrival-job").expect("row");
+    assert!(!row.contains("cancelled"), "{row}");
+
+    db.ok(&["act", "late-arrival-job", "cancel"]);
+    console.wait_until("the job flagged cancelled", |s| {
+        s.contents().lines().any(|l| l.contains("late-arrival-job") && l.contains("cancelled"))
+    });
+    console.send("q");
+    assert_restored(&mut console);
+}
+
+#[test]
+fn read_only_every_action_key_leaves_the_database_file_unchanged() {
+    let db = Db::uninitialised();
+    db.ok(&["demo"]);
+    let side = |suffix: &str| Path::new(&format!("{}{suffix}", db.path.display())).exists();
+    let before = std::fs::read(&db.path).expect("database file");
+    let (wal_before, shm_before) = (side("-wal"), side("-shm"));
+
+    let mut c = Console::open(&db.path, &["--read-only"]);
+    c.wait_for("READ-ONLY");
+    c.wait_until("the demo data loaded", |s| {
+        let text = s.contents();
+        text.contains("2 Jobs (") && !text.contains("2 Jobs (0)")
+    });
+    for (key, title) in [("1", "Attention"), ("2", "Jobs"), ("3", "Drives"), ("4", "Audit"), ("5", "Archive")] {
+        c.send(key);
+        c.wait_for(&format!(" {title} · "));
+        for nav in ["j", "j", "k", "G", "g", "s", "S", "d", "d", "j"] {
+            c.send(nav);
+        }
+        // Each action key is refused on its own, and the refusal cleared with Esc.
+        for action in [ENTER, "a", "r", "b"] {
+            c.send(action);
+            c.wait_for(READ_ONLY_REFUSAL);
+            c.escape_until_gone(READ_ONLY_REFUSAL);
+        }
+        c.send(" ");
+        if title == "Drives" {
+            c.wait_for("marked: 1");
+            for action in ["r", "b", ENTER] {
+                c.send(action);
+                c.wait_for(READ_ONLY_REFUSAL);
+                c.escape_until_gone(READ_ONLY_REFUSAL);
+            }
+            c.send("u");
+            c.wait_gone("marked: ");
+        } else {
+            c.wait_for("marks are for drives");
+            c.escape_until_gone("marks are for drives");
+        }
+        c.send(":sweep");
+        c.send(ENTER);
+        c.wait_for("read-only monitoring: :sweep is disabled");
+        c.escape_until_gone("read-only monitoring: :sweep is disabled");
+        // A filter typed and abandoned, then one applied and cleared.
+        c.send("/zzz-nothing");
+        c.wait_for("filter: zzz-nothing");
+        c.escape_until_gone("filter: zzz-nothing");
+        c.send("/state:shipping");
+        c.send(ENTER);
+        c.wait_for("filter: state:shipping");
+        c.send(ENTER); // actions on a filtered row: still refused
+        c.wait_for(READ_ONLY_REFUSAL);
+        c.escape_until_gone(READ_ONLY_REFUSAL);
+        c.escape_until_gone("filter: state:shipping");
+        // The help, with action keys pressed inside it.
+        c.send("?");
+        c.wait_for("read-only: action keys are disabled");
+        for inside in ["j", "k", ENTER, "a", "r", "b", " ", "y"] {
+            c.send(inside);
+        }
+        c.escape_until_gone(" Help (Esc closes) ");
+        // The detail pane, closed with Esc.
+        c.send("d");
+        c.wait_for("History");
+        c.escape_until_gone("History");
+    }
+    for _ in 0..5 {
+        c.send(TAB);
+    }
+    c.wait_for(" Archive · ");
+    c.send(BACK_TAB);
+    c.wait_for(" Audit · ");
+    c.send("y"); // no confirmation is open: nothing to confirm
+    c.send("q");
+    assert_restored(&mut c);
+
+    let after = std::fs::read(&db.path).expect("database file");
+    assert!(before == after, "the read-only console changed the database file");
+    let wal = format!("{}-wal", db.path.display());
+    let wal_len = std::fs::metadata(&wal).map_or(0, |m| m.len());
+    assert_eq!(wal_len, 0, "the read-only console wrote to {wal}");
+    eprintln!(
+        "side files: before -wal {wal_before} -shm {shm_before}; after -wal {} -shm {}",
+        side("-wal"),
+        side("-shm")
+    );
+}
+
+#[test]
+fn ctrl_c_quits_from_a_text_input_and_restores_the_terminal() {
+    let db = Db::new();
+    let mut console = Console::open(&db.path, &[]);
+    console.wait_for("READ-WRITE");
+    let raw_flags = console.local_flags();
+    assert!(
+        !raw_flags.iter().any(|f| f == "ICANON" || f == "ISIG"),
+        "the console runs in raw mode: {raw_flags:?}"
+    );
+    // Ctrl-C works in every context, even while typing a filter.
+    console.send("/abc");
+    console.wait_for("filter: abc");
+    console.send(CTRL_C);
+    assert_restored(&mut console);
+}
+
+#[test]
+fn resizing_to_one_cell_and_back_does_not_panic() {
+    let db = Db::new();
+    db.shipping_import("resize-job", &["RS-0001"], NOW);
+    let mut console = Console::open(&db.path, &[]);
+    console.wait_for("READ-WRITE");
+    console.send("2");
+    console.wait_for("resize-job");
+    // The smallest usable size, with the detail pane and a dialog open.
+    console.send("d");
+    console.send("?");
+    console.wait_for(" Help (Esc closes) ");
+    console.resize(15, 60);
+    console.wait_until("a redraw at 60×15", |s| {
+        let text = s.contents();
+        text.contains(" Help (Esc closes) ") && text.lines().count() <= 15
+    });
+    console.resize(1, 1);
+    console.wait_until("a redraw at 1×1", |s| s.cell(0, 0).is_some_and(|c| c.contents() == "t"));
+    assert!(console.alive(), "the console died at 1×1");
+    console.resize(ROWS, COLS);
+    console.wait_for("READ-WRITE");
+    console.wait_for(" Help (Esc closes) ");
+    console.resize(10, 50);
+    console.wait_for("terminal too small: 50×10, ieops needs 60×15");
+    console.resize(ROWS, COLS);
+    console.wait_for("READ-WRITE");
+    console.wait_gone("terminal too small");
+    console.escape_until_gone(" Help (Esc closes) ");
+    console.wait_for("resize-job");
+    assert!(console.alive(), "the console died while resizing");
+    console.send("q");
+    assert_restored(&mut console);
+}
