@@ -27,6 +27,26 @@ pub fn visible(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Serialized JSON with every hazard that serde_json leaves raw (DEL, C1,
+/// bidi, zero-width) written as a `\uXXXX` escape. Outside strings JSON holds
+/// none of these, so the text means exactly the same to a parser.
+pub fn json_safe(json: &str) -> Cow<'_, str> {
+    // serde_json escapes C0 inside strings, so a raw newline or tab is layout.
+    let raw_hazard = |c: char| is_hazard(c) && !matches!(c, '\n' | '\r' | '\t');
+    if !json.chars().any(raw_hazard) {
+        return Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len() + 8);
+    for c in json.chars() {
+        if raw_hazard(c) {
+            let _ = write!(out, "\\u{:04x}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// Characters that act on a terminal or change how a line reads.
 fn is_hazard(c: char) -> bool {
     c.is_control() // C0, DEL and C1 (ESC, CSI, OSC, BEL, …)
@@ -55,6 +75,14 @@ mod tests {
         assert_eq!(visible("\x1b]0;pwned\x07"), "\\x1b]0;pwned\\x07");
         assert_eq!(visible("\u{9b}31m"), "\\x9b31m");
         assert_eq!(visible("line\nbreak\ttab"), "line\\x0abreak\\x09tab");
+    }
+
+    #[test]
+    fn json_keeps_meaning_but_loses_raw_hazards() {
+        let raw = serde_json::to_string_pretty(&["a\u{9b}b\u{202e}c\u{7f}"]).unwrap();
+        let safe = json_safe(&raw);
+        assert_eq!(safe, "[\n  \"a\\u009bb\\u202ec\\u007f\"\n]");
+        assert_eq!(serde_json::from_str::<Vec<String>>(&safe).unwrap(), ["a\u{9b}b\u{202e}c\u{7f}"]);
     }
 
     #[test]

@@ -58,12 +58,17 @@ async fn main_loop(store: Store, options: Options) -> std::io::Result<()> {
     let mut keys = EventStream::new();
     let mut ticker = tokio::time::interval(std::time::Duration::from_secs(1));
     let mut dirty = true;
+    // Hidden switch for the terminal-safety tests: panic once a frame is on screen.
+    let panic_for_tests = std::env::var_os("IEOPS_TEST_PANIC_AFTER_DRAW").is_some();
     let result = loop {
         if dirty {
             if let Err(e) = terminal.draw(|frame| view::view(&model, frame)) {
                 break Err(e);
             }
             dirty = false;
+            if panic_for_tests && model.loaded {
+                panic!("IEOPS_TEST_PANIC_AFTER_DRAW is set: panicking on purpose");
+            }
         }
         let msg = tokio::select! {
             event = keys.next() => match event {
