@@ -27,6 +27,14 @@ const ESC: &str = "\x1b";
 const TAB: &str = "\t";
 const BACK_TAB: &str = "\x1b[Z";
 const CTRL_C: &str = "\x03";
+const CTRL_B: &str = "\x02";
+const CTRL_F: &str = "\x06";
+const UP: &str = "\x1b[A";
+const DOWN: &str = "\x1b[B";
+const HOME: &str = "\x1b[H";
+const END: &str = "\x1b[F";
+const PAGE_UP: &str = "\x1b[5~";
+const PAGE_DOWN: &str = "\x1b[6~";
 
 const LEAVE_ALT_SCREEN: &[u8] = b"\x1b[?1049l";
 const ENTER_ALT_SCREEN: &[u8] = b"\x1b[?1049h";
@@ -56,6 +64,11 @@ struct Console {
 impl Console {
     /// Opens the console on `db` at the fixed drill time, 160×45.
     fn open(db: &Path, extra: &[&str]) -> Console {
+        Console::open_with_env(db, extra, &[])
+    }
+
+    /// [`Console::open`] with more environment variables.
+    fn open_with_env(db: &Path, extra: &[&str], env: &[(&str, &str)]) -> Console {
         let size = PtySize { rows: ROWS, cols: COLS, pixel_width: 0, pixel_height: 0 };
         let pair = native_pty_system().openpty(size).expect("open a pty");
         let mut cmd = CommandBuilder::new(assert_cmd::cargo::cargo_bin("ieops"));
@@ -66,6 +79,12 @@ impl Console {
         cmd.env("TERM", "xterm-256color");
         cmd.env("NO_COLOR", "1");
         cmd.env_remove("IEOPS_DB");
+        // A panic report must fit on the screen that a failing test dumps.
+        cmd.env("RUST_BACKTRACE", "0");
+        cmd.env("RUST_LIB_BACKTRACE", "0");
+        for (key, value) in env {
+            cmd.env(key, value);
+        }
         if let Some(dir) = db.parent() {
             cmd.cwd(dir);
         }
@@ -74,8 +93,11 @@ impl Console {
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().expect("pty reader");
         let writer = pair.master.take_writer().expect("pty writer");
-        let output =
-            Arc::new(Mutex::new(Output { parser: vt100::Parser::new(ROWS, COLS, 0), raw: Vec::new(), eof: false }));
+        let output = Arc::new(Mutex::new(Output {
+            parser: vt100::Parser::new(ROWS, COLS, 0),
+            raw: Vec::new(),
+            eof: false,
+        }));
         let shared = Arc::clone(&output);
         let reader = std::thread::spawn(move || {
             let mut buf = [0u8; 16 * 1024];
@@ -170,15 +192,20 @@ impl Console {
         let corner = |r: u16, c: u16, s: &str| screen.cell(r, c).is_some_and(|cell| cell.contents() == s);
         for r in 0..rows {
             for c in 0..cols {
-                let heading = screen.contents_between(r, c, r, cols);
-                if !(corner(r, c, "┌") && heading[3..].starts_with(title)) {
+                if !corner(r, c, "┌")
+                    || !screen.contents_between(r, c + 1, r, cols).trim_start().starts_with(title)
+                {
                     continue;
                 }
                 let right = (c + 1..cols).find(|&x| corner(r, x, "┐")).expect("dialog has a right border");
                 return (r + 1..rows)
                     .take_while(|&y| corner(y, c, "│"))
                     .filter_map(|y| {
-                        screen.contents_between(y, c + 1, y, right).split_whitespace().next().map(String::from)
+                        screen
+                            .contents_between(y, c + 1, y, right)
+                            .split_whitespace()
+                            .next()
+                            .map(String::from)
                     })
                     .collect();
             }
@@ -241,20 +268,25 @@ impl Drop for Console {
 
 // ------------------------------------------------------------------ helpers
 
-/// Asserts a clean exit that gave the terminal back: code 0, the alternate
-/// screen left after it was last entered, the cursor shown, cooked mode back.
+/// Asserts a clean exit that gave the terminal back: code 0, the output
+/// ending with leaving the alternate screen (and showing the cursor).
 fn assert_restored(console: &mut Console) {
     let status = console.wait_exit();
     assert!(status.success(), "exit status {status:?}\n--- screen ---\n{}", console.screen());
     let raw = console.raw();
+    let left = assert_terminal_given_back(console);
+    let tail = String::from_utf8_lossy(&raw[left + LEAVE_ALT_SCREEN.len()..]).replace("\x1b[?25h", "");
+    assert!(tail.is_empty(), "after leaving the alternate screen the console wrote more: {tail:?}");
+}
+
+/// After the process is gone: the alternate screen left after it was last
+/// entered, the cursor shown, cooked mode (ICANON, ECHO, ISIG) back. Returns
+/// where in the output the alternate screen was left.
+fn assert_terminal_given_back(console: &mut Console) -> usize {
+    let raw = console.raw();
     let entered = rfind(&raw, ENTER_ALT_SCREEN).expect("the console entered the alternate screen");
     let left = rfind(&raw, LEAVE_ALT_SCREEN).expect("the console left the alternate screen");
     assert!(left > entered, "the last alternate-screen switch was into it, not out");
-    let tail = String::from_utf8_lossy(&raw[left..]).into_owned();
-    assert!(
-        !tail.contains('\x1b') || tail.trim_start_matches("\x1b[?1049l").trim_start_matches("\x1b[?25h").is_empty(),
-        "after leaving the alternate screen the console wrote more: {tail:?}"
-    );
     assert!(
         rfind(&raw, SHOW_CURSOR).is_some_and(|at| at > entered),
         "the cursor was not shown again after the console ran"
@@ -268,6 +300,7 @@ fn assert_restored(console: &mut Console) {
     for flag in ["ICANON", "ECHO", "ISIG"] {
         assert!(flags.iter().any(|f| f == flag), "raw mode not left: {flag} is off in {flags:?}");
     }
+    left
 }
 
 fn rfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
@@ -275,6 +308,8 @@ fn rfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 }
 
 const READ_ONLY_REFUSAL: &str = "read-only monitoring: actions are disabled";
+/// The table's top-right corner next to the detail pane's top-left one.
+const DETAIL_OPEN: &str = "┐┌";
 
 // -------------------------------------------------------------------- tests
 
@@ -374,10 +409,14 @@ fn read_only_every_action_key_leaves_the_database_file_unchanged() {
         let text = s.contents();
         text.contains("2 Jobs (") && !text.contains("2 Jobs (0)")
     });
-    for (key, title) in [("1", "Attention"), ("2", "Jobs"), ("3", "Drives"), ("4", "Audit"), ("5", "Archive")] {
+    for (key, title) in [("1", "Attention"), ("2", "Jobs"), ("3", "Drives"), ("4", "Audit"), ("5", "Archive")]
+    {
         c.send(key);
         c.wait_for(&format!(" {title} · "));
-        for nav in ["j", "j", "k", "G", "g", "s", "S", "d", "d", "j"] {
+        for nav in [
+            "j", "j", "k", "G", "g", DOWN, DOWN, UP, END, HOME, PAGE_DOWN, PAGE_UP, CTRL_F, CTRL_B, "s", "S",
+            "d", "d", "j",
+        ] {
             c.send(nav);
         }
         // Each action key is refused on its own, and the refusal cleared with Esc.
@@ -413,8 +452,9 @@ fn read_only_every_action_key_leaves_the_database_file_unchanged() {
         c.wait_for("filter: state:shipping");
         c.send(ENTER); // actions on a filtered row: still refused
         c.wait_for(READ_ONLY_REFUSAL);
-        c.escape_until_gone(READ_ONLY_REFUSAL);
+        // Esc clears the filter first, then the status line.
         c.escape_until_gone("filter: state:shipping");
+        c.escape_until_gone(READ_ONLY_REFUSAL);
         // The help, with action keys pressed inside it.
         c.send("?");
         c.wait_for("read-only: action keys are disabled");
@@ -422,12 +462,14 @@ fn read_only_every_action_key_leaves_the_database_file_unchanged() {
             c.send(inside);
         }
         c.escape_until_gone(" Help (Esc closes) ");
-        // The detail pane, closed with Esc.
+        // The detail pane (its border meets the table's), closed with Esc.
         c.send("d");
-        c.wait_for("History");
-        c.escape_until_gone("History");
+        c.wait_for(DETAIL_OPEN);
+        c.escape_until_gone(DETAIL_OPEN);
     }
-    for _ in 0..5 {
+    c.send(TAB);
+    c.wait_for(" Attention · ");
+    for _ in 0..4 {
         c.send(TAB);
     }
     c.wait_for(" Archive · ");
@@ -467,6 +509,20 @@ fn ctrl_c_quits_from_a_text_input_and_restores_the_terminal() {
 }
 
 #[test]
+fn a_panic_restores_the_terminal_before_the_report_is_printed() {
+    let db = Db::new();
+    db.ok(&["job", "create", "panic-job", "--type", "import", "--drive", "PN-0001"]);
+    let mut console = Console::open_with_env(&db.path, &[], &[("IEOPS_TEST_PANIC_AFTER_DRAW", "1")]);
+    let status = console.wait_exit();
+    assert!(!status.success(), "a panic is a failure: {status:?}");
+    let left = assert_terminal_given_back(&mut console);
+    let raw = console.raw();
+    let report = String::from_utf8_lossy(&raw[left..]).into_owned();
+    assert!(report.contains("panicking on purpose"), "the report comes after the restore: {report:?}");
+    console.wait_for("panicking on purpose"); // and is readable on the normal screen
+}
+
+#[test]
 fn resizing_to_one_cell_and_back_does_not_panic() {
     let db = Db::new();
     db.shipping_import("resize-job", &["RS-0001"], NOW);
@@ -498,5 +554,83 @@ fn resizing_to_one_cell_and_back_does_not_panic() {
     console.wait_for("resize-job");
     assert!(console.alive(), "the console died while resizing");
     console.send("q");
+    assert_restored(&mut console);
+}
+
+/// Brings a receive of `acme-import-7/WD-1001` to its confirmation, then has
+/// another process mark the drive never received, and waits until the
+/// console's table shows that change behind the still-open confirmation.
+fn confirmation_made_stale() -> (Db, Console) {
+    let db = Db::new();
+    db.shipping_import("acme-import-7", &["WD-1001", "WD-1002"], NOW);
+    let mut console = Console::open(&db.path, &[]);
+    console.wait_for("READ-WRITE");
+    console.send("3");
+    console.wait_for(" Drives · 2 rows");
+    console.send(ENTER);
+    console.wait_for("Actions on acme-import-7/WD-1001");
+    console.send(ENTER);
+    console.wait_for("receive acme-import-7/WD-1001?");
+    db.ok(&["act", "acme-import-7/WD-1001", "never-received"]);
+    console.wait_until("WD-1001 shown as NeverReceived behind the confirmation", |s| {
+        s.contents().lines().any(|l| l.contains("WD-1001") && l.contains("NeverReceived"))
+    });
+    console.wait_for("receive acme-import-7/WD-1001?");
+    console.send("y");
+    console.wait_for("Changed by someone else (S7)");
+    (db, console)
+}
+
+#[test]
+fn s7_confirming_a_change_someone_else_made_stale_writes_nothing() {
+    let (db, mut console) = confirmation_made_stale();
+    console.wait_for("nothing was written");
+    console.send(ENTER);
+    console.wait_gone("Changed by someone else (S7)");
+    console.send("q");
+    assert_restored(&mut console);
+
+    let job = db.job("acme-import-7");
+    let events = job["events"].as_array().expect("events");
+    assert!(
+        events.iter().all(|e| e["operator"] != OPERATOR),
+        "the console wrote despite the stale read: {events:#?}"
+    );
+    let drive = job["driveList"].as_array().and_then(|d| d.iter().find(|d| d["driveId"] == "WD-1001"));
+    assert_eq!(drive.map(|d| d["state"].clone()), Some("NeverReceived".into()));
+}
+
+#[test]
+#[ignore = "console bug: after a refused write the status line keeps saying `writing…` \
+            (update.rs sets the flash on Confirm; Msg::Written(Err) never replaces it)"]
+fn s7_after_a_refused_write_the_status_line_does_not_claim_to_be_writing() {
+    let (_db, mut console) = confirmation_made_stale();
+    console.send(ENTER);
+    console.wait_gone("Changed by someone else (S7)");
+    let footer = console.screen().lines().last().unwrap_or_default().to_string();
+    assert!(!footer.contains("writing"), "status line after the refusal: {footer:?}");
+    console.send("q");
+    assert_restored(&mut console);
+}
+
+#[test]
+#[ignore = "console bug: form labels are cut at 29 characters \
+            (view/popup.rs form_popup: Constraint::Length(30) includes the `*` marker)"]
+fn the_update_form_shows_every_field_name_in_full() {
+    let db = Db::new();
+    db.ok(&["job", "create", "form-job", "--type", "import", "--drive", "F-0001"]);
+    let mut console = Console::open(&db.path, &[]);
+    console.wait_for("READ-WRITE");
+    console.send("2");
+    console.wait_for("form-job");
+    console.send(ENTER);
+    console.wait_for("Actions on form-job");
+    console.send(ENTER); // update, the first action on a Creating job
+    console.wait_for(" update form-job ");
+    let screen = console.screen();
+    for name in ["deliveryPackage.trackingNumber", "returnShipping.carrierAccountNumber"] {
+        assert!(screen.contains(name), "{name} is cut short in the form:\n{screen}");
+    }
+    console.send(CTRL_C);
     assert_restored(&mut console);
 }

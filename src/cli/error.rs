@@ -43,7 +43,7 @@ impl CliError {
             CliError::Internal(_) => Exit::Other,
             CliError::Store(e) => match e {
                 StoreError::Busy | StoreError::Stale { .. } => Exit::StaleOrBusy,
-                StoreError::ReadOnly => Exit::ReadOnly,
+                StoreError::ReadOnly | StoreError::NotWritable { .. } => Exit::ReadOnly,
                 StoreError::NameTaken { .. } => Exit::Refused,
                 StoreError::IsDirectory { .. }
                 | StoreError::MissingDirectory { .. }

@@ -92,7 +92,9 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
     if !explicit && creates {
         ensure_default_dir(&path)?;
     }
-    let access = if g.read_only { Access::ReadOnly } else { Access::ReadWrite };
+    // A command that only reads opens the file read-only: it works on a file the
+    // user may not write, and cannot change it by accident.
+    let access = if g.read_only || !command.writes() { Access::ReadOnly } else { Access::ReadWrite };
     let store = Store::open(&path, access)?;
     let mut session = Session { store, operator, now, json: g.json };
     match command {
@@ -227,7 +229,8 @@ pub(crate) fn emit(
     text: impl FnOnce() -> String,
 ) {
     let out = if session.json {
-        let mut s = serde_json::to_string_pretty(&json()).unwrap_or_default();
+        let mut s =
+            crate::text::json_safe(&serde_json::to_string_pretty(&json()).unwrap_or_default()).into_owned();
         s.push('\n');
         s
     } else {

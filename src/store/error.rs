@@ -30,6 +30,10 @@ pub enum StoreError {
     #[error("the database is open read-only (--read-only): nothing was written")]
     ReadOnly,
 
+    /// The user may read the file but not write it (or its directory).
+    #[error("{} is not writable by you (file or directory permissions): nothing was written; use --read-only to look", .path.display())]
+    NotWritable { path: PathBuf },
+
     #[error("the database is locked by another writer; nothing was written — try again")]
     Busy,
 

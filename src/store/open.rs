@@ -96,10 +96,7 @@ fn open_read_write(path: &Path) -> Result<Connection, StoreError> {
     check_version(found, path, Access::ReadWrite)?;
     // SQLite silently opens a file it may not write read-only.
     if conn.is_readonly("main")? {
-        return Err(StoreError::Sqlite(format!(
-            "{} is not writable: fix its permissions, or use --read-only to look",
-            path.display()
-        )));
+        return Err(StoreError::NotWritable { path: path.to_path_buf() });
     }
     // WAL: readers and the writer do not block each other (several operators, S7).
     // The mode is kept in the file; the last connection to close removes -wal/-shm.
@@ -199,6 +196,7 @@ fn classify(err: rusqlite::Error, path: &Path) -> StoreError {
         Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => {
             StoreError::NotADatabase { path: path.to_path_buf() }
         }
+        Some(ErrorCode::ReadOnly) => StoreError::NotWritable { path: path.to_path_buf() },
         _ => StoreError::from_sqlite(err).at_path(path),
     }
 }

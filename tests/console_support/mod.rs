@@ -166,8 +166,9 @@ pub fn job_rows(model: &Model, view: View) -> Vec<&Job> {
 
 /// A Shipping import with one Specified drive left: receiving it fires J8.
 pub const LAST_SPECIFIED: (&str, &str) = ("wingtiptoys-migration-2026-11-15", "WD-WMC4N45UTLNI");
-/// A Shipping import with exactly two drives, both Specified.
-pub const TWO_SPECIFIED: &str = "fourthcoffee-genomics-2026-11-07";
+/// A Shipping import with exactly two drives, both Specified, next to each other in the Drives view.
+pub const TWO_SPECIFIED: (&str, [&str; 2]) =
+    ("fourthcoffee-genomics-2026-11-07", ["S4EVNF0MTV529H", "WD-WMC4NUGUJAH6"]);
 /// A Creating import with no delivery package and no return address yet.
 pub const CREATING: &str = "margiestravel-seismic-2026-11-20";
 
@@ -225,4 +226,19 @@ pub fn popup_name(model: &Model) -> &'static str {
         Some(Popup::Help { .. }) => "help",
         Some(Popup::Message { .. }) => "message",
     }
+}
+
+/// Another operator, "bruno", changes job `name` from a second connection to
+/// the database at `path`, as `ieops act NAME update --set …` would.
+pub fn bruno_updates(path: &std::path::Path, name: &str) {
+    use ieops::domain::{Action, Ctx, Request, TargetKind, decide};
+    let mut other = Store::open(path, ieops::store::Access::ReadWrite).expect("a second connection");
+    let job = other.job(name).expect("read").expect("the job exists");
+    let sets = [("returnAddress.phone".to_string(), "+61 3 5550 0000".to_string())];
+    let Ok(Action::Job(action)) = Action::parse(TargetKind::Job, "update", &sets) else {
+        panic!("update parses")
+    };
+    let ctx = Ctx { operator: "bruno", now: now(), note: None };
+    let change = decide(&job, &Request::Job(action), &ctx).expect("the update is allowed");
+    other.write(|w| w.apply(&change)).expect("bruno's write commits");
 }

@@ -1,0 +1,596 @@
+//! `update` as a function: keys in (through the keymap, as the runtime sends
+//! them), the model and the effects out. Writes are run with the worker's own
+//! `write` against a real store when the test needs to see what they do.
+
+mod console_support;
+
+use crossterm::event::KeyCode;
+
+use console_support::*;
+use ieops::console::keymap::{self, Context};
+use ieops::console::model::{FormPurpose, Model, Plan, Popup, View};
+use ieops::console::msg::{Msg, WriteFailure};
+use ieops::console::rows;
+use ieops::console::update::{Effect, update};
+use ieops::console::worker;
+use ieops::domain::attention::Subject;
+use ieops::domain::clock;
+use ieops::domain::{ActionKind, JobState, Rule};
+use ieops::store::{Access, Store};
+
+fn demo() -> (Store, Model) {
+    let mut store = demo_store();
+    let model = console(&mut store, false);
+    (store, model)
+}
+
+fn writes(effects: &[Effect]) -> usize {
+    effects.iter().filter(|e| matches!(e, Effect::Write(_))).count()
+}
+
+fn flash(model: &Model) -> &str {
+    model.flash.as_ref().map_or("", |(text, _)| text.as_str())
+}
+
+/// Opens the menu on the selected row and chooses `action`, returning every effect.
+fn choose(model: &mut Model, action: &str) -> Vec<Effect> {
+    let mut effects = press(model, key(KeyCode::Enter));
+    let Some(Popup::Menu { actions, .. }) = &model.popup else {
+        panic!("Enter opens the action menu, not {}", popup_name(model))
+    };
+    let index = actions
+        .iter()
+        .position(|a| a.kind.name() == action)
+        .unwrap_or_else(|| panic!("{action} is not offered: {actions:?}"));
+    for _ in 0..index {
+        effects.extend(press(model, ch('j')));
+    }
+    effects.extend(press(model, key(KeyCode::Enter)));
+    effects
+}
+
+fn is_overdue(job: &ieops::domain::Job, model: &Model) -> bool {
+    clock::job_clocks(job).iter().any(|c| c.has_passed(model.now))
+}
+
+// ------------------------------------------------------------------- filter
+
+#[test]
+fn filter_keeps_only_overdue_shipping_jobs_and_esc_clears_it() {
+    let (_store, mut model) = demo();
+    press(&mut model, ch('2'));
+    let all = rows::rows(&model, View::Jobs).len();
+    assert_eq!(all, model.data.jobs.len());
+
+    press(&mut model, ch('/'));
+    assert!(model.input.is_some(), "/ opens the filter line");
+    assert!(type_text(&mut model, "state:shipping overdue").is_empty());
+    assert!(press(&mut model, key(KeyCode::Enter)).is_empty());
+    assert!(model.input.is_none(), "Enter closes the filter line");
+    assert_eq!(model.filter.text, "state:shipping overdue");
+
+    let names: Vec<&str> = job_rows(&model, View::Jobs).iter().map(|j| j.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "adventureworks-research-2026-10-29",
+            "treyresearch-archive-2026-10-29",
+            "vanarsdel-cctv-2026-09-28",
+            "wingtiptoys-telemetry-2026-10-22",
+        ]
+    );
+    for job in &model.data.jobs {
+        let kept = names.contains(&job.name.as_str());
+        let expected = job.state == JobState::Shipping && is_overdue(job, &model);
+        assert_eq!(kept, expected, "{} ({}, overdue {})", job.name, job.state, is_overdue(job, &model));
+    }
+    let shipping = model.data.jobs.iter().filter(|j| j.state == JobState::Shipping).count();
+    assert!(names.len() < shipping, "Shipping jobs that are not overdue are filtered out");
+
+    assert!(press(&mut model, key(KeyCode::Esc)).is_empty());
+    assert!(model.filter.is_empty(), "Esc in the table clears the filter");
+    assert_eq!(rows::rows(&model, View::Jobs).len(), all);
+}
+
+#[test]
+fn a_filter_that_does_not_parse_is_named() {
+    let (_store, mut model) = demo();
+    press(&mut model, ch('2'));
+    press(&mut model, ch('/'));
+    type_text(&mut model, "state:lost");
+    press(&mut model, key(KeyCode::Enter));
+    assert_eq!(flash(&model), "filter: unknown state 'lost'");
+    assert!(model.flash.as_ref().is_some_and(|(_, error)| *error));
+}
+
+// --------------------------------------------------------------------- sort
+
+#[test]
+fn s_cycles_the_sort_columns_and_shift_s_reverses() {
+    let (_store, mut model) = demo();
+    press(&mut model, ch('2'));
+    let names = |m: &Model| job_rows(m, View::Jobs).iter().map(|j| j.name.clone()).collect::<Vec<_>>();
+    let by_name = names(&model);
+    assert!(by_name.is_sorted(), "the Jobs view starts sorted by name");
+
+    press(&mut model, ch('s'));
+    assert_eq!(model.sort().column, 1);
+    let jobs = job_rows(&model, View::Jobs);
+    assert!(jobs.is_sorted_by_key(|j| (j.state, j.name.clone())), "s sorts by state, then name");
+    assert_ne!(names(&model), by_name, "the order changed");
+
+    press(&mut model, ch('s'));
+    assert!(job_rows(&model, View::Jobs).is_sorted_by_key(|j| j.state_since), "then by time in state");
+
+    press(&mut model, ch('s'));
+    let deadline = |j: &ieops::domain::Job| {
+        let first = clock::job_clocks(j).first().map(|c| c.deadline);
+        (first.is_none(), first)
+    };
+    let jobs = job_rows(&model, View::Jobs);
+    assert!(jobs.is_sorted_by_key(|j| deadline(j)), "then by next deadline, jobs without one last");
+    assert!(deadline(jobs[0]).1.is_some() && deadline(jobs[jobs.len() - 1]).1.is_none());
+
+    press(&mut model, ch('s'));
+    assert_eq!(model.sort().column, 0, "s wraps around to the name");
+    assert_eq!(names(&model), by_name);
+
+    press(&mut model, ch('S'));
+    assert!(model.sort().descending);
+    let mut reversed = by_name.clone();
+    reversed.reverse();
+    assert_eq!(names(&model), reversed, "S reverses the order");
+    assert!(screen(&model, 160, 45).contains("sorted by name ↓"));
+
+    press(&mut model, ch('S'));
+    assert_eq!(names(&model), by_name, "S again restores it");
+
+    // Each view keeps its own sort.
+    press(&mut model, ch('S'));
+    press(&mut model, ch('3'));
+    assert_eq!(model.sort().column, 0);
+    assert!(!model.sort().descending);
+}
+
+// --------------------------------------------------------------------- bulk
+
+#[test]
+fn space_marks_and_r_receives_two_drives_of_one_job_in_one_change() {
+    let (mut store, mut model) = demo();
+    let (name, drives) = TWO_SPECIFIED;
+    demo_job(&model, name, JobState::Shipping, &drives);
+    show(&mut model, &mut store, View::Drives);
+    select(&mut model, &mut store, &drive_subject(name, drives[0]));
+    let start = model.cursor();
+
+    assert!(press(&mut model, ch(' ')).is_empty());
+    assert_eq!(model.cursor(), start + 1, "Space marks and moves down");
+    assert_eq!(
+        rows::rows(&model, View::Drives)[model.cursor()].subject(),
+        Some(drive_subject(name, drives[1])),
+        "the job's second drive is next"
+    );
+    press(&mut model, ch(' '));
+    assert_eq!(model.cursor(), start + 2);
+    let marked: Vec<(String, String)> = drives.iter().map(|d| (name.to_string(), d.to_string())).collect();
+    assert_eq!(model.marked.iter().cloned().collect::<Vec<_>>(), marked);
+
+    assert!(press(&mut model, ch('r')).is_empty(), "r only asks for confirmation");
+    let Some(Popup::Confirm { title, lines, plan: Plan::Jobs(changes) }) = &model.popup else {
+        panic!("r asks for confirmation, not {}", popup_name(&model))
+    };
+    assert_eq!(title, "receive 2 drives in one transaction?");
+    assert_eq!(changes.len(), 1, "the drives of one job are one change");
+    let change = &changes[0];
+    assert_eq!(change.job.name, name);
+    let d2: Vec<&str> = change
+        .events
+        .iter()
+        .filter(|e| e.rule == Rule::D2)
+        .map(|e| e.drive_id.as_deref().unwrap_or("-"))
+        .collect();
+    assert_eq!(d2, drives, "one D2 event per drive");
+    assert!(change.events.iter().any(|e| e.rule == Rule::J8 && e.drive_id.is_none()), "{lines:?}");
+    assert_eq!(change.job.state, JobState::Received);
+    assert_eq!(lines.len(), 3, "{lines:?}");
+
+    let effects = press(&mut model, ch('y'));
+    let [Effect::Write(Plan::Jobs(written))] = effects.as_slice() else {
+        panic!("y writes the plan: {effects:?}")
+    };
+    assert_eq!(written.len(), 1);
+    assert_eq!(written[0].events.len(), 3);
+    assert!(model.popup.is_none());
+
+    run(&mut model, &mut store, effects);
+    assert_eq!(flash(&model), "done: 3 audit events recorded");
+    assert!(model.marked.is_empty(), "a write clears the marks");
+    assert_eq!(store.job(name).unwrap().unwrap().state, JobState::Received);
+    assert_eq!(model.job(name).unwrap().state, JobState::Received, "the view reloaded");
+}
+
+#[test]
+fn u_clears_the_marks_and_marks_are_only_for_drives() {
+    let (mut store, mut model) = demo();
+    show(&mut model, &mut store, View::Drives);
+    press(&mut model, ch(' '));
+    press(&mut model, ch(' '));
+    assert_eq!(model.marked.len(), 2);
+    press(&mut model, ch('u'));
+    assert!(model.marked.is_empty());
+
+    press(&mut model, ch('2'));
+    press(&mut model, ch(' '));
+    assert!(model.marked.is_empty());
+    assert!(flash(&model).contains("Drives view"), "{}", flash(&model));
+}
+
+// ---------------------------------------------------------------- refusals
+
+#[test]
+fn ship_on_a_creating_job_with_the_form_left_empty_is_refused_by_j4_and_writes_nothing() {
+    let (mut store, mut model) = demo();
+    let before = store.job(CREATING).unwrap().unwrap();
+    demo_job(&model, CREATING, JobState::Creating, &["ZAYQ9QJE"]);
+    show(&mut model, &mut store, View::Jobs);
+    select(&mut model, &mut store, &Subject::Job(CREATING.into()));
+
+    let mut effects = choose(&mut model, "ship");
+    let Some(Popup::Form(form)) = &model.popup else { panic!("ship opens a form: {}", popup_name(&model)) };
+    assert_eq!(
+        form.purpose,
+        FormPurpose::Action { subject: Subject::Job(CREATING.into()), kind: ActionKind::Ship }
+    );
+    assert!(form.fields.iter().any(|f| f.key == "deliveryPackage.carrierName"));
+    effects.extend(press(&mut model, key(KeyCode::Enter)));
+
+    let Some(Popup::Message { title, text, error }) = &model.popup else {
+        panic!("the refusal is shown, not {}", popup_name(&model))
+    };
+    assert_eq!(title, "Refused");
+    assert!(error);
+    assert!(text.starts_with("refused by J4: "), "{text}");
+    assert!(text.contains("deliveryPackage.carrierName") && text.contains("returnAddress.phone"), "{text}");
+    assert_eq!(writes(&effects), 0);
+
+    effects.extend(press(&mut model, key(KeyCode::Enter)));
+    assert!(model.popup.is_none(), "Enter closes the message");
+    assert_eq!(writes(&effects), 0);
+    let after = store.job(CREATING).unwrap().unwrap();
+    assert_eq!((after.state, after.version), (before.state, before.version), "nothing was written");
+}
+
+#[test]
+fn a_form_value_that_does_not_parse_keeps_the_form_open_with_the_error() {
+    let (mut store, mut model) = demo();
+    let name = "vanarsdel-cctv-2026-09-28";
+    show(&mut model, &mut store, View::Jobs);
+    select(&mut model, &mut store, &Subject::Job(name.into()));
+    let mut effects = choose(&mut model, "extend-wait");
+    type_text(&mut model, "120");
+    effects.extend(press(&mut model, key(KeyCode::Enter)));
+    let Some(Popup::Form(form)) = &model.popup else { panic!("the form stays open: {}", popup_name(&model)) };
+    assert_eq!(form.error.as_deref(), Some("days: '120' is not a whole number from 1 to 90"));
+    assert_eq!(writes(&effects), 0);
+
+    // Typing again clears the error; a good value goes on to confirmation.
+    press(&mut model, key(KeyCode::Backspace));
+    press(&mut model, key(KeyCode::Backspace));
+    press(&mut model, key(KeyCode::Backspace));
+    let Some(Popup::Form(form)) = &model.popup else { panic!() };
+    assert!(form.error.is_none());
+    type_text(&mut model, "7");
+    press(&mut model, key(KeyCode::Enter));
+    let Some(Popup::Confirm { lines, .. }) = &model.popup else { panic!("{}", popup_name(&model)) };
+    assert!(lines.iter().any(|l| l.starts_with(name) && l.contains("(J6)")), "{lines:?}");
+}
+
+// ----------------------------------------------------------------- S7
+
+#[test]
+fn a_write_decided_on_a_stale_snapshot_is_refused_naming_who_changed_the_job() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("ieops.db");
+    let mut store = Store::open(&path, Access::ReadWrite).expect("store");
+    fill_demo(&mut store);
+    let mut model = console(&mut store, false);
+    let (name, drive) = LAST_SPECIFIED;
+    show(&mut model, &mut store, View::Drives);
+    select(&mut model, &mut store, &drive_subject(name, drive));
+    choose(&mut model, "receive");
+    let effects = press(&mut model, ch('y'));
+    let [Effect::Write(plan)] = effects.as_slice() else { panic!("y writes: {effects:?}") };
+
+    // Between the console's read and its write, bruno changes the job elsewhere.
+    bruno_updates(&path, name);
+
+    let result = worker::write(&mut store, plan.clone());
+    let Err(WriteFailure { message, stale }) = &result else {
+        panic!("the stale write committed: {result:?}")
+    };
+    assert!(stale, "{message}");
+    assert!(
+        message.starts_with(&format!("job {name} changed since you read it: bruno ran update at ")),
+        "{message}"
+    );
+    assert!(message.contains("nothing was written"), "{message}");
+
+    let effects = update(&mut model, Msg::Written(result.clone()));
+    assert!(matches!(effects.as_slice(), [Effect::Reload]), "the view reloads: {effects:?}");
+    let Some(Popup::Message { title, text, error }) = &model.popup else { panic!("{}", popup_name(&model)) };
+    assert_eq!(title, "Changed by someone else (S7)");
+    assert_eq!(text, message);
+    assert!(error);
+
+    run(&mut model, &mut store, effects);
+    let job = store.job(name).unwrap().unwrap();
+    assert_eq!(job.state, JobState::Shipping, "amara's receive was not written");
+    let history = store.history(job.id.unwrap()).unwrap();
+    assert!(history.iter().all(|e| e.operator != OPERATOR), "no event of amara's: {history:?}");
+    assert_eq!(model.job(name).unwrap().version, job.version, "the console shows bruno's version now");
+}
+
+// ---------------------------------------------------------------- read-only
+
+/// Every way to a write goes through the one dispatcher, which refuses it in
+/// read-only mode: no Write effect, no action dialog, a flash that says why.
+/// The same keys in read-write mode open the dialogs, so the test can fail.
+#[test]
+fn read_only_mode_refuses_enter_a_r_b_and_sweep_in_the_single_dispatcher() {
+    let mut store = demo_store();
+    for read_only in [false, true] {
+        let mut model = console(&mut store, read_only);
+        // A day on, adventureworks-seismic's C1 has passed: the sweep has work.
+        update(&mut model, Msg::Tick(now() + chrono::Duration::days(1)));
+        let mut effects = Vec::new();
+        let mut popups = Vec::new();
+        let mut flashes = Vec::new();
+        let mut attempt = |model: &mut Model, keys: &[crossterm::event::KeyEvent]| {
+            model.flash = None;
+            effects.extend(press_all(model, keys));
+            popups.push(popup_name(model));
+            flashes.push(flash(model).to_string());
+            model.popup = None;
+        };
+        attempt(&mut model, &[key(KeyCode::Enter)]);
+        attempt(&mut model, &[ch('a')]);
+        press(&mut model, ch('3'));
+        press(&mut model, ch(' ')); // marks are not writes
+        attempt(&mut model, &[ch('r')]);
+        attempt(&mut model, &[ch('b')]);
+        let sweep: Vec<_> = ":sweep".chars().map(ch).chain([key(KeyCode::Enter)]).collect();
+        attempt(&mut model, &sweep);
+
+        if read_only {
+            assert_eq!(writes(&effects), 0);
+            assert_eq!(popups, ["none"; 5], "no dialog opens");
+            for flash in &flashes {
+                assert!(flash.starts_with("read-only monitoring: "), "{flashes:?}");
+            }
+            assert!(flashes[4].contains(":sweep"), "{flashes:?}");
+            assert!(
+                screen(&model, 160, 45)
+                    .starts_with("ieops │ /var/lib/ieops/ieops.db │ operator amara │ 🔒 READ-ONLY")
+            );
+        } else {
+            assert_eq!(popups, ["menu", "menu", "confirm", "form", "confirm"], "{flashes:?}");
+        }
+    }
+}
+
+#[test]
+fn read_only_still_allows_looking_around() {
+    let mut store = demo_store();
+    let mut model = console(&mut store, true);
+    press(&mut model, ch('2'));
+    assert_eq!(model.view, View::Jobs);
+    press(&mut model, ch('j'));
+    assert_eq!(model.cursor(), 1);
+    let effects = press(&mut model, ch('d'));
+    assert!(matches!(effects.as_slice(), [Effect::LoadHistory(_)]), "{effects:?}");
+    press(&mut model, ch('?'));
+    assert_eq!(popup_name(&model), "help");
+    assert!(screen(&model, 160, 60).contains("read-only: action keys are disabled"));
+}
+
+// ------------------------------------------------------------ quitting, Esc
+
+#[test]
+fn q_quits_from_the_table_but_is_text_in_the_filter() {
+    let (_store, mut model) = demo();
+    press(&mut model, ch('/'));
+    press(&mut model, ch('q'));
+    assert!(!model.quit, "q is typed into the filter");
+    assert_eq!(model.filter.text, "q");
+    press(&mut model, key(KeyCode::Esc));
+    assert!(model.input.is_none() && model.filter.is_empty(), "Esc cancels the filter");
+    assert!(press(&mut model, ch('q')).is_empty());
+    assert!(model.quit);
+}
+
+#[test]
+fn ctrl_c_quits_from_inside_a_form() {
+    let (mut store, mut model) = demo();
+    show(&mut model, &mut store, View::Jobs);
+    select(&mut model, &mut store, &Subject::Job(CREATING.into()));
+    choose(&mut model, "fault");
+    assert_eq!(popup_name(&model), "form");
+    press(&mut model, ch('q'));
+    assert!(!model.quit, "q is typed into the form");
+    let effects = press(&mut model, ctrl('c'));
+    assert!(model.quit);
+    assert_eq!(writes(&effects), 0);
+}
+
+#[test]
+fn esc_backs_out_of_every_popup_and_input() {
+    let (mut store, mut model) = demo();
+    let check = |model: &mut Model, what: &str| {
+        assert_eq!(popup_name(model), what);
+        let effects = press(model, key(KeyCode::Esc));
+        assert!(effects.is_empty(), "{what}: {effects:?}");
+        assert!(model.popup.is_none(), "Esc closes the {what}");
+        assert!(!model.quit);
+    };
+    press(&mut model, key(KeyCode::Enter));
+    check(&mut model, "menu");
+
+    show(&mut model, &mut store, View::Jobs);
+    select(&mut model, &mut store, &Subject::Job(CREATING.into()));
+    choose(&mut model, "fault");
+    type_text(&mut model, "half typed");
+    check(&mut model, "form");
+
+    choose(&mut model, "ship");
+    press(&mut model, key(KeyCode::Enter));
+    check(&mut model, "message");
+
+    choose(&mut model, "cancel");
+    check(&mut model, "confirm");
+    choose(&mut model, "cancel");
+    press(&mut model, ch('n'));
+    assert!(model.popup.is_none(), "n cancels a confirmation too");
+
+    press(&mut model, ch('?'));
+    check(&mut model, "help");
+    press(&mut model, ch('?'));
+    press(&mut model, ch('?'));
+    assert!(model.popup.is_none(), "? closes the help it opened");
+
+    press(&mut model, ch(':'));
+    type_text(&mut model, "jobs");
+    press(&mut model, key(KeyCode::Esc));
+    assert!(model.input.is_none(), "Esc closes the command line");
+    assert_eq!(model.view, View::Jobs);
+
+    press(&mut model, ch('d'));
+    press(&mut model, key(KeyCode::Esc));
+    assert!(!model.detail, "Esc closes the detail pane");
+}
+
+// -------------------------------------------------------------- navigation
+
+#[test]
+fn g_shift_g_and_page_keys_keep_the_cursor_within_the_rows() {
+    let (_store, mut model) = demo();
+    press(&mut model, ch('2'));
+    let last = rows::rows(&model, View::Jobs).len() - 1;
+    assert!(last > 20, "enough rows to page: {last}");
+    let at = |model: &mut Model, k, expected: usize| {
+        press(model, k);
+        assert_eq!(model.cursor(), expected, "after {k:?}");
+    };
+    at(&mut model, ch('k'), 0);
+    at(&mut model, key(KeyCode::PageUp), 0);
+    at(&mut model, key(KeyCode::PageDown), 10);
+    at(&mut model, ctrl('f'), 20);
+    at(&mut model, ch('G'), last);
+    at(&mut model, ch('j'), last);
+    at(&mut model, key(KeyCode::PageDown), last);
+    at(&mut model, key(KeyCode::PageUp), last - 10);
+    at(&mut model, ch('g'), 0);
+    at(&mut model, key(KeyCode::End), last);
+    at(&mut model, key(KeyCode::Home), 0);
+    at(&mut model, key(KeyCode::Down), 1);
+    at(&mut model, key(KeyCode::Up), 0);
+}
+
+#[test]
+fn cursor_keys_on_an_empty_view_stay_at_zero() {
+    let mut store = Store::open_in_memory().unwrap();
+    let mut model = console(&mut store, false);
+    for k in [ch('G'), key(KeyCode::PageDown), ch('j'), ch('k'), ch('g')] {
+        press(&mut model, k);
+        assert_eq!(model.cursor(), 0, "{k:?}");
+    }
+    press(&mut model, key(KeyCode::Enter));
+    assert!(model.popup.is_none());
+    assert_eq!(flash(&model), "nothing selected");
+}
+
+#[test]
+fn number_keys_and_tab_switch_views_each_keeping_its_cursor() {
+    let (_store, mut model) = demo();
+    for (digit, view) in ['1', '2', '3', '4', '5'].into_iter().zip(View::ALL) {
+        press(&mut model, ch(digit));
+        assert_eq!(model.view, view, "{digit}");
+    }
+    let mut seen = Vec::new();
+    for _ in 0..5 {
+        press(&mut model, key(KeyCode::Tab));
+        seen.push(model.view);
+    }
+    assert_eq!(seen, [View::Attention, View::Jobs, View::Drives, View::Audit, View::Archive]);
+    press(&mut model, key(KeyCode::BackTab));
+    assert_eq!(model.view, View::Audit);
+    press(&mut model, key(KeyCode::BackTab));
+    assert_eq!(model.view, View::Drives);
+
+    press(&mut model, ch('G'));
+    let drives_cursor = model.cursor();
+    press(&mut model, ch('2'));
+    assert_eq!(model.cursor(), 0, "the Jobs view has its own cursor");
+    press(&mut model, ch('3'));
+    assert_eq!(model.cursor(), drives_cursor, "and the Drives view kept its own");
+}
+
+#[test]
+fn commands_switch_views_quit_and_name_unknown_ones() {
+    let (_store, mut model) = demo();
+    for (text, view) in [
+        ("jobs", View::Jobs),
+        ("drives", View::Drives),
+        ("audit", View::Audit),
+        ("archive", View::Archive),
+        ("attention", View::Attention),
+    ] {
+        press(&mut model, ch(':'));
+        type_text(&mut model, text);
+        press(&mut model, key(KeyCode::Enter));
+        assert_eq!(model.view, view, ":{text}");
+    }
+    press(&mut model, ch(':'));
+    type_text(&mut model, "frobnicate");
+    press(&mut model, key(KeyCode::Enter));
+    assert!(flash(&model).starts_with("unknown command ':frobnicate'"), "{}", flash(&model));
+    press(&mut model, ch(':'));
+    type_text(&mut model, "q");
+    press(&mut model, key(KeyCode::Enter));
+    assert!(model.quit);
+}
+
+#[test]
+fn moving_with_the_detail_pane_open_asks_for_the_new_jobs_history_once() {
+    let (mut store, mut model) = demo();
+    press(&mut model, ch('2'));
+    let effects = press(&mut model, ch('d'));
+    let first = job_rows(&model, View::Jobs)[0].id.unwrap();
+    assert!(matches!(effects.as_slice(), [Effect::LoadHistory(id)] if *id == first), "{effects:?}");
+    run(&mut model, &mut store, effects);
+    assert_eq!(model.history.as_ref().map(|(id, _)| *id), Some(first));
+    let effects = press(&mut model, ch('j'));
+    let second = job_rows(&model, View::Jobs)[1].id.unwrap();
+    assert!(matches!(effects.as_slice(), [Effect::LoadHistory(id)] if *id == second), "{effects:?}");
+    run(&mut model, &mut store, effects);
+    assert!(
+        press(&mut model, ch('3')).iter().all(|e| !matches!(e, Effect::LoadHistory(id) if *id == second))
+    );
+}
+
+// ------------------------------------------------------------------- help
+
+#[test]
+fn help_lists_every_binding_of_the_table_from_the_keymap() {
+    let (_store, mut model) = demo();
+    press(&mut model, ch('?'));
+    assert_eq!(popup_name(&model), "help");
+    let screen = screen(&model, 120, 70);
+    let table: Vec<_> = keymap::BINDINGS.iter().filter(|b| b.contexts.contains(&Context::Table)).collect();
+    assert!(table.len() > 20);
+    for binding in &table {
+        let keys: Vec<String> = binding.keys.iter().map(|k| k.label()).collect();
+        let line = format!(" {:<18}{}", keys.join(" "), binding.help);
+        assert!(screen.contains(&line), "the help lacks '{line}':\n{screen}");
+    }
+    assert_eq!(keymap::help(Context::Table).len(), table.len());
+}
