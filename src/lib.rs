@@ -3,12 +3,15 @@
 //! Layers, each calling only the ones below it:
 //! - [`domain`]: the rules of SPEC.md, pure (no I/O, `now` passed in);
 //! - [`store`]: SQLite, the one write path (a change and its audit events in one transaction);
+//! - [`interop`]: the service's REST JSON in and out (import mapping and decisions are pure;
+//!   writing goes through the store);
 //! - [`cli`]: the command line, which only translates.
 
 pub mod cli;
 pub mod console;
 pub mod demo;
 pub mod domain;
+pub mod interop;
 pub mod present;
 pub mod store;
 pub mod text;

@@ -3,6 +3,7 @@
 //! where it writes it (`text::visible`).
 
 use crate::domain::clock::{self, countdown};
+use crate::domain::model::shown_raw;
 use crate::domain::{Drive, DriveState, Job, JobState, Timestamp};
 
 pub fn stamp(t: Timestamp) -> String {
@@ -13,11 +14,23 @@ pub fn opt_stamp(t: Option<Timestamp>) -> Option<String> {
     t.map(stamp)
 }
 
-/// The state, with the interrupted one for a `Faulted` job.
+/// The state, with the interrupted one for a `Faulted` job; a state the
+/// service reported that the console does not know reads `unknown state: X`.
 pub fn job_state_text(job: &Job) -> String {
+    if let Some(raw) = &job.unknown_state {
+        return format!("unknown state: {}", shown_raw(raw));
+    }
     match job.faulted_from {
         Some(from) => format!("Faulted (from {from})"),
         None => job.state.to_string(),
+    }
+}
+
+/// Import or Export; a job type the console does not know reads `unknown job type: X`.
+pub fn job_type_text(job: &Job) -> String {
+    match &job.unknown_job_type {
+        Some(raw) => format!("unknown job type: {}", shown_raw(raw)),
+        None => job.job_type.to_string(),
     }
 }
 
@@ -62,17 +75,70 @@ pub fn flags(job: &Job) -> String {
 pub fn job_fields(job: &Job, now: Timestamp) -> Vec<(&'static str, String)> {
     let mut f = FieldList::default();
     f.add("name", Some(&job.name));
-    f.add("type", Some(job.job_type.to_string()));
+    f.add("type", Some(job_type_text(job)));
     f.add("state", Some(format!("{} since {}", job_state_text(job), stamp(job.state_since))));
     f.add("fault reason", job.fault_reason.as_ref());
-    f.add("percent complete", Some(format!("{}%", job.percent_complete())));
+    f.add(
+        "import anomaly",
+        job.import_anomaly.as_ref().map(|a| format!("{} ({}, {})", a.what, a.rule, stamp(a.at))),
+    );
+    let reported = job
+        .reported_percent_complete
+        .filter(|p| *p != job.percent_complete())
+        .map(|p| format!(" (the service reports {p}%)"))
+        .unwrap_or_default();
+    f.add("percent complete", Some(format!("{}%{reported}", job.percent_complete())));
     f.add("archived", opt_stamp(job.archived_at));
     f.add("cancelled", job.cancel_requested.then_some("yes (S3)"));
     f.add("created", Some(stamp(job.created_at)));
+    f.add("resource id", job.resource_id.as_ref());
+    f.add("location", job.location.as_ref());
+    f.add("provisioning state", job.provisioning_state.as_ref());
+    f.add("tags", job.tags.as_ref().map(tags_text));
     f.add("storage account", job.storage_account_id.as_ref());
     f.add("log level", job.log_level.as_ref());
     f.add("diagnostics path", job.diagnostics_path.as_ref());
+    f.add("backup drive manifest", job.backup_drive_manifest.map(|b| if b { "yes" } else { "no" }));
     f.add("customer note", job.customer_note.as_ref());
+    if let Some(e) = &job.export {
+        let list = e.blob_list.as_ref();
+        f.add("export blobs", list.map(|l| l.blob_path.join(", ")));
+        f.add("export prefixes", list.map(|l| l.blob_path_prefix.join(", ")));
+        f.add("export blob list", e.blob_list_blob_path.as_ref());
+    }
+    f.add("incomplete blob list", job.incomplete_blob_list_uri.as_ref());
+    if let Some(k) = &job.encryption_key {
+        f.add(
+            "encryption key",
+            join(&[k.kek_type.clone(), k.kek_url.clone(), k.kek_vault_resource_id.clone()]),
+        );
+    }
+    if let Some(i) = &job.identity {
+        f.add("identity", join(&[i.identity_type.clone(), i.principal_id.clone(), i.tenant_id.clone()]));
+    }
+    if let Some(i) = &job.shipping_information {
+        f.add(
+            "ship drives to",
+            join(&[
+                i.recipient_name.clone(),
+                i.street_address1.clone(),
+                i.street_address2.clone(),
+                i.city.clone(),
+                i.state_or_province.clone(),
+                i.postal_code.clone(),
+                i.country_or_region.clone(),
+                i.phone.clone(),
+                i.additional_information.clone(),
+            ]),
+        );
+    }
+    if let Some(d) = &job.system_data {
+        let by = |who: &Option<String>, kind: &Option<String>, at: &Option<String>| {
+            join(&[who.clone(), kind.clone().map(|k| format!("({k})")), at.clone()])
+        };
+        f.add("service created", by(&d.created_by, &d.created_by_type, &d.created_at));
+        f.add("service modified", by(&d.last_modified_by, &d.last_modified_by_type, &d.last_modified_at));
+    }
     let p = &job.delivery_package;
     f.add(
         "delivery package",
@@ -126,6 +192,21 @@ pub fn job_fields(job: &Job, now: Timestamp) -> Vec<(&'static str, String)> {
     f.add("clocks", Some(clocks.join("; ")));
     f.add("version", Some(job.version.to_string()));
     f.0
+}
+
+/// `tags` as `key=value, …` when they are an object of strings, else their JSON.
+fn tags_text(tags: &serde_json::Value) -> String {
+    match tags {
+        serde_json::Value::Object(map) => map
+            .iter()
+            .map(|(k, v)| match v {
+                serde_json::Value::String(s) => format!("{k}={s}"),
+                other => format!("{k}={other}"),
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+        other => other.to_string(),
+    }
 }
 
 fn join(parts: &[Option<String>]) -> Option<String> {

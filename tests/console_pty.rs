@@ -6,6 +6,7 @@
 mod support;
 
 use std::io::{Read, Write};
+use std::panic::AssertUnwindSafe;
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
@@ -49,6 +50,9 @@ struct Output {
     raw: Vec<u8>,
     /// The pty reported end of file: the console and everything it started are gone.
     eof: bool,
+    /// The emulator panicked on the output (its panic is printed above the
+    /// test's): the screen is no longer kept, but reading goes on.
+    emulator_failed: bool,
 }
 
 /// `ieops` running in a pseudo-terminal. Dropping it kills the process.
@@ -97,6 +101,7 @@ impl Console {
             parser: vt100::Parser::new(ROWS, COLS, 0),
             raw: Vec::new(),
             eof: false,
+            emulator_failed: false,
         }));
         let shared = Arc::clone(&output);
         let reader = std::thread::spawn(move || {
@@ -106,7 +111,13 @@ impl Console {
                     Ok(0) => break,
                     Ok(n) => {
                         let mut out = shared.lock().unwrap_or_else(|e| e.into_inner());
-                        out.parser.process(&buf[..n]);
+                        let out = &mut *out;
+                        if !out.emulator_failed {
+                            let parser = &mut out.parser;
+                            let bytes = &buf[..n];
+                            out.emulator_failed =
+                                std::panic::catch_unwind(AssertUnwindSafe(|| parser.process(bytes))).is_err();
+                        }
                         out.raw.extend_from_slice(&buf[..n]);
                     }
                     Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
@@ -150,13 +161,17 @@ impl Console {
     fn wait_until(&mut self, what: &str, done: impl Fn(&vt100::Screen) -> bool) {
         let deadline = Instant::now() + WAIT;
         loop {
-            let (ok, eof) = {
+            let (ok, eof, emulator_failed) = {
                 let out = self.output();
-                (done(out.parser.screen()), out.eof)
+                (!out.emulator_failed && done(out.parser.screen()), out.eof, out.emulator_failed)
             };
             if ok {
                 return;
             }
+            assert!(
+                !emulator_failed,
+                "the vt100 emulator panicked on the console's output while waiting for {what}"
+            );
             if eof || Instant::now() > deadline {
                 let status = self.child.try_wait().ok().flatten();
                 let why = if eof { "the console exited" } else { "timed out" };
@@ -213,9 +228,11 @@ impl Console {
         panic!("no dialog titled {title:?}\n--- screen ---\n{}", screen.contents());
     }
 
-    /// Resizes the terminal, as a window manager would (SIGWINCH).
+    /// Resizes the terminal, as a window manager would (SIGWINCH). The
+    /// emulator keeps at least 2×2: vt100 0.16 overflows when a line wraps on
+    /// a one-row screen. A console drawing for 1×1 only uses the top-left cell.
     fn resize(&mut self, rows: u16, cols: u16) {
-        self.output().parser.screen_mut().set_size(rows, cols);
+        self.output().parser.screen_mut().set_size(rows.max(2), cols.max(2));
         self.master.resize(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 }).expect("resize the pty");
     }
 
@@ -307,9 +324,21 @@ fn rfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).rposition(|w| w == needle)
 }
 
-const READ_ONLY_REFUSAL: &str = "read-only monitoring: actions are disabled";
-/// The table's top-right corner next to the detail pane's top-left one.
-const DETAIL_OPEN: &str = "┐┌";
+/// How the status line starts when read-only mode refuses something.
+const READ_ONLY_REFUSAL: &str = "read-only monitoring:";
+/// The help dialog's top-left corner and title.
+const HELP_OPEN: &str = "┌ Help";
+/// How many bordered boxes are on screen: the table is one, the detail pane
+/// another, wherever the layout puts it.
+fn boxes(screen: &vt100::Screen) -> usize {
+    screen.contents().matches('┌').count()
+}
+
+/// Whether a screen row that mentions `key` has `word` as one of its words
+/// (so `Received` does not match `NeverReceived`).
+fn row_shows(screen: &vt100::Screen, key: &str, word: &str) -> bool {
+    screen.contents().lines().any(|l| l.contains(key) && l.split_whitespace().any(|w| w == word))
+}
 
 // -------------------------------------------------------------------- tests
 
@@ -340,9 +369,7 @@ fn a_drive_received_with_the_keyboard_is_persisted_and_shown_after_reopening() {
     console.wait_for("acme-import-7/WD-1001: Specified → Received (D2)");
     console.send("y");
     console.wait_for("done: ");
-    console.wait_until("WD-1001 shown as Received", |s| {
-        s.contents().lines().any(|l| l.contains("WD-1001") && l.contains("Received"))
-    });
+    console.wait_until("WD-1001 shown as Received", |s| row_shows(s, "WD-1001", "Received"));
     console.send("q");
     assert_restored(&mut console);
 
@@ -364,11 +391,8 @@ fn a_drive_received_with_the_keyboard_is_persisted_and_shown_after_reopening() {
     let mut console = Console::open(&db.path, &[]);
     console.wait_for("READ-WRITE");
     console.send("3");
-    console.wait_until("WD-1001 shown as Received after reopening", |s| {
-        s.contents().lines().any(|l| l.contains("WD-1001") && l.contains("Received"))
-    });
-    let other = console.row_with("WD-1002").expect("WD-1002 listed");
-    assert!(other.contains("Specified"), "{other}");
+    console.wait_until("WD-1001 shown as Received after reopening", |s| row_shows(s, "WD-1001", "Received"));
+    console.wait_until("WD-1002 still Specified", |s| row_shows(s, "WD-1002", "Specified"));
     console.send("q");
     assert_restored(&mut console);
 }
@@ -388,9 +412,7 @@ fn a_change_committed_by_another_process_appears_without_a_key() {
     assert!(!row.contains("cancelled"), "{row}");
 
     db.ok(&["act", "late-arrival-job", "cancel"]);
-    console.wait_until("the job flagged cancelled", |s| {
-        s.contents().lines().any(|l| l.contains("late-arrival-job") && l.contains("cancelled"))
-    });
+    console.wait_until("the job flagged cancelled", |s| row_shows(s, "late-arrival-job", "cancelled"));
     console.send("q");
     assert_restored(&mut console);
 }
@@ -441,8 +463,8 @@ fn read_only_every_action_key_leaves_the_database_file_unchanged() {
         }
         c.send(":sweep");
         c.send(ENTER);
-        c.wait_for("read-only monitoring: :sweep is disabled");
-        c.escape_until_gone("read-only monitoring: :sweep is disabled");
+        c.wait_for(READ_ONLY_REFUSAL);
+        c.escape_until_gone(READ_ONLY_REFUSAL);
         // A filter typed and abandoned, then one applied and cleared.
         c.send("/zzz-nothing");
         c.wait_for("filter: zzz-nothing");
@@ -461,11 +483,12 @@ fn read_only_every_action_key_leaves_the_database_file_unchanged() {
         for inside in ["j", "k", ENTER, "a", "r", "b", " ", "y"] {
             c.send(inside);
         }
-        c.escape_until_gone(" Help (Esc closes) ");
-        // The detail pane (its border meets the table's), closed with Esc.
+        c.escape_until_gone(HELP_OPEN);
+        // The detail pane, closed with Esc.
         c.send("d");
-        c.wait_for(DETAIL_OPEN);
-        c.escape_until_gone(DETAIL_OPEN);
+        c.wait_until("the detail pane", |s| boxes(s) == 2);
+        c.send(ESC);
+        c.wait_until("the detail pane to close", |s| boxes(s) == 1);
     }
     c.send(TAB);
     c.wait_for(" Attention · ");
@@ -533,24 +556,24 @@ fn resizing_to_one_cell_and_back_does_not_panic() {
     // The smallest usable size, with the detail pane and a dialog open.
     console.send("d");
     console.send("?");
-    console.wait_for(" Help (Esc closes) ");
+    console.wait_for(HELP_OPEN);
     console.resize(15, 60);
     console.wait_until("a redraw at 60×15", |s| {
         let text = s.contents();
-        text.contains(" Help (Esc closes) ") && text.lines().count() <= 15
+        text.contains(HELP_OPEN) && text.lines().count() <= 15
     });
     console.resize(1, 1);
     console.wait_until("a redraw at 1×1", |s| s.cell(0, 0).is_some_and(|c| c.contents() == "t"));
     assert!(console.alive(), "the console died at 1×1");
     console.resize(ROWS, COLS);
     console.wait_for("READ-WRITE");
-    console.wait_for(" Help (Esc closes) ");
+    console.wait_for(HELP_OPEN);
     console.resize(10, 50);
     console.wait_for("terminal too small: 50×10, ieops needs 60×15");
     console.resize(ROWS, COLS);
     console.wait_for("READ-WRITE");
     console.wait_gone("terminal too small");
-    console.escape_until_gone(" Help (Esc closes) ");
+    console.escape_until_gone(HELP_OPEN);
     console.wait_for("resize-job");
     assert!(console.alive(), "the console died while resizing");
     console.send("q");
@@ -573,7 +596,7 @@ fn confirmation_made_stale() -> (Db, Console) {
     console.wait_for("receive acme-import-7/WD-1001?");
     db.ok(&["act", "acme-import-7/WD-1001", "never-received"]);
     console.wait_until("WD-1001 shown as NeverReceived behind the confirmation", |s| {
-        s.contents().lines().any(|l| l.contains("WD-1001") && l.contains("NeverReceived"))
+        row_shows(s, "WD-1001", "NeverReceived")
     });
     console.wait_for("receive acme-import-7/WD-1001?");
     console.send("y");
@@ -614,8 +637,6 @@ fn s7_after_a_refused_write_the_status_line_does_not_claim_to_be_writing() {
 }
 
 #[test]
-#[ignore = "console bug: form labels are cut at 29 characters \
-            (view/popup.rs form_popup: Constraint::Length(30) includes the `*` marker)"]
 fn the_update_form_shows_every_field_name_in_full() {
     let db = Db::new();
     db.ok(&["job", "create", "form-job", "--type", "import", "--drive", "F-0001"]);

@@ -131,6 +131,23 @@ pub enum Command {
         #[arg(long, value_name = "TEXT")]
         note: Option<String>,
     },
+    /// Import jobs from the service's JSON: a Get Job answer, a List Jobs answer or an array of them
+    Import {
+        /// A JSON file, or - for standard input
+        #[arg(value_name = "FILE|-")]
+        file: String,
+    },
+    /// Write jobs as the service's JSON: one JobResponse, or a list response with --list
+    Export {
+        #[arg(value_name = "JOB")]
+        jobs: Vec<String>,
+        /// Write a List Jobs response {"value": [...]}; with no JOB, of every active job
+        #[arg(long)]
+        list: bool,
+        /// Also write the drives' BitLocker keys (secrets; left out otherwise)
+        #[arg(long)]
+        include_secrets: bool,
+    },
     /// Apply the clocks that expire by themselves (C1, C3, C7) as operator `system`
     Sweep {
         /// Show what would change without writing
@@ -181,7 +198,8 @@ impl Command {
             | Command::Demo { .. }
             | Command::Job { .. }
             | Command::Act { .. }
-            | Command::Arrival { .. } => true,
+            | Command::Arrival { .. }
+            | Command::Import { .. } => true,
             Command::Sweep { dry_run } => !dry_run,
             Command::Jobs { .. }
             | Command::Drives { .. }
@@ -189,7 +207,8 @@ impl Command {
             | Command::Arrivals { .. }
             | Command::Show { .. }
             | Command::History { .. }
-            | Command::Actions { .. } => false,
+            | Command::Actions { .. }
+            | Command::Export { .. } => false,
         }
     }
 

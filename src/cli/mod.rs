@@ -3,6 +3,7 @@
 
 mod args;
 mod error;
+mod interop;
 mod reads;
 mod render;
 mod table;
@@ -119,6 +120,8 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
             writes::arrival(&mut session, &carrier, &tracking, &drives, job, note.as_deref())
         }
         Command::Sweep { dry_run } => writes::sweep(&mut session, dry_run),
+        Command::Import { file } => interop::import(&mut session, &file),
+        Command::Export { jobs, list, include_secrets } => interop::export(&session, &jobs, list, include_secrets),
     }
 }
 

@@ -7,7 +7,9 @@ use super::table::{Fields, Table};
 use crate::domain::attention::Item;
 use crate::domain::clock::{self, countdown};
 use crate::domain::{Allowed, Arrival, Drive, Job, Timestamp};
-use crate::present::{self, drive_state_text, flags, job_state_text, next_deadline, opt_stamp, stamp};
+use crate::present::{
+    self, drive_state_text, flags, job_state_text, job_type_text, next_deadline, opt_stamp, stamp,
+};
 use crate::store::AuditRecord;
 
 /// The job as JSON: its REST-shaped fields, `driveList`, and the derived percent (S4).
@@ -18,6 +20,13 @@ pub fn job_json(job: &Job) -> Value {
             map.insert("driveList".into(), drives);
         }
         map.insert("percentComplete".into(), json!(job.percent_complete()));
+        // The service's own words for a state or type the console does not know (issue 4).
+        if let Some(raw) = &job.unknown_state {
+            map.insert("state".into(), json!(raw));
+        }
+        if let Some(raw) = &job.unknown_job_type {
+            map.insert("jobType".into(), json!(raw));
+        }
     }
     value
 }
@@ -31,7 +40,7 @@ pub fn jobs_table(jobs: &[Job], now: Timestamp) -> String {
     for job in jobs {
         t.row([
             job.name.clone(),
-            job.job_type.to_string(),
+            job_type_text(job),
             job_state_text(job),
             job.drives.len().to_string(),
             format!("{}%", job.percent_complete()),

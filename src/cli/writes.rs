@@ -13,7 +13,7 @@ use crate::domain::create::{check_drive_id, check_job_name, create_job};
 use crate::domain::field::Field;
 use crate::domain::sweep::sweep_job;
 use crate::domain::{Action, Change, Ctx, Event, JobType, Request, TargetKind, Timestamp, decide};
-use crate::store::{JobFilter, Store};
+use crate::store::{JobFilter, Store, StoreError};
 
 pub fn init(s: &mut Session) -> Result<(), CliError> {
     let path = s.store.path().display().to_string();
@@ -39,20 +39,56 @@ pub fn demo(s: &mut Session, jobs: usize) -> Result<(), CliError> {
     Ok(())
 }
 
-/// Writes demo data relative to `now` in one transaction; (jobs, arrivals) written.
+/// Writes demo data relative to `now` in one transaction, streamed from the
+/// generator so memory stays flat however many jobs; (jobs, arrivals) written.
 pub fn fill_demo(store: &mut Store, jobs: usize, now: Timestamp) -> Result<(usize, usize), CliError> {
-    let data = demo::generate(jobs, now, 2026)
-        .map_err(|e| CliError::Internal(format!("the demo script was refused by the rules: {e}")))?;
-    store.write(|w| {
-        for (job, events) in &data.jobs {
-            w.insert_job(job, events)?;
-        }
-        for (arrival, events) in &data.arrivals {
-            w.insert_arrival(arrival, events)?;
-        }
-        Ok(())
-    })?;
-    Ok((data.jobs.len(), data.arrivals.len()))
+    store
+        .write(|w| {
+            let (mut job_count, mut arrival_count) = (0, 0);
+            demo::generate_each(jobs, now, DEMO_SEED, |record| -> Result<(), DemoFailure> {
+                match record {
+                    demo::Record::Job(job, events) => {
+                        w.insert_job(&job, &events)?;
+                        job_count += 1;
+                    }
+                    demo::Record::Arrival(arrival, events) => {
+                        w.insert_arrival(&arrival, &events)?;
+                        arrival_count += 1;
+                    }
+                }
+                Ok(())
+            })
+            .map_err(|failure| match failure {
+                DemoFailure::Store(e) => e,
+                // The write closure speaks StoreError; carry the script's words through it.
+                DemoFailure::Script(e) => {
+                    StoreError::Sqlite(format!("the demo script was refused by the rules: {e}"))
+                }
+            })?;
+            Ok((job_count, arrival_count))
+        })
+        .map_err(CliError::from)
+}
+
+/// The demo is the same for everyone at the same `now`.
+const DEMO_SEED: u64 = 2026;
+
+/// Why streaming the demo into the store stopped.
+enum DemoFailure {
+    Store(StoreError),
+    Script(demo::ScriptError),
+}
+
+impl From<StoreError> for DemoFailure {
+    fn from(e: StoreError) -> Self {
+        DemoFailure::Store(e)
+    }
+}
+
+impl From<demo::ScriptError> for DemoFailure {
+    fn from(e: demo::ScriptError) -> Self {
+        DemoFailure::Script(e)
+    }
 }
 
 pub fn create(

@@ -260,6 +260,15 @@ pub fn help(context: Context) -> Vec<(String, &'static str)> {
         .collect()
 }
 
+/// The dialogs whose keys the help lists after the table's, with their titles.
+pub const DIALOGS: &[(Context, &str)] =
+    &[(Context::Menu, "Action menu"), (Context::Form, "Form"), (Context::Confirm, "Confirmation")];
+
+/// How many lines the help has: a title line and one per binding, per section.
+pub fn help_line_count() -> usize {
+    1 + help(Context::Table).len() + DIALOGS.iter().map(|(c, _)| 2 + help(*c).len()).sum::<usize>()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

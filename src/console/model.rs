@@ -124,6 +124,8 @@ pub enum Popup {
 pub struct Input {
     pub kind: InputKind,
     pub text: TextArea<'static>,
+    /// The filter before editing began, restored if the new one does not parse.
+    pub previous: Filter,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

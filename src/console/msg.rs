@@ -35,12 +35,14 @@ pub enum Command {
     Confirm,
     NextField,
     PrevField,
+    /// `:sweep`: apply C1, C3 and C7 now.
+    Sweep,
 }
 
 impl Command {
     /// Commands that lead to a write. Read-only mode refuses exactly these, here.
     pub fn writes(self) -> bool {
-        matches!(self, Command::OpenActions | Command::BulkReceive | Command::BulkShipBack)
+        matches!(self, Command::OpenActions | Command::BulkReceive | Command::BulkShipBack | Command::Sweep)
     }
 }
 

@@ -130,9 +130,9 @@ fn compare(view: View, sort: Sort, a: &RowRef, b: &RowRef) -> Ordering {
             _ => jx.name.cmp(&jy.name).then_with(|| x.drive_id.cmp(&y.drive_id)),
         },
         (RowRef::Event(x), RowRef::Event(y)) => match sort.column {
-            1 => x.operator.cmp(&y.operator).then_with(|| y.id.cmp(&x.id)),
-            2 => x.rule.cmp(&y.rule).then_with(|| y.id.cmp(&x.id)),
-            _ => y.id.cmp(&x.id),
+            1 => x.operator.cmp(&y.operator).then_with(|| (y.at, y.id).cmp(&(x.at, x.id))),
+            2 => x.rule.cmp(&y.rule).then_with(|| (y.at, y.id).cmp(&(x.at, x.id))),
+            _ => (y.at, y.id).cmp(&(x.at, x.id)),
         },
         _ => Ordering::Equal,
     };

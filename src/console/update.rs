@@ -51,6 +51,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
         }
         Msg::Written(Err(WriteFailure { message, stale })) => {
             let title = if stale { "Changed by someone else (S7)" } else { "Not written" };
+            model.flash = None;
             model.popup = Some(Popup::Message { title: title.into(), text: message, error: true });
             vec![Effect::Reload]
         }
@@ -120,6 +121,7 @@ fn table_command(model: &mut Model, command: Command) -> Vec<Effect> {
                 model.flash = None;
             }
         }
+        Command::Sweep => plan_sweep(model),
         Command::Select | Command::Confirm | Command::NextField | Command::PrevField | Command::Quit => {}
     }
     if matches!(
@@ -199,7 +201,7 @@ fn start_input(model: &mut Model, kind: InputKind) {
     if kind == InputKind::Filter {
         text.insert_str(&model.filter.text);
     }
-    model.input = Some(Input { kind, text });
+    model.input = Some(Input { kind, text, previous: model.filter.clone() });
 }
 
 fn edit(model: &mut Model, key: crossterm::event::KeyEvent) {
@@ -230,13 +232,16 @@ fn input_command(model: &mut Model, command: Command) -> Vec<Effect> {
             model.filter = Filter::default();
             clamp_cursors(model);
         }
-        (Command::Select, InputKind::Filter) => match Filter::parse(&text) {
-            Ok(filter) => {
-                model.filter = filter;
-                clamp_cursors(model);
+        (Command::Select, InputKind::Filter) => {
+            match Filter::parse(&text) {
+                Ok(filter) => model.filter = filter,
+                Err(e) => {
+                    model.flash = Some((format!("filter: {e}; kept the previous filter"), true));
+                    model.filter = input.previous;
+                }
             }
-            Err(e) => model.flash = Some((format!("filter: {e}"), true)),
-        },
+            clamp_cursors(model);
+        }
         (Command::Select, InputKind::Command) => return run_command(model, text.trim()),
         (Command::Back, InputKind::Command) => {}
         _ => model.input = Some(input), // other commands do not apply while typing
@@ -255,14 +260,8 @@ fn run_command(model: &mut Model, text: &str) -> Vec<Effect> {
             model.quit = true;
             return Vec::new();
         }
-        "sweep" => {
-            if model.config.read_only {
-                model.flash = Some(("read-only monitoring: :sweep is disabled".into(), true));
-            } else {
-                plan_sweep(model);
-            }
-            return Vec::new();
-        }
+        // Through the dispatcher, like a key: read-only refuses it there.
+        "sweep" => return dispatch(model, Command::Sweep),
         "help" => {
             model.popup = Some(Popup::Help { scroll: 0 });
             return Vec::new();
@@ -286,7 +285,8 @@ fn popup_command(model: &mut Model, command: Command) -> Vec<Effect> {
         (_, Command::Back) => {}
         (Popup::Help { scroll }, Command::Down | Command::PageDown) => {
             let step = if command == Command::Down { 1 } else { PAGE };
-            model.popup = Some(Popup::Help { scroll: scroll + step });
+            let last = super::keymap::help_line_count().saturating_sub(1);
+            model.popup = Some(Popup::Help { scroll: (scroll + step).min(last) });
         }
         (Popup::Help { scroll }, Command::Up | Command::PageUp) => {
             let step = if command == Command::Up { 1 } else { PAGE };

@@ -57,6 +57,10 @@ pub fn process_arrival(job: Option<&Job>, package: &Package, ctx: &Ctx) -> Resul
     if job.archived_at.is_some() {
         return Ok(hold(package, &format!("job {} was archived (S2)", job.name), ctx));
     }
+    if let Some((_, what)) = job.unrecognised() {
+        // E1: the job is not known to be Shipping; no rule may guess that it is.
+        return Ok(hold(package, &format!("job {} has an {what}", job.name), ctx));
+    }
     match job.state {
         JobState::Shipping | JobState::Received | JobState::Transferring => {
             receive_into(job, package, ctx).map(Outcome::Received)
@@ -198,7 +202,7 @@ pub fn decide_arrival(
         }
         ArrivalAction::DestroyDrives => {
             let since = arrival.unreachable_since.ok_or_else(|| {
-                Refusal::new(Rule::C6, "the customer has not been recorded unreachable: contact --set via=… --set outcome=unreachable starts C6")
+                Refusal::new(Rule::C6, "the customer has not been recorded unreachable: a contact with outcome=unreachable starts C6")
             })?;
             let due = clock::destroy_deadline(since);
             if now < due {

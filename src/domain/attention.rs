@@ -78,6 +78,31 @@ pub fn job_items(job: &Job, now: Timestamp) -> Vec<Item> {
         return items;
     }
     let subject = Subject::Job(job.name.clone());
+
+    // Imports (issue 4): what the service reported that no documented transition explains.
+    if let Some(anomaly) = &job.import_anomaly {
+        items.push(item(
+            Urgency::DueSoon,
+            anomaly.rule,
+            subject.clone(),
+            anomaly.what.clone(),
+            None,
+            "check the job with the service; the import recorded the change as observed (S6)",
+        ));
+    }
+    // A state or job type the console does not know: listed, never guessed, and
+    // nothing else about the job is judged (every other item would be a guess).
+    if let Some((rule, what)) = job.unrecognised() {
+        items.push(item(
+            Urgency::DueSoon,
+            rule,
+            subject,
+            what,
+            None,
+            "check the job with the service (Get Job); no action applies until an import reports a documented value",
+        ));
+        return items;
+    }
     let state = job.effective_state();
     let clocks = clock::job_clocks(job);
     let find = |rule: Rule| clocks.iter().find(|c: &&Clock| c.rule == rule);

@@ -62,7 +62,8 @@ pub fn arrival_deadline(arrival: &Arrival) -> Timestamp {
 
 /// The clocks running for a job, soonest deadline first.
 pub fn job_clocks(job: &Job) -> Vec<Clock> {
-    if job.archived_at.is_some() {
+    // No clock is guessed for a state the console does not know (`Job::unrecognised`).
+    if job.archived_at.is_some() || job.unrecognised().is_some() {
         return Vec::new();
     }
     let mut clocks = Vec::new();

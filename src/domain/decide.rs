@@ -80,10 +80,26 @@ fn not_archived(job: &Job) -> Result<(), Refusal> {
     }
 }
 
+/// No rule acts on a job whose state or type the service reported in words
+/// the console does not know: it would have to guess (see `Job::unrecognised`).
+fn understood(job: &Job) -> Result<(), Refusal> {
+    match job.unrecognised() {
+        Some((rule, what)) => Err(Refusal::new(
+            rule,
+            format!(
+                "job {} has an {what} reported by the service; no rule applies until an import reports a documented one",
+                job.name
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
 // ---------------------------------------------------------------- job actions
 
 fn permit_job(job: &Job, kind: ActionKind, now: Timestamp) -> Result<Rule, Refusal> {
     not_archived(job)?;
+    understood(job)?;
     let state = job.effective_state();
     let faulted = job.state == JobState::Faulted;
     let overlay_allows = matches!(
@@ -186,7 +202,7 @@ fn permit_job(job: &Job, kind: ActionKind, now: Timestamp) -> Result<Rule, Refus
                 Some(at) if now < clock::answer_deadline(at) => refuse(
                     Rule::J7,
                     format!(
-                        "the customer has until {} to answer (C4); or record that they cannot be reached with contact --set outcome=unreachable",
+                        "the customer has until {} to answer (C4); or record that they cannot be reached (contact with outcome=unreachable)",
                         stamp(clock::answer_deadline(at))
                     ),
                 ),
@@ -250,7 +266,7 @@ fn permit_job(job: &Job, kind: ActionKind, now: Timestamp) -> Result<Rule, Refus
             match job.unreachable_since {
                 None => refuse(
                     Rule::C6,
-                    "the customer has not been recorded unreachable: contact --set via=… --set outcome=unreachable starts C6".into(),
+                    "the customer has not been recorded unreachable: a contact with outcome=unreachable starts C6".into(),
                 ),
                 Some(since) if now < clock::destroy_deadline(since) => refuse(
                     Rule::C6,
@@ -326,7 +342,7 @@ fn apply_job(job: &mut Job, action: &JobAction, rule: Rule, rec: &mut Recorder) 
                 ));
             }
             if fields.is_empty() {
-                return Err(Refusal::new(rule, "nothing to update: give at least one --set KEY=VALUE"));
+                return Err(Refusal::new(rule, "nothing to update: give at least one field"));
             }
             apply_fields(job, fields);
             if job.effective_state() == JobState::Shipping {
@@ -337,7 +353,7 @@ fn apply_job(job: &mut Job, action: &JobAction, rule: Rule, rec: &mut Recorder) 
                     return Err(Refusal::new(
                         Rule::J4,
                         format!(
-                            "a Shipping job keeps its delivery package and return address; missing {}: give them with --set",
+                            "a Shipping job keeps its delivery package and return address; missing {}",
                             missing.join(", ")
                         ),
                     ));
@@ -362,7 +378,7 @@ fn apply_job(job: &mut Job, action: &JobAction, rule: Rule, rec: &mut Recorder) 
                 return Err(Refusal::new(
                     Rule::J4,
                     format!(
-                        "Shipping needs the delivery package and return address; missing {}: give them with --set",
+                        "Shipping needs the delivery package and return address; missing {}",
                         missing.join(", ")
                     ),
                 ));
@@ -594,6 +610,7 @@ fn job_entry_condition(job: &Job, target: JobState) -> Result<(), Refusal> {
 
 fn permit_drive(job: &Job, drive: &Drive, kind: ActionKind) -> Result<Rule, Refusal> {
     not_archived(job)?;
+    understood(job)?;
     let refuse = |rule: Rule, msg: String| Err(Refusal::new(rule, msg));
     if job.state == JobState::Faulted {
         return refuse(
@@ -770,7 +787,7 @@ fn apply_drive(
             if messages.is_empty() {
                 return Err(Refusal::new(
                     Rule::D7,
-                    "CompletedMoreInfo needs at least one message (--set message=SEVERITY:TEXT)",
+                    "CompletedMoreInfo needs at least one message (message=SEVERITY:TEXT)",
                 ));
             }
             drive.percent_complete = 100;
@@ -961,10 +978,7 @@ fn require_return_package(job: &Job) -> Result<(), Refusal> {
     } else {
         Err(Refusal::new(
             Rule::J11,
-            format!(
-                "shipping back records the return package; missing {}: give them with --set",
-                missing.join(", ")
-            ),
+            format!("shipping back records the return package; missing {}", missing.join(", ")),
         ))
     }
 }
@@ -973,7 +987,7 @@ fn return_address_ok(job: &Job) -> Result<(), Refusal> {
     match job.return_address_problem() {
         Some(problem) => Err(Refusal::new(
             Rule::E4,
-            format!("{problem}; drives cannot ship back until it is fixed (update --set returnAddress.…)"),
+            format!("{problem}; drives cannot ship back until it is fixed (update the returnAddress fields)"),
         )),
         None => Ok(()),
     }

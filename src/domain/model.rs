@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::rule::Rule;
 use super::state::{ArrivalStatus, ContactVia, DriveState, JobState, JobType, ReturnProblem, Severity};
 
 /// All times are UTC; "now" is always passed in, never read here.
@@ -73,6 +74,87 @@ pub struct ReturnShipping {
     pub carrier_account_number: Option<String>,
 }
 
+/// The Microsoft data center address the customer ships the drives to, as the
+/// service reports it (`shippingInformation`). Informational: no rule reads it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ShippingInformation {
+    pub recipient_name: Option<String>,
+    pub street_address1: Option<String>,
+    pub street_address2: Option<String>,
+    pub city: Option<String>,
+    pub state_or_province: Option<String>,
+    pub postal_code: Option<String>,
+    pub country_or_region: Option<String>,
+    pub phone: Option<String>,
+    pub additional_information: Option<String>,
+}
+
+/// The blobs an export job copies out (`export`): a list given inline, or
+/// the path of a blob that holds the list.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportSpec {
+    pub blob_list: Option<BlobList>,
+    pub blob_list_blob_path: Option<String>,
+}
+
+/// `export.blobList`: blob paths and blob path prefixes, in the service's order.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BlobList {
+    pub blob_path: Vec<String>,
+    pub blob_path_prefix: Vec<String>,
+}
+
+/// `encryptionKey`: which key encrypts the BitLocker keys (no secret itself:
+/// a key type and where the customer's key lives).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EncryptionKey {
+    pub kek_type: Option<String>,
+    pub kek_url: Option<String>,
+    #[serde(rename = "kekVaultResourceID")]
+    pub kek_vault_resource_id: Option<String>,
+}
+
+/// `identity`: the job's managed identity (type, principal and tenant ids).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Identity {
+    #[serde(rename = "type")]
+    pub identity_type: Option<String>,
+    pub principal_id: Option<String>,
+    pub tenant_id: Option<String>,
+}
+
+/// `systemData`: who created and last changed the resource, and when, as the
+/// service reports it. Times are kept as the service wrote them (often with
+/// seven fractional digits): no clock runs from them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SystemData {
+    pub created_by: Option<String>,
+    pub created_by_type: Option<String>,
+    pub created_at: Option<String>,
+    pub last_modified_by: Option<String>,
+    pub last_modified_by_type: Option<String>,
+    pub last_modified_at: Option<String>,
+}
+
+/// What an import observed that no documented transition explains, e.g. a
+/// job reported `Completed` right after `Creating`. The service is the truth
+/// for what it reports, so the change is applied and recorded (S6); this flags
+/// it for the attention queue instead of refusing it. `rule` is the rule that
+/// documents how the reported state is normally reached (J11 for `Completed`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Anomaly {
+    pub at: Timestamp,
+    pub rule: Rule,
+    pub what: String,
+}
+
 /// One message of a drive's copy log (D7).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CopyMessage {
@@ -112,6 +194,8 @@ pub struct Drive {
     pub bit_locker_key: Option<String>,
     pub error_log_uri: Option<String>,
     pub verbose_log_uri: Option<String>,
+    /// The blob holding the drive's manifest file, as the service reports it.
+    pub manifest_uri: Option<String>,
     /// Securely destroyed after C6 (E1, E4).
     pub destroyed_at: Option<Timestamp>,
     pub version: i64,
@@ -136,6 +220,7 @@ impl Drive {
             bit_locker_key: None,
             error_log_uri: None,
             verbose_log_uri: None,
+            manifest_uri: None,
             destroyed_at: None,
             version: 0,
         }
@@ -157,7 +242,17 @@ pub struct Job {
     pub name: String,
     #[serde(rename = "jobType")]
     pub job_type: JobType,
+    /// The job type the service reported when it is neither Import nor Export,
+    /// verbatim. While set, `job_type` is a placeholder (Import) that no rule
+    /// reads: see [`Job::unrecognised`].
+    pub unknown_job_type: Option<String>,
     pub state: JobState,
+    /// The job state the service reported when it is none of [`JobState`],
+    /// verbatim (it is a free string in the API). While set, `state` keeps the
+    /// last state the console knew (`Creating` for a job first seen this way,
+    /// so the CHECK on the stored state still holds) and no rule acts on the
+    /// job: see [`Job::unrecognised`].
+    pub unknown_state: Option<String>,
     pub faulted_from: Option<JobState>,
     pub fault_reason: Option<String>,
     pub state_since: Timestamp,
@@ -187,6 +282,31 @@ pub struct Job {
     pub return_address: Address,
     pub return_shipping: ReturnShipping,
     pub return_package: Package,
+    /// The service's resource id (`id`, `/subscriptions/…/jobs/NAME`): how an
+    /// import recognises the job again.
+    pub resource_id: Option<String>,
+    /// The resource type (`type`, `Microsoft.ImportExport/jobs`).
+    pub resource_type: Option<String>,
+    /// The Azure location (`location`, e.g. `West US`).
+    pub location: Option<String>,
+    /// `tags`, kept as the JSON the service sent: the API types them `object`
+    /// without a schema, so any JSON value is kept verbatim.
+    pub tags: Option<serde_json::Value>,
+    pub system_data: Option<SystemData>,
+    pub identity: Option<Identity>,
+    pub provisioning_state: Option<String>,
+    /// Blobs an export could not fit on the drives (`incompleteBlobListUri`).
+    pub incomplete_blob_list_uri: Option<String>,
+    pub backup_drive_manifest: Option<bool>,
+    /// `percentComplete` as the service last reported it; the console's own
+    /// figure is [`Job::percent_complete`] (S4).
+    pub reported_percent_complete: Option<u8>,
+    pub shipping_information: Option<ShippingInformation>,
+    /// `export`: the blobs an export job copies out.
+    pub export: Option<ExportSpec>,
+    pub encryption_key: Option<EncryptionKey>,
+    /// The last thing an import observed that no documented transition explains.
+    pub import_anomaly: Option<Anomaly>,
     /// Set when C1 or C7 expired (J2, J13): the job leaves active views (S2).
     pub archived_at: Option<Timestamp>,
     pub version: i64,
@@ -199,7 +319,9 @@ impl Job {
             id: None,
             name: name.to_string(),
             job_type,
+            unknown_job_type: None,
             state: JobState::Creating,
+            unknown_state: None,
             faulted_from: None,
             fault_reason: None,
             state_since: now,
@@ -222,10 +344,40 @@ impl Job {
             return_address: Address::default(),
             return_shipping: ReturnShipping::default(),
             return_package: Package::default(),
+            resource_id: None,
+            resource_type: None,
+            location: None,
+            tags: None,
+            system_data: None,
+            identity: None,
+            provisioning_state: None,
+            incomplete_blob_list_uri: None,
+            backup_drive_manifest: None,
+            reported_percent_complete: None,
+            shipping_information: None,
+            export: None,
+            encryption_key: None,
+            import_anomaly: None,
             archived_at: None,
             version: 0,
             drives: Vec::new(),
         }
+    }
+
+    /// Why no rule may act on this job, if the service reported a state or a
+    /// job type the console does not know. The rules never guess what such a
+    /// value means: every action is refused, no clock runs and the attention
+    /// queue lists it until an import reports a documented value.
+    ///
+    /// SPEC has no rule for values outside its life cycle. The refusal names
+    /// J15 for an unknown state (the job does not progress by the documented
+    /// life cycle; it is settled with the customer and the service, like a
+    /// fault) and J1 for an unknown job type (J1 defines the two job types).
+    pub fn unrecognised(&self) -> Option<(Rule, String)> {
+        if let Some(raw) = &self.unknown_job_type {
+            return Some((Rule::J1, format!("unknown job type: {}", shown_raw(raw))));
+        }
+        self.unknown_state.as_ref().map(|raw| (Rule::J15, format!("unknown state: {}", shown_raw(raw))))
     }
 
     pub fn drive(&self, drive_id: &str) -> Option<&Drive> {
@@ -309,6 +461,11 @@ pub struct Arrival {
     /// Start of C6 for these drives.
     pub unreachable_since: Option<Timestamp>,
     pub version: i64,
+}
+
+/// A verbatim value from the service as people read it: an empty one is named.
+pub fn shown_raw(raw: &str) -> String {
+    if raw.trim().is_empty() { format!("{raw:?} (empty)") } else { raw.to_string() }
 }
 
 fn blank(value: &Option<String>) -> bool {

@@ -7,7 +7,7 @@ use std::str::FromStr;
 macro_rules! rules {
     ($($id:ident),* $(,)?) => {
         /// A rule of the domain specification (SPEC.md), by its ID.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
         pub enum Rule { $($id),* }
 
         impl Rule {

@@ -6,6 +6,8 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use super::rule::Rule;
+
 /// Declares a state-like enum whose names are the service's own spelling.
 macro_rules! named_enum {
     ($(#[$meta:meta])* $name:ident { $($variant:ident),* $(,)? }) => {
@@ -18,6 +20,13 @@ macro_rules! named_enum {
 
             pub fn as_str(self) -> &'static str {
                 match self { $($name::$variant => stringify!($variant)),* }
+            }
+
+            /// The value as the service spells it, ignoring case and the
+            /// spaces around it; anything else is `None` (never guessed).
+            pub fn from_service(s: &str) -> Option<Self> {
+                let s = s.trim();
+                $name::ALL.iter().copied().find(|v| v.as_str().eq_ignore_ascii_case(s))
             }
         }
 
@@ -75,6 +84,46 @@ impl JobState {
         }
     }
 
+    /// The rule of the documented transition from `self` to `to`, if one leads
+    /// there in one step: the edges of `successors` (J4, J7, J8–J12, S3), and
+    /// J15 into `Faulted` from any state whose life cycle is not over.
+    pub fn transition_rule(self, to: JobState) -> Option<Rule> {
+        use JobState::*;
+        match (self, to) {
+            (Creating, Shipping) => Some(Rule::J4),
+            (Shipping, Received) => Some(Rule::J8),
+            (Shipping, Closed) => Some(Rule::J7),
+            (Received, Transferring) => Some(Rule::J9),
+            (Received, Packaging) => Some(Rule::S3),
+            (Transferring, Packaging) => Some(Rule::J10),
+            (Packaging, Completed) => Some(Rule::J11),
+            (Packaging, Closed) => Some(Rule::J12),
+            (from, Faulted) if from != Faulted && !from.is_final() => Some(Rule::J15),
+            _ => None,
+        }
+    }
+
+    /// The rule that documents how a job comes to be in `self` (J1 creates it
+    /// in `Creating`; J4 leads to `Shipping`; …).
+    pub fn entry_rule(self) -> Rule {
+        use JobState::*;
+        match self {
+            Creating => Rule::J1,
+            Shipping => Rule::J4,
+            Received => Rule::J8,
+            Transferring => Rule::J9,
+            Packaging => Rule::J10,
+            Completed => Rule::J11,
+            Closed => Rule::J12,
+            Faulted => Rule::J15,
+        }
+    }
+
+    /// The states one documented transition leads from to `self`.
+    pub fn predecessors(self) -> Vec<JobState> {
+        JobState::ALL.iter().copied().filter(|s| s.transition_rule(self).is_some()).collect()
+    }
+
     /// Completed and Closed: the job's work is over; only C7 and E3 remain.
     pub fn is_final(self) -> bool {
         matches!(self, JobState::Completed | JobState::Closed)
@@ -93,6 +142,46 @@ impl DriveState {
             Completed | CompletedMoreInfo => &[ShippedBack],
             ShippedBack | Faulted => &[],
         }
+    }
+
+    /// The rule of the documented transition from `self` to `to`, if one leads
+    /// there in one step: the edges of `successors` (D2–D8; S3 for a cancelled
+    /// job's or an extra drive's `Received` → `ShippedBack`), and J15 into
+    /// `Faulted` from any state but `ShippedBack`.
+    pub fn transition_rule(self, to: DriveState) -> Option<Rule> {
+        use DriveState::*;
+        match (self, to) {
+            (Specified, Received) => Some(Rule::D2),
+            (Specified, NeverReceived) => Some(Rule::D3),
+            (NeverReceived, Received) => Some(Rule::D4),
+            (Received, Transferring) => Some(Rule::D5),
+            (Received, ShippedBack) => Some(Rule::S3),
+            (Transferring, Completed) => Some(Rule::D6),
+            (Transferring, CompletedMoreInfo) => Some(Rule::D7),
+            (Completed | CompletedMoreInfo, ShippedBack) => Some(Rule::D8),
+            (from, Faulted) if !matches!(from, Faulted | ShippedBack) => Some(Rule::J15),
+            _ => None,
+        }
+    }
+
+    /// The rule that documents how a drive comes to be in `self`.
+    pub fn entry_rule(self) -> Rule {
+        use DriveState::*;
+        match self {
+            Specified => Rule::D1,
+            Received => Rule::D2,
+            NeverReceived => Rule::D3,
+            Transferring => Rule::D5,
+            Completed => Rule::D6,
+            CompletedMoreInfo => Rule::D7,
+            ShippedBack => Rule::D8,
+            Faulted => Rule::J15,
+        }
+    }
+
+    /// The states one documented transition leads from to `self`.
+    pub fn predecessors(self) -> Vec<DriveState> {
+        DriveState::ALL.iter().copied().filter(|s| s.transition_rule(self).is_some()).collect()
     }
 
     /// The drive is physically at the data center (or was, before shipping back).
@@ -136,6 +225,38 @@ mod tests {
         assert_eq!("SHIPPING".parse::<JobState>(), Ok(JobState::Shipping));
         let err = "shipped".parse::<JobState>().unwrap_err();
         assert!(err.contains("expected one of Creating, Shipping"), "{err}");
+    }
+
+    #[test]
+    fn s5_transition_rules_are_exactly_the_documented_edges() {
+        for from in JobState::ALL.iter().copied() {
+            for to in JobState::ALL.iter().copied().filter(|s| *s != JobState::Faulted) {
+                assert_eq!(
+                    from.transition_rule(to).is_some(),
+                    from.successors().contains(&to),
+                    "{from} → {to}"
+                );
+            }
+        }
+        for from in DriveState::ALL.iter().copied() {
+            for to in DriveState::ALL.iter().copied().filter(|s| *s != DriveState::Faulted) {
+                assert_eq!(
+                    from.transition_rule(to).is_some(),
+                    from.successors().contains(&to),
+                    "{from} → {to}"
+                );
+            }
+        }
+        assert_eq!(JobState::Completed.predecessors(), vec![JobState::Packaging]);
+        assert_eq!(JobState::Creating.transition_rule(JobState::Completed), None);
+    }
+
+    #[test]
+    fn service_values_match_ignoring_case_but_nothing_else() {
+        assert_eq!(JobState::from_service(" shipping "), Some(JobState::Shipping));
+        assert_eq!(JobState::from_service("Sleeping"), None);
+        assert_eq!(DriveState::from_service("never-received"), None);
+        assert_eq!(JobType::from_service("EXPORT"), Some(JobType::Export));
     }
 
     #[test]

@@ -10,7 +10,8 @@ use super::state::{DriveState, JobState};
 
 /// What the sweep does to one job at `now`, if anything.
 pub fn sweep_job(job: &Job, now: Timestamp) -> Option<Change> {
-    if job.archived_at.is_some() || job.state == JobState::Faulted {
+    // A job in a state the console does not know runs no clock (see `Job::unrecognised`).
+    if job.archived_at.is_some() || job.state == JobState::Faulted || job.unrecognised().is_some() {
         return None;
     }
     let ctx = Ctx { operator: SYSTEM_OPERATOR, now, note: None };

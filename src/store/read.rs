@@ -21,6 +21,12 @@ impl Store {
         job_by_id(&self.conn, id)
     }
 
+    /// The active job with the service's resource id or, if none, the most
+    /// recently archived one.
+    pub fn job_by_resource_id(&self, resource_id: &str) -> Result<Option<Job>, StoreError> {
+        job_by_resource_id(&self.conn, resource_id)
+    }
+
     /// Jobs with their drives, ordered by name.
     pub fn jobs(&self, filter: &JobFilter) -> Result<Vec<Job>, StoreError> {
         jobs(&self.conn, filter)
@@ -69,7 +75,7 @@ impl Store {
 
     /// The latest `limit` events, newest first.
     pub fn recent_events(&self, limit: usize) -> Result<Vec<AuditRecord>, StoreError> {
-        let sql = format!("SELECT {} FROM audit e ORDER BY e.id DESC LIMIT ?1", *AUDIT_SELECT);
+        let sql = format!("SELECT {} FROM audit e ORDER BY e.at DESC, e.id DESC LIMIT ?1", *AUDIT_SELECT);
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         collect(&self.conn, &sql, [limit], rows::audit_from_row)
     }
@@ -79,7 +85,9 @@ impl Store {
     pub fn counts(&self) -> Result<Counts, StoreError> {
         let jobs = count_by_state::<JobState>(
             &self.conn,
-            "SELECT state, count(*) FROM jobs WHERE archived_at IS NULL GROUP BY state",
+            // Jobs in a state the console does not know are counted in none (issue 4);
+            // the attention queue lists them.
+            "SELECT state, count(*) FROM jobs WHERE archived_at IS NULL AND unknown_state IS NULL GROUP BY state",
         )?;
         let drives = count_by_state::<DriveState>(
             &self.conn,
@@ -106,6 +114,15 @@ pub(super) fn job_by_name(conn: &Connection, name: &str) -> Result<Option<Job>, 
         *JOB_SELECT
     );
     with_drives(conn, first(conn, &sql, [name], rows::job_from_row)?)
+}
+
+pub(super) fn job_by_resource_id(conn: &Connection, resource_id: &str) -> Result<Option<Job>, StoreError> {
+    let sql = format!(
+        "SELECT {} FROM jobs j WHERE j.resource_id = ?1
+         ORDER BY j.archived_at IS NOT NULL, j.archived_at DESC, j.id DESC LIMIT 1",
+        *JOB_SELECT
+    );
+    with_drives(conn, first(conn, &sql, [resource_id], rows::job_from_row)?)
 }
 
 pub(super) fn job_by_id(conn: &Connection, id: i64) -> Result<Option<Job>, StoreError> {
@@ -163,14 +180,19 @@ fn job_filter(filter: &JobFilter) -> (String, Vec<Value>) {
         "j.archived_at IS NULL".to_string()
     }];
     let mut values = Vec::new();
+    // A job in a state the console does not know is in none of the known
+    // states: its stored `state` is only the last one known (issue 4).
     if let Some(state) = filter.state {
         values.push(Value::Text(state.as_str().to_string()));
-        clauses.push(format!("j.state = ?{}", values.len()));
+        clauses.push(format!("j.state = ?{} AND j.unknown_state IS NULL", values.len()));
     }
     if let Some(at) = filter.overdue_at {
         // J5: overdue once now >= the C2 deadline, hence `<=`.
         values.push(Value::Text(rows::format_ts(&at)));
-        clauses.push(format!("j.state = 'Shipping' AND j.wait_until <= ?{}", values.len()));
+        clauses.push(format!(
+            "j.state = 'Shipping' AND j.unknown_state IS NULL AND j.unknown_job_type IS NULL AND j.wait_until <= ?{}",
+            values.len()
+        ));
     }
     (clauses.join(" AND "), values)
 }

@@ -12,8 +12,8 @@ use rusqlite::types::{Value, ValueRef};
 
 use super::AuditRecord;
 use super::error::StoreError;
-use crate::domain::model::{Address, Contact, CopyMessage, Package, ReturnShipping};
-use crate::domain::{Arrival, Drive, Event, Job, Timestamp};
+use crate::domain::model::{Address, Anomaly, Contact, CopyMessage, Package, ReturnShipping};
+use crate::domain::{Arrival, Drive, Event, Job, Rule, Timestamp};
 
 /// Fixed width, UTC, so stored times sort and compare as text.
 pub(crate) const TIMESTAMP_FORMAT: &str = "%Y-%m-%dT%H:%M:%SZ";
@@ -110,6 +110,25 @@ const JOB_DATA: &[&str] = &[
     "return_package_drive_count",
     "return_package_ship_date",
     "archived_at",
+    // V2 (issue 4): the rest of the service's JobResponse.
+    "unknown_state",
+    "unknown_job_type",
+    "resource_id",
+    "resource_type",
+    "location",
+    "tags",
+    "system_data",
+    "identity",
+    "provisioning_state",
+    "incomplete_blob_list_uri",
+    "backup_drive_manifest",
+    "reported_percent_complete",
+    "shipping_information",
+    "export_spec",
+    "encryption_key",
+    "anomaly_at",
+    "anomaly_rule",
+    "anomaly_what",
 ];
 
 /// Drive columns besides `job_id`, `drive_id` and `version`.
@@ -130,6 +149,7 @@ const DRIVE_DATA: &[&str] = &[
     "error_log_uri",
     "verbose_log_uri",
     "destroyed_at",
+    "manifest_uri",
 ];
 
 /// Arrival columns besides `id` and `version`.
@@ -279,6 +299,16 @@ fn opt_id(value: Option<i64>) -> Value {
     value.map_or(Value::Null, Value::Integer)
 }
 
+/// A nested value the rules never query, as JSON text.
+fn opt_json<T: serde::Serialize>(value: &Option<T>, what: &str) -> Result<Value, StoreError> {
+    match value {
+        None => Ok(Value::Null),
+        Some(v) => serde_json::to_string(v)
+            .map(Value::Text)
+            .map_err(|e| StoreError::Sqlite(format!("{what} cannot be stored: {e}"))),
+    }
+}
+
 fn contact(value: &Option<Contact>) -> Result<[Value; 3], StoreError> {
     Ok(match value {
         Some(c) => [ts(&c.at)?, text(c.via.as_str()), flag(c.reached)],
@@ -344,6 +374,27 @@ pub(super) fn job_values(job: &Job) -> Result<Vec<Value>, StoreError> {
     ]);
     v.extend(package(&job.return_package)?);
     v.push(opt_ts(&job.archived_at)?);
+    v.extend([
+        opt_text(&job.unknown_state),
+        opt_text(&job.unknown_job_type),
+        opt_text(&job.resource_id),
+        opt_text(&job.resource_type),
+        opt_text(&job.location),
+        opt_json(&job.tags, "tags")?,
+        opt_json(&job.system_data, "systemData")?,
+        opt_json(&job.identity, "identity")?,
+        opt_text(&job.provisioning_state),
+        opt_text(&job.incomplete_blob_list_uri),
+        job.backup_drive_manifest.map_or(Value::Null, flag),
+        job.reported_percent_complete.map_or(Value::Null, |p| Value::Integer(i64::from(p))),
+        opt_json(&job.shipping_information, "shippingInformation")?,
+        opt_json(&job.export, "export")?,
+        opt_json(&job.encryption_key, "encryptionKey")?,
+    ]);
+    match &job.import_anomaly {
+        Some(a) => v.extend([ts(&a.at)?, text(a.rule.id()), text(&a.what)]),
+        None => v.extend([Value::Null, Value::Null, Value::Null]),
+    }
     debug_assert_eq!(v.len(), JOB_DATA.len());
     Ok(v)
 }
@@ -376,6 +427,7 @@ pub(super) fn drive_values(drive: &Drive) -> Result<Vec<Value>, StoreError> {
         opt_text(&drive.error_log_uri),
         opt_text(&drive.verbose_log_uri),
         opt_ts(&drive.destroyed_at)?,
+        opt_text(&drive.manifest_uri),
     ];
     debug_assert_eq!(v.len(), DRIVE_DATA.len());
     Ok(v)
@@ -557,6 +609,29 @@ impl<'r, 's> Cursor<'r, 's> {
         serde_json::from_str(&text).map_err(|e| self.corrupt(index, format!("is not {what} ({e})")))
     }
 
+    fn opt_json<T: serde::de::DeserializeOwned>(&mut self, what: &str) -> Result<Option<T>, StoreError> {
+        let index = self.next;
+        match self.opt_text()? {
+            None => Ok(None),
+            Some(text) => serde_json::from_str(&text)
+                .map(Some)
+                .map_err(|e| self.corrupt(index, format!("is not {what} ({e})"))),
+        }
+    }
+
+    /// The three `anomaly_*` columns: all set or all empty.
+    fn anomaly(&mut self) -> Result<Option<Anomaly>, StoreError> {
+        let index = self.next;
+        let at = self.opt_ts()?;
+        let rule = self.opt_name::<Rule>()?;
+        let what = self.opt_text()?;
+        match (at, rule, what) {
+            (Some(at), Some(rule), Some(what)) => Ok(Some(Anomaly { at, rule, what })),
+            (None, None, None) => Ok(None),
+            _ => Err(self.corrupt(index, "is only partly recorded (at, rule, what)")),
+        }
+    }
+
     /// The three `last_contact_*` columns: all set or all empty.
     fn contact(&mut self) -> Result<Option<Contact>, StoreError> {
         let index = self.next;
@@ -627,6 +702,22 @@ pub(super) fn job_from_row(row: &Row) -> Result<Job, StoreError> {
         },
         return_package: c.package()?,
         archived_at: c.opt_ts()?,
+        unknown_state: c.opt_text()?,
+        unknown_job_type: c.opt_text()?,
+        resource_id: c.opt_text()?,
+        resource_type: c.opt_text()?,
+        location: c.opt_text()?,
+        tags: c.opt_json("JSON")?,
+        system_data: c.opt_json("systemData JSON")?,
+        identity: c.opt_json("identity JSON")?,
+        provisioning_state: c.opt_text()?,
+        incomplete_blob_list_uri: c.opt_text()?,
+        backup_drive_manifest: c.opt_flag()?,
+        reported_percent_complete: c.opt_num()?,
+        shipping_information: c.opt_json("shippingInformation JSON")?,
+        export: c.opt_json("export JSON")?,
+        encryption_key: c.opt_json("encryptionKey JSON")?,
+        import_anomaly: c.anomaly()?,
         version: c.int()?,
         drives: Vec::new(),
     })
@@ -656,6 +747,7 @@ pub(super) fn drive_from_row(row: &Row, start: usize) -> Result<Drive, StoreErro
         error_log_uri: c.opt_text()?,
         verbose_log_uri: c.opt_text()?,
         destroyed_at: c.opt_ts()?,
+        manifest_uri: c.opt_text()?,
         version: c.int()?,
     })
 }

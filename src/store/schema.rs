@@ -162,7 +162,44 @@ BEGIN
 END;
 "#;
 
-const MIGRATIONS: &[M<'static>] = &[M::up(V1)];
+/// Issue 4: the rest of the service's JobResponse shape, so `import` keeps
+/// every field and `export` gives it back. Nested objects the rules never
+/// query (tags, systemData, identity, shippingInformation, export,
+/// encryptionKey) are JSON text. A state or job type the console does not
+/// know is kept verbatim in `unknown_state` / `unknown_job_type`, while
+/// `state` and `job_type` keep a known value, so V1's CHECK lists hold.
+const V2: &str = r#"
+ALTER TABLE jobs ADD COLUMN unknown_state TEXT;
+ALTER TABLE jobs ADD COLUMN unknown_job_type TEXT;
+ALTER TABLE jobs ADD COLUMN resource_id TEXT;
+ALTER TABLE jobs ADD COLUMN resource_type TEXT;
+ALTER TABLE jobs ADD COLUMN location TEXT;
+ALTER TABLE jobs ADD COLUMN tags TEXT CHECK (tags IS NULL OR json_valid(tags));
+ALTER TABLE jobs ADD COLUMN system_data TEXT CHECK (system_data IS NULL OR json_valid(system_data));
+ALTER TABLE jobs ADD COLUMN identity TEXT CHECK (identity IS NULL OR json_valid(identity));
+ALTER TABLE jobs ADD COLUMN provisioning_state TEXT;
+ALTER TABLE jobs ADD COLUMN incomplete_blob_list_uri TEXT;
+ALTER TABLE jobs ADD COLUMN backup_drive_manifest INTEGER
+    CHECK (backup_drive_manifest IS NULL OR backup_drive_manifest IN (0, 1));
+ALTER TABLE jobs ADD COLUMN reported_percent_complete INTEGER
+    CHECK (reported_percent_complete IS NULL OR reported_percent_complete BETWEEN 0 AND 100);
+ALTER TABLE jobs ADD COLUMN shipping_information TEXT
+    CHECK (shipping_information IS NULL OR json_valid(shipping_information));
+ALTER TABLE jobs ADD COLUMN export_spec TEXT CHECK (export_spec IS NULL OR json_valid(export_spec));
+ALTER TABLE jobs ADD COLUMN encryption_key TEXT CHECK (encryption_key IS NULL OR json_valid(encryption_key));
+ALTER TABLE jobs ADD COLUMN anomaly_at TEXT;
+ALTER TABLE jobs ADD COLUMN anomaly_rule TEXT;
+-- An anomaly is recorded whole (when, rule, what) or not at all.
+ALTER TABLE jobs ADD COLUMN anomaly_what TEXT
+    CHECK ((anomaly_what IS NULL) = (anomaly_at IS NULL) AND (anomaly_what IS NULL) = (anomaly_rule IS NULL));
+ALTER TABLE drives ADD COLUMN manifest_uri TEXT;
+-- An import finds a job again by its resource id: one active job per id.
+CREATE UNIQUE INDEX jobs_active_resource_id ON jobs (resource_id)
+    WHERE archived_at IS NULL AND resource_id IS NOT NULL;
+CREATE INDEX jobs_resource_id ON jobs (resource_id) WHERE resource_id IS NOT NULL;
+"#;
+
+const MIGRATIONS: &[M<'static>] = &[M::up(V1), M::up(V2)];
 
 /// The schema version this build writes and reads.
 pub(super) fn latest_version() -> i64 {
@@ -281,6 +318,27 @@ mod tests {
                 .unwrap();
             }
         }
+    }
+
+    #[test]
+    fn v2_migrates_a_v1_database_with_data_and_keeps_the_state_check() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        Migrations::from_slice(&MIGRATIONS[..1]).to_latest(&mut conn).unwrap();
+        insert_job(&conn, "old-job", "fault_reason", "x").unwrap();
+        migrate(&mut conn).unwrap();
+        assert_eq!(stored_version(&conn).unwrap(), latest_version());
+        let (state, unknown): (String, Option<String>) = conn
+            .query_row("SELECT state, unknown_state FROM jobs WHERE name = 'old-job'", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        assert_eq!((state.as_str(), unknown), ("Creating", None));
+        // An unknown state is kept beside a known one; the CHECK on `state` still refuses it.
+        insert_job(&conn, "odd", "unknown_state", "Sleeping").unwrap();
+        assert!(insert_job(&conn, "odd2", "state", "Sleeping").is_err());
+        assert!(insert_job(&conn, "bad-json", "tags", "{not json").is_err());
+        assert!(insert_job(&conn, "half-anomaly", "anomaly_what", "jumped").is_err());
+        assert!(insert_job(&conn, "bad-percent", "reported_percent_complete", "101").is_err());
     }
 
     #[test]

@@ -37,6 +37,11 @@ impl<'a> Writer<'a> {
         read::job_by_id(self.conn, id)
     }
 
+    /// As `Store::job_by_resource_id`, but seeing this transaction's own writes.
+    pub fn job_by_resource_id(&self, resource_id: &str) -> Result<Option<Job>, StoreError> {
+        read::job_by_resource_id(self.conn, resource_id)
+    }
+
     pub fn job_for_drives(&self, drive_ids: &[String]) -> Result<Option<Job>, StoreError> {
         read::job_for_drives(self.conn, drive_ids)
     }
@@ -192,8 +197,11 @@ impl<'a> Writer<'a> {
             Err(e) => return e,
         }
         let column = if table == "jobs" { "job_id" } else { "arrival_id" };
-        let sql =
-            format!("SELECT operator, at, action FROM audit WHERE {column} = ?1 ORDER BY id DESC LIMIT 1");
+        // The action a person (or the sweep) took, not the consequence it led to.
+        let sql = format!(
+            "SELECT operator, at, action FROM audit WHERE {column} = ?1 AND action <> 'consequence' \
+             ORDER BY id DESC LIMIT 1"
+        );
         let latest = read::first(self.conn, &sql, params![id], |row| {
             Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, String>(2)?))
         });

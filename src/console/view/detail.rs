@@ -47,8 +47,12 @@ fn field_line(label: &str, value: &str, theme: &Theme) -> Line<'static> {
 }
 
 fn job_lines(model: &Model, job: &Job, drive_id: Option<&str>, theme: &Theme) -> Vec<Line<'static>> {
-    let mut lines: Vec<Line> =
-        present::job_fields(job, model.now).iter().map(|(l, v)| field_line(l, v, theme)).collect();
+    // Clocks get their own section below; the version is for scripts (S7).
+    let mut lines: Vec<Line> = present::job_fields(job, model.now)
+        .iter()
+        .filter(|(label, _)| !matches!(*label, "clocks" | "version"))
+        .map(|(l, v)| field_line(l, v, theme))
+        .collect();
     lines.push(Line::from(""));
     lines.push(Line::styled("Drives", theme.title()));
     for d in &job.drives {

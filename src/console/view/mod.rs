@@ -98,7 +98,9 @@ fn view_tabs(model: &Model, frame: &mut Frame, area: Rect) {
     if !model.marked.is_empty() {
         spans.push(Span::styled(format!("  marked: {}", model.marked.len()), theme.marked()));
     }
-    let [left, right] = Layout::horizontal([Constraint::Min(40), Constraint::Length(40)]).areas(area);
+    let right_width: usize = spans.iter().map(|s| s.width()).sum();
+    let [left, right] =
+        Layout::horizontal([Constraint::Min(20), Constraint::Length(right_width as u16)]).areas(area);
     frame.render_widget(
         Tabs::new(titles).select(model.view.index()).highlight_style(theme.selected()).divider("│"),
         left,

@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Clear, Padding, Paragraph, Wrap};
 
 use crate::text::visible;
 
@@ -25,7 +25,8 @@ pub fn popup(model: &Model, frame: &mut Frame, area: Rect) {
                 })
                 .collect();
             let title = format!(" Actions on {} ", visible(&subject.to_string()));
-            let rect = centered(area, 50, lines.len() as u16 + 2);
+            let width = (title.chars().count() as u16 + 4).max(50);
+            let rect = centered(area, width, lines.len() as u16 + 2);
             draw(frame, rect, Paragraph::new(lines), &title);
         }
         Popup::Form(form) => form_popup(model, frame, area, form),
@@ -33,7 +34,8 @@ pub fn popup(model: &Model, frame: &mut Frame, area: Rect) {
             let mut text: Vec<Line> = lines.iter().map(|l| Line::from(format!(" {}", visible(l)))).collect();
             text.push(Line::from(""));
             text.push(Line::styled(" y / Enter apply · n / Esc cancel", theme.title()));
-            let rect = centered(area, 90, text.len() as u16 + 2);
+            let width = area.width.saturating_sub(4).min(120);
+            let rect = centered(area, width, text.len() as u16 + 2);
             draw(
                 frame,
                 rect,
@@ -45,37 +47,45 @@ pub fn popup(model: &Model, frame: &mut Frame, area: Rect) {
             let context = if model.config.read_only { "read-only: action keys are disabled" } else { "keys" };
             let mut lines =
                 vec![Line::styled(format!(" {} view — {context}", model.view.title()), theme.title())];
-            for (keys, help) in keymap::help(Context::Table) {
-                lines.push(Line::from(vec![
-                    Span::styled(format!(" {keys:<18}"), theme.title()),
-                    Span::raw(help),
-                ]));
+            let key_line = |keys: String, help: &str| {
+                Line::from(vec![
+                    Span::styled(format!(" {keys:<20}"), theme.title()),
+                    Span::raw(help.to_string()),
+                ])
+            };
+            lines.extend(keymap::help(Context::Table).into_iter().map(|(k, h)| key_line(k, h)));
+            for (context, title) in keymap::DIALOGS {
+                lines.push(Line::from(""));
+                lines.push(Line::styled(format!(" {title}"), theme.title()));
+                lines.extend(keymap::help(*context).into_iter().map(|(k, h)| key_line(k, h)));
             }
-            lines.push(Line::from(""));
-            lines.push(Line::styled(" In dialogs", theme.title()));
-            for context in [Context::Menu, Context::Form, Context::Confirm] {
-                for (keys, help) in keymap::help(context) {
-                    lines.push(Line::from(format!(" {keys:<18}{help}")));
-                }
-            }
-            let rect = centered(area, 80, area.height.saturating_sub(4));
-            let visible_lines: Vec<Line> = lines.into_iter().skip(*scroll).collect();
-            draw(frame, rect, Paragraph::new(visible_lines), " Help (Esc closes) ");
+            let rect = centered(area, 84, area.height.saturating_sub(2));
+            let rows = rect.height.saturating_sub(2) as usize;
+            let scroll = (*scroll).min(lines.len().saturating_sub(rows));
+            let more = lines.len() > scroll + rows;
+            let shown: Vec<Line> = lines.into_iter().skip(scroll).collect();
+            let title =
+                if more { " Help — ↓ PgDn for more · Esc closes " } else { " Help — Esc closes " };
+            draw(frame, rect, Paragraph::new(shown), title);
         }
         Popup::Message { title, text, error } => {
             let style = if *error { theme.error() } else { theme.ok() };
+            let width = area.width.saturating_sub(4).min(100);
+            let text = visible(text).into_owned();
+            // Wrapped lines, plus a blank line and the hint, inside the borders.
+            let wrapped = text.chars().count() / usize::from(width.saturating_sub(4).max(1)) + 1;
+            let height = (wrapped as u16).saturating_add(4);
             let lines = vec![
-                Line::styled(visible(text).into_owned(), style),
+                Line::styled(text, style),
                 Line::from(""),
-                Line::from("Enter / Esc close"),
+                Line::styled("Enter / Esc close", theme.dim()),
             ];
-            let rect = centered(area, 70, 7);
-            draw(
-                frame,
-                rect,
-                Paragraph::new(lines).wrap(Wrap { trim: false }),
-                &format!(" {} ", visible(title)),
-            );
+            let rect = centered(area, width, height);
+            let body = Paragraph::new(lines).wrap(Wrap { trim: false });
+            frame.render_widget(Clear, rect);
+            let block =
+                Block::bordered().title(format!(" {} ", visible(title))).padding(Padding::horizontal(1));
+            frame.render_widget(body.block(block), rect);
         }
     }
 }
@@ -88,24 +98,28 @@ fn form_popup(model: &Model, frame: &mut Frame, area: Rect, form: &Form) {
         }
         FormPurpose::BulkShipBack => format!(" ship back {} marked drives ", model.marked.len().max(1)),
     };
+    let width = area.width.saturating_sub(4).min(140);
     let height = (form.fields.len() as u16 + 4).min(area.height.saturating_sub(2));
-    let rect = centered(area, 80, height);
+    let rect = centered(area, width, height);
     frame.render_widget(Clear, rect);
     let block = Block::bordered().title(title);
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
-    let rows = Layout::vertical(
-        form.fields
-            .iter()
-            .map(|_| Constraint::Length(1))
-            .chain([Constraint::Length(1), Constraint::Length(1)]),
-    )
-    .split(inner);
-    for (i, field) in form.fields.iter().enumerate() {
-        let Some(row) = rows.get(i) else { break };
-        let [label, input, hint] =
-            Layout::horizontal([Constraint::Length(30), Constraint::Fill(1), Constraint::Length(24)])
-                .areas(*row);
+    let [fields_area, _, help_area] =
+        Layout::vertical([Constraint::Min(1), Constraint::Length(1), Constraint::Length(1)]).areas(inner);
+    // A window of fields that always holds the focused one.
+    let rows = usize::from(fields_area.height).max(1);
+    let first = form.focus.saturating_sub(rows - 1);
+    let label_width = form.fields.iter().map(|f| f.key.len()).max().unwrap_or(0) as u16 + 2;
+    let hint_width = form.fields.iter().map(|f| f.hint.chars().count()).max().unwrap_or(0).min(40) as u16;
+    for (row, (i, field)) in form.fields.iter().enumerate().skip(first).take(rows).enumerate() {
+        let line = Rect { y: fields_area.y + row as u16, height: 1, ..fields_area };
+        let [label, input, hint] = Layout::horizontal([
+            Constraint::Length(label_width),
+            Constraint::Min(10),
+            Constraint::Length(hint_width + 1),
+        ])
+        .areas(line);
         let marker = if field.required { "*" } else { " " };
         let label_style = if i == form.focus { theme.selected() } else { theme.title() };
         frame.render_widget(
@@ -113,15 +127,21 @@ fn form_popup(model: &Model, frame: &mut Frame, area: Rect, form: &Form) {
             label,
         );
         frame.render_widget(&field.input, input);
-        frame.render_widget(Paragraph::new(Span::styled(field.hint.clone(), theme.dim())), hint);
+        frame.render_widget(Paragraph::new(Span::styled(format!(" {}", field.hint), theme.dim())), hint);
     }
-    if let Some(row) = rows.get(form.fields.len() + 1) {
-        let line = match &form.error {
-            Some(e) => Line::styled(visible(e).into_owned(), theme.error()),
-            None => Line::styled("Tab next · Enter submit · Esc cancel · * required", theme.dim()),
-        };
-        frame.render_widget(Paragraph::new(line), *row);
-    }
+    let line = match &form.error {
+        Some(e) => Line::styled(visible(e).into_owned(), theme.error()),
+        None => {
+            let position = format!("field {} of {}", form.focus + 1, form.fields.len());
+            Line::styled(
+                format!(
+                    "Tab/↓ next · Shift-Tab/↑ previous · Enter submit · Esc cancel · * required · {position}"
+                ),
+                theme.dim(),
+            )
+        }
+    };
+    frame.render_widget(Paragraph::new(line), help_area);
 }
 
 fn draw(frame: &mut Frame, rect: Rect, paragraph: Paragraph, title: &str) {

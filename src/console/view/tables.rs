@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, Cell, Row, Table};
 use crate::domain::attention::{Item, Urgency};
 use crate::domain::clock::{countdown, human_span};
 use crate::domain::{Drive, Job, JobState};
-use crate::present::{drive_state_text, flags, job_state_text, next_deadline, stamp};
+use crate::present::{flags, next_deadline, stamp};
 use crate::store::AuditRecord;
 use crate::text::visible;
 
@@ -29,50 +29,118 @@ pub fn table(model: &Model, frame: &mut Frame, area: Rect) {
     let cursor = model.cursor().min(all.len().saturating_sub(1));
     let offset = if inner_height == 0 { cursor } else { cursor.saturating_sub(inner_height - 1) };
     let theme = &model.config.theme;
+    let columns = fitting(COLUMNS[model.view.index()], area.width.saturating_sub(2));
     let window = all.iter().enumerate().skip(offset).take(inner_height.max(1));
     let body: Vec<Row> = window
         .map(|(i, row)| {
-            let built = build_row(model, row, theme);
+            let (cells, style) = build_row(model, row, theme);
+            let cells: Vec<Cell> =
+                cells.into_iter().enumerate().filter(|(c, _)| columns.contains(c)).map(|(_, c)| c).collect();
+            let built = Row::new(cells).style(style);
             if i == cursor { built.style(theme.selected()) } else { built }
         })
         .collect();
-    let (header, widths) = columns(model.view);
-    let table = Table::new(body, widths)
-        .header(Row::new(header.iter().map(|h| Cell::from(*h))).style(theme.title()))
-        .block(block)
-        .column_spacing(1);
+    let spec = COLUMNS[model.view.index()];
+    let widths: Vec<Constraint> = columns
+        .iter()
+        .map(|&c| if spec[c].width == 0 { Constraint::Fill(1) } else { Constraint::Length(spec[c].width) })
+        .collect();
+    let header = Row::new(columns.iter().map(|&c| Cell::from(spec[c].header))).style(theme.title());
+    let table = Table::new(body, widths).header(header).block(block).column_spacing(1);
     frame.render_widget(table, area);
 }
 
-fn columns(view: View) -> (&'static [&'static str], Vec<Constraint>) {
-    use Constraint::{Fill, Length};
-    // Fixed widths for what an operator scans, the free text last so that a
-    // narrow terminal cuts prose, not names or states.
-    match view {
-        View::Attention => (
-            &["RULE", "SUBJECT", "WHEN", "WHAT", "NEXT STEP"],
-            vec![Length(4), Length(46), Length(16), Fill(3), Fill(2)],
-        ),
-        View::Jobs => (
-            &["NAME", "TYPE", "STATE", "DRIVES", "PROGRESS", "IN STATE", "NEXT DEADLINE", "FLAGS"],
-            vec![Length(34), Length(6), Length(27), Length(6), Length(15), Length(9), Length(20), Fill(1)],
-        ),
-        View::Drives => (
-            &["", "JOB", "DRIVE", "STATE", "DONE", "IN STATE", "NOTES"],
-            vec![Length(1), Length(34), Length(18), Length(27), Length(4), Length(9), Fill(1)],
-        ),
-        View::Audit => (
-            &["WHEN", "WHO", "SUBJECT", "ACTION", "FROM → TO", "RULE", "DETAIL"],
-            vec![Length(16), Length(10), Length(34), Length(18), Length(34), Length(4), Fill(1)],
-        ),
-        View::Archive => (
-            &["NAME", "TYPE", "ENDED", "DRIVES", "ARCHIVED"],
-            vec![Length(34), Length(6), Length(27), Length(6), Length(16)],
-        ),
-    }
+/// One column: its header, its width (0: takes what is left), and how much an
+/// operator needs it (1 first) when the terminal is too narrow for all.
+struct Column {
+    header: &'static str,
+    width: u16,
+    priority: u8,
 }
 
-fn build_row<'a>(model: &Model, row: &RowRef, theme: &Theme) -> Row<'a> {
+const fn col(header: &'static str, width: u16, priority: u8) -> Column {
+    Column { header, width, priority }
+}
+
+/// The columns of each view, in `View::ALL` order. Names, states and deadlines
+/// stay whole; prose fills what is left and is cut first.
+const COLUMNS: [&[Column]; 5] = [
+    &[
+        col("RULE", 4, 1),
+        col("SUBJECT", 46, 1),
+        col("WHEN", 16, 1),
+        col("WHAT", 0, 2),
+        col("NEXT STEP", 0, 3),
+    ],
+    &[
+        col("NAME", 36, 1),
+        col("TYPE", 6, 6),
+        col("STATE", 22, 1),
+        col("DRIVES", 6, 7),
+        col("PROGRESS", 15, 4),
+        col("IN STATE", 9, 5),
+        col("NEXT DEADLINE", 20, 2),
+        col("FLAGS", 0, 3),
+    ],
+    &[
+        col("", 1, 1),
+        col("JOB", 36, 1),
+        col("DRIVE", 18, 1),
+        col("STATE", 22, 1),
+        col("DONE", 4, 3),
+        col("IN STATE", 9, 4),
+        col("NOTES", 0, 2),
+    ],
+    &[
+        col("WHEN", 16, 1),
+        col("WHO", 10, 2),
+        col("SUBJECT", 50, 1),
+        col("ACTION", 18, 1),
+        col("FROM → TO", 30, 1),
+        col("RULE", 4, 2),
+        col("DETAIL", 0, 3),
+    ],
+    &[
+        col("NAME", 36, 1),
+        col("TYPE", 6, 3),
+        col("ENDED", 22, 1),
+        col("DRIVES", 6, 4),
+        col("ARCHIVED", 16, 2),
+    ],
+];
+
+/// The indexes of the columns that fit in `width`, most needed first, shown in table order.
+fn fitting(spec: &[Column], width: u16) -> Vec<usize> {
+    let mut by_need: Vec<usize> = (0..spec.len()).collect();
+    by_need.sort_by_key(|&i| (spec[i].priority, i));
+    let mut used = 0u16;
+    let mut chosen = Vec::new();
+    for i in by_need {
+        // A fill column needs room for a dozen characters to be worth showing.
+        let need = spec[i].width.max(12) + 1;
+        if used + need <= width || chosen.is_empty() {
+            used += need;
+            chosen.push(i);
+        }
+    }
+    chosen.sort_unstable();
+    chosen
+}
+
+/// Faulted shows where it came from, compactly: "Faulted ← Transferring".
+fn state_cell(
+    faulted_from: Option<impl std::fmt::Display>,
+    state: impl std::fmt::Display,
+    style: Style,
+) -> Cell<'static> {
+    let text = match faulted_from {
+        Some(from) => format!("Faulted ← {from}"),
+        None => state.to_string(),
+    };
+    Cell::from(Span::styled(text, style))
+}
+
+fn build_row(model: &Model, row: &RowRef, theme: &Theme) -> (Vec<Cell<'static>>, Style) {
     match row {
         RowRef::Item(item) => item_row(model, item, theme),
         RowRef::Job(job) if model.view == View::Archive => archive_row(job, theme),
@@ -86,7 +154,7 @@ fn text(s: &str) -> Cell<'static> {
     Cell::from(visible(s).into_owned())
 }
 
-fn item_row<'a>(model: &Model, item: &Item, theme: &Theme) -> Row<'a> {
+fn item_row(model: &Model, item: &Item, theme: &Theme) -> (Vec<Cell<'static>>, Style) {
     let when = match (item.due, item.urgency) {
         (Some(due), _) => countdown(due, model.now),
         (None, Urgency::Overdue) => "overdue".into(),
@@ -99,17 +167,17 @@ fn item_row<'a>(model: &Model, item: &Item, theme: &Theme) -> Row<'a> {
         Urgency::DueSoon => theme.due_soon(),
         Urgency::Open => Style::new(),
     };
-    Row::new(vec![
+    let cells = vec![
         Cell::from(item.rule.id()),
         text(&item.subject.to_string()),
         Cell::from(when),
         text(&item.what),
         text(&item.next_step),
-    ])
-    .style(style)
+    ];
+    (cells, style)
 }
 
-fn job_row<'a>(model: &Model, job: &Job, theme: &Theme) -> Row<'a> {
+fn job_row(model: &Model, job: &Job, theme: &Theme) -> (Vec<Cell<'static>>, Style) {
     let deadline = next_deadline(job, model.now);
     // Overdue rows are red as a whole, with the time overdue in the deadline column.
     let row_style = if deadline.ends_with("overdue") || job.state == JobState::Faulted {
@@ -117,17 +185,17 @@ fn job_row<'a>(model: &Model, job: &Job, theme: &Theme) -> Row<'a> {
     } else {
         Style::new()
     };
-    Row::new(vec![
+    let cells = vec![
         text(&job.name),
         Cell::from(job.job_type.to_string()),
-        Cell::from(Span::styled(job_state_text(job), theme.job_state(job.state))),
+        state_cell(job.faulted_from, job.state, theme.job_state(job.state)),
         Cell::from(job.drives.len().to_string()),
         Cell::from(bar(job.percent_complete())),
         Cell::from(human_span(model.now - job.state_since)),
         Cell::from(deadline),
         text(&flags(job)),
-    ])
-    .style(row_style)
+    ];
+    (cells, row_style)
 }
 
 /// A ten-cell progress bar with its percentage.
@@ -136,7 +204,7 @@ fn bar(percent: u8) -> Line<'static> {
     Line::from(format!("{}{} {percent:>3}%", "█".repeat(filled), "░".repeat(10 - filled)))
 }
 
-fn drive_row<'a>(model: &Model, job: &Job, drive: &Drive, theme: &Theme) -> Row<'a> {
+fn drive_row(model: &Model, job: &Job, drive: &Drive, theme: &Theme) -> (Vec<Cell<'static>>, Style) {
     let marked = model.marked.contains(&(job.name.clone(), drive.drive_id.clone()));
     let mut notes = Vec::new();
     if drive.extra {
@@ -146,18 +214,19 @@ fn drive_row<'a>(model: &Model, job: &Job, drive: &Drive, theme: &Theme) -> Row<
         notes.push(format!("fault: {reason}"));
     }
     notes.extend(drive.messages.iter().map(|m| format!("{}: {}", m.severity, m.text)));
-    Row::new(vec![
+    let cells = vec![
         Cell::from(if marked { Span::styled("●", theme.marked()) } else { Span::raw(" ") }),
         text(&job.name),
         text(&drive.drive_id),
-        Cell::from(Span::styled(drive_state_text(drive), theme.drive_state(drive.state))),
+        state_cell(drive.faulted_from, drive.state, theme.drive_state(drive.state)),
         Cell::from(format!("{}%", drive.percent_complete)),
         Cell::from(human_span(model.now - drive.state_since)),
         text(&notes.join("; ")),
-    ])
+    ];
+    (cells, Style::new())
 }
 
-fn event_row<'a>(e: &AuditRecord) -> Row<'a> {
+fn event_row(e: &AuditRecord) -> (Vec<Cell<'static>>, Style) {
     let subject = match (&e.job_name, &e.drive_id, e.arrival_id) {
         (_, _, Some(id)) => format!("arrival:{id}"),
         (Some(job), Some(drive), _) => format!("{job}/{drive}"),
@@ -168,7 +237,7 @@ fn event_row<'a>(e: &AuditRecord) -> Row<'a> {
     if let Some(note) = &e.note {
         detail = format!("{detail} note: {note}");
     }
-    Row::new(vec![
+    let cells = vec![
         Cell::from(stamp(e.at)),
         text(&e.operator),
         text(&subject),
@@ -176,15 +245,17 @@ fn event_row<'a>(e: &AuditRecord) -> Row<'a> {
         text(&format!("{} → {}", e.from_state, e.to_state)),
         text(&e.rule),
         text(detail.trim()),
-    ])
+    ];
+    (cells, Style::new())
 }
 
-fn archive_row<'a>(job: &Job, theme: &Theme) -> Row<'a> {
-    Row::new(vec![
+fn archive_row(job: &Job, theme: &Theme) -> (Vec<Cell<'static>>, Style) {
+    let cells = vec![
         text(&job.name),
         Cell::from(job.job_type.to_string()),
-        Cell::from(Span::styled(job_state_text(job), theme.job_state(job.state))),
+        state_cell(job.faulted_from, job.state, theme.job_state(job.state)),
         Cell::from(job.drives.len().to_string()),
         Cell::from(job.archived_at.map(stamp).unwrap_or_default()),
-    ])
+    ];
+    (cells, Style::new())
 }

@@ -1,0 +1,91 @@
+//! `import` and `export`: the service's REST JSON in and out. The mapping and
+//! its decisions live in `crate::interop`; this only reads the file, prints,
+//! and turns failures into exit codes (a bad document is bad input, exit 2).
+
+use std::io::{Read, Write};
+
+use super::error::{CliError, bad};
+use super::{Session, emit, target};
+use crate::domain::Job;
+use crate::interop::{ImportError, ImportReport, Secrets, import_documents, job_response, list_response};
+use crate::store::JobFilter;
+use crate::text::visible;
+
+pub fn import(s: &mut Session, file: &str) -> Result<(), CliError> {
+    let (source, text) = read_input(file)?;
+    let report = import_documents(&mut s.store, &source, &text, &s.operator, s.now).map_err(|e| match e {
+        ImportError::Store(store) => CliError::Store(store),
+        document => bad(visible(&document.to_string()).into_owned()),
+    })?;
+    emit(s, || serde_json::to_value(&report).unwrap_or_default(), || summary(&report));
+    Ok(())
+}
+
+/// The file's text, or standard input's for `-`; the name errors will carry.
+fn read_input(file: &str) -> Result<(String, String), CliError> {
+    let shown = visible(file).into_owned();
+    let mut bytes = Vec::new();
+    let read = if file == "-" {
+        std::io::stdin().lock().read_to_end(&mut bytes).map(|_| ())
+    } else {
+        std::fs::File::open(file).and_then(|mut f| f.read_to_end(&mut bytes)).map(|_| ())
+    };
+    let source = if file == "-" { "stdin".to_string() } else { shown };
+    read.map_err(|e| bad(format!("cannot read {source}: {e}")))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        bad(format!(
+            "{source}: byte {} is not UTF-8: JSON from the service is UTF-8 text; nothing was imported",
+            e.utf8_error().valid_up_to()
+        ))
+    })?;
+    Ok((source, text))
+}
+
+fn summary(r: &ImportReport) -> String {
+    let mut out = format!(
+        "{}: {} job{} — {} created, {} updated, {} unchanged",
+        r.source,
+        r.documents,
+        if r.documents == 1 { "" } else { "s" },
+        r.created.len(),
+        r.updated.len(),
+        r.unchanged.len()
+    );
+    if !r.archived.is_empty() {
+        out.push_str(&format!(", {} archived here and left as they are (S2)", r.archived.len()));
+    }
+    out.push_str(&format!("; {} audit events as operator import (S6)\n", r.events));
+    for (job, what) in &r.attention {
+        out.push_str(&visible(&format!("attention: {job}: {what}\n")));
+    }
+    out
+}
+
+pub fn export(s: &Session, names: &[String], list: bool, include_secrets: bool) -> Result<(), CliError> {
+    let secrets = if include_secrets { Secrets::Include } else { Secrets::Omit };
+    let jobs: Vec<Job> = if names.is_empty() {
+        if !list {
+            return Err(bad("name the jobs to export, or give --list to export every active job"));
+        }
+        s.store.jobs(&JobFilter::default())?
+    } else {
+        names.iter().map(|n| target::job(&s.store, n)).collect::<Result<_, _>>()?
+    };
+    let value = match (list, jobs.as_slice()) {
+        (true, _) => serde_json::to_value(list_response(&jobs, secrets)),
+        (false, [job]) => serde_json::to_value(job_response(job, secrets)),
+        (false, _) => {
+            return Err(bad(format!(
+                "{} jobs named: give --list to write them as one list response",
+                jobs.len()
+            )));
+        }
+    }
+    .map_err(|e| CliError::Internal(format!("the jobs could not be written as JSON: {e}")))?;
+    let pretty = serde_json::to_string_pretty(&value)
+        .map_err(|e| CliError::Internal(format!("the jobs could not be written as JSON: {e}")))?;
+    let mut out = crate::text::json_safe(&pretty).into_owned();
+    out.push('\n');
+    let _ = std::io::stdout().lock().write_all(out.as_bytes());
+    Ok(())
+}

@@ -1,0 +1,233 @@
+//! Speaking the service's language: jobs in and out as the JSON its REST API
+//! answers (Get Job's JobResponse, List Jobs' list response), api-versions
+//! 2016-11-01, 2020-08-01 and 2021-01-01.
+//!
+//! - [`rest`]: the wire shape, read leniently where real data is untidy;
+//! - [`import`]: documents into domain values and what importing them decides (pure);
+//! - [`export`]: jobs back into the wire shape (pure);
+//! - [`import_documents`]: the one entry point that writes, shared by the
+//!   command line (`ieops import`) and the console (`:import`). All or
+//!   nothing: every document is read and checked before anything is
+//!   written, and everything is written in one transaction (`Store::write`).
+
+pub mod export;
+pub mod import;
+pub mod rest;
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::domain::{Ctx, Job, Timestamp};
+use crate::store::{Store, StoreError, Writer};
+use import::{Decision, IMPORT_OPERATOR, decide_import};
+use rest::{JobResponse, Step, Top, locate, path_text};
+
+pub use export::{Secrets, job_response, list_response};
+
+/// Why an import wrote nothing.
+#[derive(Debug)]
+pub enum ImportError {
+    /// A document is not what the service sends, or cannot be stored as it
+    /// says (a name another job holds): where, and what is wrong.
+    Document {
+        /// The file as the operator named it (`stdin` for `-`).
+        source: String,
+        /// `$.value[3].properties.driveList`.
+        path: String,
+        message: String,
+        /// Line and column (1-based line) where it was found, when known.
+        position: Option<(usize, usize)>,
+    },
+    /// The database refused or failed (busy, read-only, …).
+    Store(StoreError),
+}
+
+impl fmt::Display for ImportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ImportError::Document { source, path, message, position } => {
+                write!(f, "{source}: {path}: {message}")?;
+                if let Some((line, column)) = position {
+                    write!(f, " (line {line}, column {column})")?;
+                }
+                f.write_str("; nothing was imported")
+            }
+            ImportError::Store(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for ImportError {}
+
+impl From<StoreError> for ImportError {
+    fn from(e: StoreError) -> ImportError {
+        ImportError::Store(e)
+    }
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportReport {
+    pub source: String,
+    /// How many JobResponses the file held.
+    pub documents: usize,
+    pub created: Vec<String>,
+    pub updated: Vec<String>,
+    pub unchanged: Vec<String>,
+    /// Jobs the file names that were archived here (J2, J13): left as they are (S2).
+    pub archived: Vec<String>,
+    /// Jobs now in the attention queue because of this import: (job, what).
+    pub attention: Vec<(String, String)>,
+    /// Audit events written (S6).
+    pub events: usize,
+}
+
+/// Imports every JobResponse in `text` (one, a list response or an array)
+/// in one transaction: new jobs are created, known ones (same resource id,
+/// or same name among active jobs when the ids do not disagree) updated as
+/// the service reports them, recorded as observed by the operator `import`
+/// with `operator` in the note. One bad document refuses the whole import and
+/// nothing is written.
+pub fn import_documents(
+    store: &mut Store,
+    source: &str,
+    text: &str,
+    operator: &str,
+    now: Timestamp,
+) -> Result<ImportReport, ImportError> {
+    let documents = read_documents(source, text)?;
+    let note = format!("imported by {operator} from {source}");
+    let ctx = Ctx { operator: IMPORT_OPERATOR, now, note: Some(&note) };
+    let mut refused: Option<(Vec<Step>, String)> = None;
+    let written = store.write(|w| {
+        let mut report =
+            ImportReport { source: source.to_string(), documents: documents.len(), ..Default::default() };
+        for (steps, doc) in &documents {
+            let mut name_path = steps.clone();
+            name_path.push(Step::Key("name".into()));
+            let existing = match find(w, doc)? {
+                Found::Conflict(message) => {
+                    refused = Some((name_path, message));
+                    return Err(StoreError::Sqlite("the import was refused".into()));
+                }
+                Found::Archived => {
+                    report.archived.push(doc.name.clone());
+                    continue;
+                }
+                Found::Active(job) => Some(job),
+                Found::New => None,
+            };
+            let stored = match decide_import(existing.as_ref(), doc, &ctx) {
+                Decision::Unchanged => {
+                    report.unchanged.push(doc.name.clone());
+                    continue;
+                }
+                Decision::Create(change) => {
+                    w.insert_job(&change.job, &change.events).map(|_| ()).map(|()| (change, true))
+                }
+                Decision::Update(change) => w.apply(&change).map(|()| (change, false)),
+            };
+            let (change, created) = match stored {
+                Err(StoreError::NameTaken { name }) => {
+                    refused = Some((name_path, format!("an active job is already named {name}")));
+                    return Err(StoreError::NameTaken { name });
+                }
+                other => other?,
+            };
+            report.events += change.events.len();
+            if created { &mut report.created } else { &mut report.updated }.push(doc.name.clone());
+            if let Some(what) = needs_attention(&change.job, now) {
+                report.attention.push((doc.name.clone(), what));
+            }
+        }
+        Ok(report)
+    });
+    match (written, refused) {
+        (Ok(report), _) => Ok(report),
+        (Err(_), Some((steps, message))) => Err(ImportError::Document {
+            source: source.to_string(),
+            position: locate(text, &steps),
+            path: path_text(&steps),
+            message,
+        }),
+        (Err(e), None) => Err(ImportError::Store(e)),
+    }
+}
+
+/// Reads every JobResponse of a file, or the first problem with its path,
+/// line and column. Nothing here touches the database.
+pub fn read_documents(source: &str, text: &str) -> Result<Vec<(Vec<Step>, JobResponse)>, ImportError> {
+    // Files saved on Windows often start with a byte-order mark.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut de = serde_json::Deserializer::from_str(text);
+    let top: Top = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().iter().map(|s| match s {
+            serde_path_to_error::Segment::Seq { index } => Step::Index(*index),
+            serde_path_to_error::Segment::Map { key } => Step::Key(key.clone()),
+            serde_path_to_error::Segment::Enum { variant } => Step::Key(variant.clone()),
+            serde_path_to_error::Segment::Unknown => Step::Key("?".into()),
+        });
+        json_error(source, &path.collect::<Vec<_>>(), e.inner())
+    })?;
+    de.end().map_err(|e| json_error(source, &[], &e))?;
+    Ok(match top {
+        Top::One(job) => vec![(Vec::new(), job)],
+        Top::List(jobs) => jobs
+            .into_iter()
+            .enumerate()
+            .map(|(i, j)| (vec![Step::Key("value".into()), Step::Index(i)], j))
+            .collect(),
+        Top::Array(jobs) => jobs.into_iter().enumerate().map(|(i, j)| (vec![Step::Index(i)], j)).collect(),
+    })
+}
+
+fn json_error(source: &str, steps: &[Step], e: &serde_json::Error) -> ImportError {
+    let text = e.to_string();
+    let position = (e.line() > 0).then(|| (e.line(), e.column()));
+    let suffix = format!(" at line {} column {}", e.line(), e.column());
+    let message = text.strip_suffix(&suffix).unwrap_or(&text).to_string();
+    ImportError::Document { source: source.to_string(), path: path_text(steps), message, position }
+}
+
+/// The stored job a document names.
+enum Found {
+    New,
+    Active(Job),
+    /// Archived here (S2): left as it is.
+    Archived,
+    /// An active job has the name but another resource id.
+    Conflict(String),
+}
+
+fn find(w: &Writer<'_>, doc: &JobResponse) -> Result<Found, StoreError> {
+    let mut archived = false;
+    if let Some(id) = &doc.id {
+        if let Some(job) = w.job_by_resource_id(id)? {
+            if job.archived_at.is_none() {
+                return Ok(Found::Active(job));
+            }
+            archived = true;
+        }
+    }
+    match w.job(&doc.name)?.filter(|j| j.archived_at.is_none()) {
+        Some(job) => match (&job.resource_id, &doc.id) {
+            (Some(have), Some(got)) if have != got => Ok(Found::Conflict(format!(
+                "an active job is already named {} with resource id {have}, and this document is {got}: they are different jobs",
+                doc.name
+            ))),
+            _ => Ok(Found::Active(job)),
+        },
+        None if archived => Ok(Found::Archived),
+        None => Ok(Found::New),
+    }
+}
+
+/// What puts an imported job in the attention queue because of the import.
+fn needs_attention(job: &Job, now: Timestamp) -> Option<String> {
+    if let Some((_, what)) = job.unrecognised() {
+        return Some(what);
+    }
+    job.import_anomaly.as_ref().filter(|a| a.at == now).map(|a| a.what.clone())
+}
