@@ -99,8 +99,9 @@ fn a_filter_that_does_not_parse_is_named() {
     press(&mut model, ch('/'));
     type_text(&mut model, "state:lost");
     press(&mut model, key(KeyCode::Enter));
-    assert_eq!(flash(&model), "filter: unknown state 'lost'");
+    assert_eq!(flash(&model), "filter: unknown state 'lost'; kept the previous filter");
     assert!(model.flash.as_ref().is_some_and(|(_, error)| *error));
+    assert!(model.filter.is_empty(), "the half-typed filter is not left applied: {:?}", model.filter);
 }
 
 // --------------------------------------------------------------------- sort
@@ -367,7 +368,8 @@ fn read_only_mode_refuses_enter_a_r_b_and_sweep_in_the_single_dispatcher() {
             for flash in &flashes {
                 assert!(flash.starts_with("read-only monitoring: "), "{flashes:?}");
             }
-            assert!(flashes[4].contains(":sweep"), "{flashes:?}");
+            // :sweep is refused by the same dispatcher as the keys, with the same words.
+            assert!(flashes.iter().all(|f| f == &flashes[0]), "{flashes:?}");
             assert!(
                 screen(&model, 160, 45)
                     .starts_with("ieops │ /var/lib/ieops/ieops.db │ operator amara │ 🔒 READ-ONLY")
@@ -589,7 +591,7 @@ fn help_lists_every_binding_of_the_table_from_the_keymap() {
     assert!(table.len() > 20);
     for binding in &table {
         let keys: Vec<String> = binding.keys.iter().map(|k| k.label()).collect();
-        let line = format!(" {:<18}{}", keys.join(" "), binding.help);
+        let line = format!(" {:<20}{}", keys.join(" "), binding.help);
         assert!(screen.contains(&line), "the help lacks '{line}':\n{screen}");
     }
     assert_eq!(keymap::help(Context::Table).len(), table.len());
