@@ -134,7 +134,11 @@ pub fn job_fields(job: &Job, now: Timestamp) -> Vec<(&'static str, String)> {
     }
     if let Some(d) = &job.system_data {
         let by = |who: &Option<String>, kind: &Option<String>, at: &Option<String>| {
-            join(&[who.clone(), kind.clone().map(|k| format!("({k})")), at.clone()])
+            let who = match (who, kind) {
+                (Some(w), Some(k)) => Some(format!("{w} ({k})")),
+                (w, k) => w.clone().or_else(|| k.clone()),
+            };
+            join(&[who, at.clone()])
         };
         f.add("service created", by(&d.created_by, &d.created_by_type, &d.created_at));
         f.add("service modified", by(&d.last_modified_by, &d.last_modified_by_type, &d.last_modified_at));

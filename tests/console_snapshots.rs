@@ -125,7 +125,7 @@ fn detail_pane_of_a_job_with_its_history() {
 fn action_menu_on_a_specified_drive_of_a_shipping_job() {
     let (mut store, mut model) = demo();
     let (name, drive) = LAST_SPECIFIED;
-    demo_job(&model, name, JobState::Shipping, &[drive]);
+    demo_job(&store, name, JobState::Shipping, &[drive]);
     show(&mut model, &mut store, View::Drives);
     select(&mut model, &mut store, &drive_subject(name, drive));
     press_and_run(&mut model, &mut store, key(KeyCode::Enter));
@@ -152,7 +152,7 @@ fn fault_form_on_a_job_being_filled_in() {
 fn extend_wait_form_with_a_value_out_of_range() {
     let (mut store, mut model) = demo();
     let name = "vanarsdel-cctv-2026-09-28";
-    demo_job(&model, name, JobState::Shipping, &[]);
+    demo_job(&store, name, JobState::Shipping, &[]);
     show(&mut model, &mut store, View::Jobs);
     select(&mut model, &mut store, &Subject::Job(name.into()));
     choose(&mut model, &mut store, "extend-wait");
@@ -168,7 +168,7 @@ fn extend_wait_form_with_a_value_out_of_range() {
 fn confirmation_of_receiving_the_last_specified_drive() {
     let (mut store, mut model) = demo();
     let (name, drive) = LAST_SPECIFIED;
-    demo_job(&model, name, JobState::Shipping, &[drive]);
+    demo_job(&store, name, JobState::Shipping, &[drive]);
     show(&mut model, &mut store, View::Drives);
     select(&mut model, &mut store, &drive_subject(name, drive));
     choose(&mut model, &mut store, "receive");
@@ -182,7 +182,7 @@ fn confirmation_of_receiving_the_last_specified_drive() {
 fn confirmation_of_a_bulk_receive_of_marked_drives() {
     let (mut store, mut model) = demo();
     let (name, drives) = TWO_SPECIFIED;
-    demo_job(&model, name, JobState::Shipping, &drives);
+    demo_job(&store, name, JobState::Shipping, &drives);
     show(&mut model, &mut store, View::Drives);
     select(&mut model, &mut store, &drive_subject(name, drives[0]));
     press_and_run(&mut model, &mut store, ch(' '));

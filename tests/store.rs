@@ -593,7 +593,7 @@ fn read_only_needs_an_initialised_file() {
     assert!(!path.exists(), "read-only never creates the file");
     fs::write(&path, b"").unwrap();
     let err = Store::open(&path, Access::ReadOnly).err().unwrap();
-    assert!(matches!(err, StoreError::NeedsMigration { found: 0, supported: 1 }), "{err}");
+    assert!(matches!(err, StoreError::NeedsMigration { found: 0, supported: 2 }), "{err}");
 }
 
 #[test]
@@ -647,10 +647,10 @@ fn a_newer_schema_is_refused_and_left_alone() {
     let before = fs::read(&path).unwrap();
     for access in [Access::ReadWrite, Access::ReadOnly] {
         let err = Store::open(&path, access).err().unwrap();
-        assert!(matches!(&err, StoreError::TooNew { found: 99, supported: 1, .. }), "{err}");
+        assert!(matches!(&err, StoreError::TooNew { found: 99, supported: 2, .. }), "{err}");
         assert!(
             err.to_string()
-                .contains("schema version 99 is newer than this ieops supports (1); upgrade ieops")
+                .contains("schema version 99 is newer than this ieops supports (2); upgrade ieops")
         );
     }
     assert!(fs::read(&path).unwrap() == before, "the newer file was not touched");

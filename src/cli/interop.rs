@@ -54,9 +54,10 @@ fn summary(r: &ImportReport) -> String {
     if !r.archived.is_empty() {
         out.push_str(&format!(", {} archived here and left as they are (S2)", r.archived.len()));
     }
-    out.push_str(&format!("; {} audit events as operator import (S6)\n", r.events));
+    let s = if r.events == 1 { "" } else { "s" };
+    out.push_str(&format!("; {} audit event{s} as operator import (S6)\n", r.events));
     for (job, what) in &r.attention {
-        out.push_str(&visible(&format!("attention: {job}: {what}\n")));
+        out.push_str(&format!("attention: {}\n", visible(&format!("{job}: {what}"))));
     }
     out
 }
@@ -71,9 +72,10 @@ pub fn export(s: &Session, names: &[String], list: bool, include_secrets: bool) 
     } else {
         names.iter().map(|n| target::job(&s.store, n)).collect::<Result<_, _>>()?
     };
-    let value = match (list, jobs.as_slice()) {
-        (true, _) => serde_json::to_value(list_response(&jobs, secrets)),
-        (false, [job]) => serde_json::to_value(job_response(job, secrets)),
+    // Serialised straight from the wire types, so fields keep the service's order.
+    let pretty = match (list, jobs.as_slice()) {
+        (true, _) => serde_json::to_string_pretty(&list_response(&jobs, secrets)),
+        (false, [job]) => serde_json::to_string_pretty(&job_response(job, secrets)),
         (false, _) => {
             return Err(bad(format!(
                 "{} jobs named: give --list to write them as one list response",
@@ -82,8 +84,6 @@ pub fn export(s: &Session, names: &[String], list: bool, include_secrets: bool) 
         }
     }
     .map_err(|e| CliError::Internal(format!("the jobs could not be written as JSON: {e}")))?;
-    let pretty = serde_json::to_string_pretty(&value)
-        .map_err(|e| CliError::Internal(format!("the jobs could not be written as JSON: {e}")))?;
     let mut out = crate::text::json_safe(&pretty).into_owned();
     out.push('\n');
     let _ = std::io::stdout().lock().write_all(out.as_bytes());

@@ -121,7 +121,9 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
         }
         Command::Sweep { dry_run } => writes::sweep(&mut session, dry_run),
         Command::Import { file } => interop::import(&mut session, &file),
-        Command::Export { jobs, list, include_secrets } => interop::export(&session, &jobs, list, include_secrets),
+        Command::Export { jobs, list, include_secrets } => {
+            interop::export(&session, &jobs, list, include_secrets)
+        }
     }
 }
 

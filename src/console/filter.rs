@@ -1,8 +1,7 @@
 //! The `/` filter: free text over job name, drive id and tracking number,
 //! plus `state:S`, `type:import|export`, `overdue` and `faulted`.
 
-use crate::domain::clock;
-use crate::domain::{Drive, DriveState, Job, JobState, JobType, Timestamp};
+use crate::domain::{DriveState, JobState, JobType, Timestamp};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Term {
@@ -52,32 +51,20 @@ impl Filter {
         self.terms.is_empty()
     }
 
-    /// Does the job (or, with `drive`, one of its drives) pass every term?
-    pub fn matches(&self, job: &Job, drive: Option<&Drive>, now: Timestamp) -> bool {
+    /// Does a row pass every term?
+    pub fn matches(&self, row: &Facts, now: Timestamp) -> bool {
         self.terms.iter().all(|term| match term {
-            Term::Text(t) => {
-                contains(&job.name, t)
-                    || job.delivery_package.tracking_number.as_deref().is_some_and(|n| contains(n, t))
-                    || job.return_package.tracking_number.as_deref().is_some_and(|n| contains(n, t))
-                    || match drive {
-                        Some(d) => contains(&d.drive_id, t),
-                        None => job.drives.iter().any(|d| contains(&d.drive_id, t)),
-                    }
+            Term::Text(t) => row.search.contains(t.as_str()),
+            Term::JobState(s) => {
+                row.job_state == *s || (row.drive_state.is_none() && row.job_faulted_from == Some(*s))
             }
-            Term::JobState(s) => job.state == *s || (drive.is_none() && job.faulted_from == Some(*s)),
-            Term::DriveState(s) => match drive {
-                Some(d) => d.state == *s,
-                None => job.drives.iter().any(|d| d.state == *s),
+            Term::DriveState(s) => match row.drive_state {
+                Some(d) => d == *s,
+                None => row.drive_states.contains(s),
             },
-            Term::Type(t) => job.job_type == *t,
-            Term::Overdue => clock::job_clocks(job).iter().any(|c| c.has_passed(now)),
-            Term::Faulted => match drive {
-                Some(d) => d.state == DriveState::Faulted || job.state == JobState::Faulted,
-                None => {
-                    job.state == JobState::Faulted
-                        || job.drives.iter().any(|d| d.state == DriveState::Faulted)
-                }
-            },
+            Term::Type(t) => row.job_type == *t,
+            Term::Overdue => row.deadline.is_some_and(|d| d <= now),
+            Term::Faulted => row.job_state == JobState::Faulted || row.drive_faulted,
         })
     }
 
@@ -88,6 +75,22 @@ impl Filter {
             _ => false,
         })
     }
+}
+
+/// What the filter looks at in a row of the Jobs, Drives or Archive view.
+pub struct Facts<'a> {
+    /// Lower-cased text: names, drive ids, tracking numbers.
+    pub search: &'a str,
+    pub job_state: JobState,
+    pub job_faulted_from: Option<JobState>,
+    pub job_type: JobType,
+    /// The soonest running clock of the job: passed means overdue.
+    pub deadline: Option<Timestamp>,
+    /// For a drive row, its state; for a job row, `None` and the states of its drives below.
+    pub drive_state: Option<DriveState>,
+    pub drive_states: &'a [DriveState],
+    /// A faulted drive (the drive itself, or any drive of the job).
+    pub drive_faulted: bool,
 }
 
 fn contains(haystack: &str, lower_needle: &str) -> bool {
@@ -114,14 +117,23 @@ mod tests {
     #[test]
     fn text_matches_names_drives_and_tracking() {
         let now = Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap();
-        let mut job = Job::new("contoso-backup", JobType::Import, now);
-        job.drives.push(Drive::new("WD-ABC", DriveState::Specified, now));
-        job.delivery_package.tracking_number = Some("1Z999".into());
-        for text in ["CONTOSO", "wd-abc", "1z9", "type:import state:creating"] {
-            assert!(Filter::parse(text).unwrap().matches(&job, None, now), "{text}");
+        let facts = Facts {
+            search: "contoso-backup\nwd-abc\n1z999",
+            job_state: JobState::Creating,
+            job_faulted_from: None,
+            job_type: JobType::Import,
+            deadline: Some(now + chrono::Duration::days(3)),
+            drive_state: None,
+            drive_states: &[DriveState::Specified],
+            drive_faulted: false,
+        };
+        for text in ["CONTOSO", "wd-abc", "1z9", "type:import state:creating", "state:specified"] {
+            assert!(Filter::parse(text).unwrap().matches(&facts, now), "{text}");
         }
-        for text in ["fabrikam", "type:export", "faulted", "overdue"] {
-            assert!(!Filter::parse(text).unwrap().matches(&job, None, now), "{text}");
+        for text in ["fabrikam", "type:export", "faulted", "overdue", "state:received"] {
+            assert!(!Filter::parse(text).unwrap().matches(&facts, now), "{text}");
         }
+        let later = now + chrono::Duration::days(3);
+        assert!(Filter::parse("overdue").unwrap().matches(&facts, later), "a passed clock is overdue");
     }
 }

@@ -3,6 +3,7 @@
 //! [`view::view`]. Keys become messages only in [`keymap`]; the database is
 //! read and written by [`worker`] off the render path.
 
+pub mod data;
 pub mod filter;
 pub mod keymap;
 pub mod model;
@@ -51,8 +52,8 @@ async fn main_loop(store: Store, options: Options) -> std::io::Result<()> {
     let mut model = Model::new(config, clock.now());
     let (msg_tx, mut msg_rx) = tokio::sync::mpsc::unbounded_channel();
     let (fx_tx, fx_rx) = std::sync::mpsc::channel();
-    let worker = worker::spawn(store, fx_rx, msg_tx);
-    let _ = fx_tx.send(update::Effect::Reload);
+    let worker_clock = Clock { start: clock.start, started: clock.started };
+    let worker = worker::spawn(store, fx_rx, msg_tx, move || worker_clock.now());
 
     let mut terminal = ratatui::init();
     let mut keys = EventStream::new();
@@ -121,6 +122,7 @@ pub fn key_message(model: &Model, key: KeyEvent) -> Option<Msg> {
 }
 
 /// The wall clock, or a simulated one that advances from `--now`.
+#[derive(Clone, Copy)]
 struct Clock {
     start: Option<Timestamp>,
     started: Instant,

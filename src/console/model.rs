@@ -6,8 +6,9 @@ use ratatui_textarea::TextArea;
 
 use crate::domain::attention::{Item, Subject};
 use crate::domain::{ActionKind, Allowed, Arrival, Change, Event, Job, Timestamp};
-use crate::store::{AuditRecord, Counts};
+use crate::store::AuditRecord;
 
+use super::data::Data;
 use super::filter::Filter;
 use super::theme::Theme;
 
@@ -36,17 +37,6 @@ impl View {
     pub fn index(self) -> usize {
         View::ALL.iter().position(|v| *v == self).unwrap_or(0)
     }
-}
-
-/// What the worker read from the database in one go.
-#[derive(Debug, Clone, Default)]
-pub struct Snapshot {
-    pub jobs: Vec<Job>,
-    pub archived: Vec<Job>,
-    pub arrivals: Vec<Arrival>,
-    /// Newest first.
-    pub events: Vec<AuditRecord>,
-    pub counts: Counts,
 }
 
 /// Fixed for the session.
@@ -138,13 +128,19 @@ pub enum InputKind {
 pub struct Model {
     pub config: Config,
     pub now: Timestamp,
-    pub data: Snapshot,
+    pub data: Data,
     /// The attention queue at `now`, most urgent first.
     pub attention: Vec<Item>,
     pub loaded: bool,
     pub view: View,
     pub cursor: [usize; 5],
     pub sort: [Sort; 5],
+    /// Each view's rows under its sort, as indexes into its data (see `rows`).
+    pub order: [Vec<u32>; 5],
+    /// Each view's rows that pass the filter, in order.
+    pub visible: [Vec<u32>; 5],
+    /// The filter text each view's `visible` was computed with.
+    pub filtered_with: [String; 5],
     pub filter: Filter,
     pub input: Option<Input>,
     pub detail: bool,
@@ -162,12 +158,15 @@ impl Model {
         Model {
             config,
             now,
-            data: Snapshot::default(),
+            data: Data::default(),
             attention: Vec::new(),
             loaded: false,
             view: View::Attention,
             cursor: [0; 5],
             sort: [Sort::default(); 5],
+            order: Default::default(),
+            visible: Default::default(),
+            filtered_with: Default::default(),
             filter: Filter::default(),
             input: None,
             detail: false,
@@ -187,8 +186,9 @@ impl Model {
         self.sort[self.view.index()]
     }
 
+    /// The full job, if the console holds it (see `data::Data::job`).
     pub fn job(&self, name: &str) -> Option<&Job> {
-        self.data.jobs.iter().chain(&self.data.archived).find(|j| j.name == name)
+        self.data.job(name)
     }
 
     pub fn arrival(&self, id: i64) -> Option<&Arrival> {

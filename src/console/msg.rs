@@ -1,10 +1,11 @@
 //! Everything that can happen to the console: keys (after the keymap),
 //! ticks, data from the worker, results of writes.
 
-use crate::domain::Timestamp;
+use crate::domain::{Job, Timestamp};
 use crate::store::AuditRecord;
 
-use super::model::{Snapshot, View};
+use super::data::{Changed, DriveRow, JobRow, Overview};
+use super::model::View;
 
 /// What a key asks for; the keymap is the only place keys become these.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,8 +54,20 @@ pub enum Msg {
     Edit(crossterm::event::KeyEvent),
     /// Time passed: countdowns tick.
     Tick(Timestamp),
-    /// The worker read the database.
-    Loaded(Box<Snapshot>),
+    /// The first read: counts, the jobs that may need attention, arrivals, events.
+    Overview(Box<Overview>),
+    /// The full tables of active jobs and drives, and the jobs the attention queue needs.
+    Rows {
+        jobs: Vec<JobRow>,
+        drives: Vec<DriveRow>,
+        attention: Vec<Job>,
+    },
+    /// The archived jobs (S2).
+    Archive(Vec<JobRow>),
+    /// What changed since the last read (another process, or our own write).
+    Changed(Box<Changed>),
+    /// A job the operator opened, read in full.
+    JobLoaded(Box<Job>),
     /// The history of the job in the detail pane.
     History {
         job_id: i64,

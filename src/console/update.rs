@@ -5,21 +5,25 @@
 use ratatui_textarea::TextArea;
 
 use crate::domain::arrival::{decide_arrival, valid_arrival_actions};
-use crate::domain::attention::{self, Subject};
+use crate::domain::attention::Subject;
 use crate::domain::field::Field;
 use crate::domain::{
     Action, ActionKind, Change, Ctx, DriveAction, Event, Request, TargetKind, decide, valid_actions,
 };
 
+use super::data::Changed;
 use super::filter::Filter;
-use super::model::{Form, FormField, FormPurpose, Input, InputKind, Model, Plan, Popup, Snapshot, View};
+use super::model::{Form, FormField, FormPurpose, Input, InputKind, Model, Plan, Popup, View};
 use super::msg::{Command, Msg, WriteFailure};
 use super::rows::{self, sort_columns};
 
 /// What `update` asks the runtime to do.
 #[derive(Debug, Clone)]
 pub enum Effect {
+    /// Read what changed since the last read.
     Reload,
+    /// Read one job in full (the operator selected it).
+    LoadJob(i64),
     LoadHistory(i64),
     Write(Plan),
 }
@@ -39,7 +43,24 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             refresh_attention(model);
             Vec::new()
         }
-        Msg::Loaded(snapshot) => loaded(model, *snapshot),
+        Msg::Overview(overview) => {
+            model.data.set_overview(*overview);
+            model.loaded = true;
+            data_changed(model)
+        }
+        Msg::Rows { jobs, drives, attention } => {
+            model.data.set_rows(jobs, drives, attention);
+            data_changed(model)
+        }
+        Msg::Archive(rows) => {
+            model.data.set_archive(rows);
+            data_changed(model)
+        }
+        Msg::Changed(changed) => changed_elsewhere(model, *changed),
+        Msg::JobLoaded(job) => {
+            model.data.keep(*job, model.now);
+            Vec::new()
+        }
         Msg::History { job_id, events } => {
             model.history = Some((job_id, events));
             Vec::new()
@@ -82,7 +103,7 @@ fn dispatch(model: &mut Model, command: Command) -> Vec<Effect> {
 }
 
 fn table_command(model: &mut Model, command: Command) -> Vec<Effect> {
-    let count = rows::rows(model, model.view).len();
+    let count = rows::count(model, model.view);
     let i = model.view.index();
     match command {
         Command::ShowView(view) => return show_view(model, view),
@@ -96,7 +117,7 @@ fn table_command(model: &mut Model, command: Command) -> Vec<Effect> {
         Command::Bottom => model.cursor[i] = count.saturating_sub(1),
         Command::ToggleDetail => {
             model.detail = !model.detail;
-            return history_effect(model);
+            return selection_effects(model);
         }
         Command::OpenActions => open_menu(model),
         Command::ToggleMark => toggle_mark(model),
@@ -110,13 +131,18 @@ fn table_command(model: &mut Model, command: Command) -> Vec<Effect> {
             let columns = sort_columns(model.view).len();
             model.sort[i].column = (model.sort[i].column + 1) % columns;
             model.sort[i].descending = false;
+            rows::refresh(model, &[model.view]);
         }
-        Command::SortReverse => model.sort[i].descending = !model.sort[i].descending,
+        Command::SortReverse => {
+            model.sort[i].descending = !model.sort[i].descending;
+            rows::refresh(model, &[model.view]);
+        }
         Command::Back => {
             if model.detail {
                 model.detail = false;
             } else if !model.filter.is_empty() {
-                model.filter = Filter::default();
+                set_filter(model, Filter::default());
+                rows::refilter_all(model);
             } else {
                 model.flash = None;
             }
@@ -128,69 +154,70 @@ fn table_command(model: &mut Model, command: Command) -> Vec<Effect> {
         command,
         Command::Up | Command::Down | Command::PageUp | Command::PageDown | Command::Top | Command::Bottom
     ) {
-        return history_effect(model);
+        return selection_effects(model);
     }
     Vec::new()
 }
 
 fn show_view(model: &mut Model, view: View) -> Vec<Effect> {
     model.view = view;
-    clamp_cursors(model);
-    history_effect(model)
+    rows::ensure_filtered(model, view);
+    selection_effects(model)
 }
 
-/// Loads the history of the selected job when the detail pane shows it.
-fn history_effect(model: &mut Model) -> Vec<Effect> {
-    if !model.detail {
+/// What the new selection needs read: the job in full (for its actions and
+/// detail), and its history when the detail pane shows it.
+fn selection_effects(model: &Model) -> Vec<Effect> {
+    let Some(Subject::Job(name) | Subject::Drive { job: name, .. }) = selected_subject(model) else {
         return Vec::new();
+    };
+    let Some(id) = model.data.id_of(&name) else { return Vec::new() };
+    let mut effects = Vec::new();
+    if !model.data.full.contains_key(&id) {
+        effects.push(Effect::LoadJob(id));
     }
-    let job_id = selected_subject(model).and_then(|s| match s {
-        Subject::Job(name) | Subject::Drive { job: name, .. } => model.job(&name).and_then(|j| j.id),
-        Subject::Arrival(_) => None,
-    });
-    match job_id {
-        Some(id) if model.history.as_ref().is_none_or(|(h, _)| *h != id) => vec![Effect::LoadHistory(id)],
-        _ => Vec::new(),
+    if model.detail && model.history.as_ref().is_none_or(|(h, _)| *h != id) {
+        effects.push(Effect::LoadHistory(id));
     }
+    effects
 }
 
 pub fn selected_subject(model: &Model) -> Option<Subject> {
-    rows::rows(model, model.view).get(model.cursor()).and_then(|r| r.subject())
+    rows::row(model, model.view, model.cursor()).and_then(|r| r.subject())
 }
 
 // ------------------------------------------------------------------ loading
 
-fn loaded(model: &mut Model, snapshot: Snapshot) -> Vec<Effect> {
-    model.data = snapshot;
-    model.loaded = true;
-    refresh_attention(model);
-    let jobs = &model.data.jobs;
-    model.marked.retain(|(job, drive)| jobs.iter().any(|j| j.name == *job && j.drive(drive).is_some()));
-    clamp_cursors(model);
-    model.history = None;
-    history_effect(model)
-}
-
-fn refresh_attention(model: &mut Model) {
-    let now = model.now;
-    let mut items: Vec<_> = model.data.jobs.iter().flat_map(|j| attention::job_items(j, now)).collect();
-    for arrival in &model.data.arrivals {
-        let job_state = arrival
-            .job_name
-            .as_ref()
-            .and_then(|name| model.data.jobs.iter().find(|j| &j.name == name))
-            .map(|j| j.state);
-        items.extend(attention::arrival_items(arrival, job_state, now));
+/// The data was read again: every view is sorted and filtered anew.
+fn data_changed(model: &mut Model) -> Vec<Effect> {
+    model.attention = model.data.attention(model.now);
+    rows::refresh(model, &View::ALL);
+    let drives = &model.data.drives;
+    if model.data.rows_loaded {
+        model.marked.retain(|(job, drive)| drives.iter().any(|d| d.job_name == *job && d.drive_id == *drive));
     }
-    attention::sort(&mut items);
-    model.attention = items;
+    selection_effects(model)
 }
 
-fn clamp_cursors(model: &mut Model) {
-    for view in View::ALL {
-        let count = rows::rows(model, view).len();
-        let i = view.index();
-        model.cursor[i] = model.cursor[i].min(count.saturating_sub(1));
+fn changed_elsewhere(model: &mut Model, changed: Changed) -> Vec<Effect> {
+    let touched: Vec<i64> = changed.jobs.iter().filter_map(|j| j.id).collect();
+    model.data.apply_changed(changed);
+    if model.history.as_ref().is_some_and(|(id, _)| touched.contains(id)) {
+        model.history = None;
+    }
+    data_changed(model)
+}
+
+/// The queue moves with the clock: overdue items appear as deadlines pass.
+fn refresh_attention(model: &mut Model) {
+    model.attention = model.data.attention(model.now);
+    rows::refresh(model, &[View::Attention]);
+}
+
+fn set_filter(model: &mut Model, filter: Filter) {
+    if model.filter != filter {
+        model.filter = filter;
+        rows::refilter(model);
     }
 }
 
@@ -212,8 +239,7 @@ fn edit(model: &mut Model, key: crossterm::event::KeyEvent) {
             // parse yet (say `state:shi`) leaves the last good filter in place.
             let text = input.text.lines().join(" ");
             if let Ok(filter) = Filter::parse(&text) {
-                model.filter = filter;
-                clamp_cursors(model);
+                set_filter(model, filter);
             }
         }
     } else if let Some(Popup::Form(form)) = &mut model.popup {
@@ -229,18 +255,18 @@ fn input_command(model: &mut Model, command: Command) -> Vec<Effect> {
     let text = input.text.lines().join(" ");
     match (command, input.kind) {
         (Command::Back, InputKind::Filter) => {
-            model.filter = Filter::default();
-            clamp_cursors(model);
+            set_filter(model, Filter::default());
+            rows::refilter_all(model);
         }
         (Command::Select, InputKind::Filter) => {
             match Filter::parse(&text) {
-                Ok(filter) => model.filter = filter,
+                Ok(filter) => set_filter(model, filter),
                 Err(e) => {
                     model.flash = Some((format!("filter: {e}; kept the previous filter"), true));
-                    model.filter = input.previous;
+                    set_filter(model, input.previous);
                 }
             }
-            clamp_cursors(model);
+            rows::refilter_all(model);
         }
         (Command::Select, InputKind::Command) => return run_command(model, text.trim()),
         (Command::Back, InputKind::Command) => {}
@@ -329,6 +355,13 @@ fn open_menu(model: &mut Model) {
         model.flash = Some(("nothing selected".into(), true));
         return;
     };
+    if let Subject::Job(name) | Subject::Drive { job: name, .. } = &subject {
+        if model.job(name).is_none() {
+            // Read when it was selected; a moment more.
+            model.flash = Some((format!("still reading {name}: press Enter again"), false));
+            return;
+        }
+    }
     let actions = match &subject {
         Subject::Job(name) => model.job(name).map(|j| valid_actions(j, None, model.now)),
         Subject::Drive { job, drive_id } => {
@@ -549,7 +582,7 @@ fn toggle_mark(model: &mut Model) {
                 model.marked.insert(key);
             }
             let i = model.view.index();
-            let count = rows::rows(model, model.view).len();
+            let count = rows::count(model, model.view);
             model.cursor[i] = (model.cursor[i] + 1).min(count.saturating_sub(1));
         }
         _ => model.flash = Some(("marks are for drives: switch to the Drives view (3)".into(), true)),
@@ -646,8 +679,9 @@ fn bulk_with(model: &mut Model, kind: BulkKind, sets: &[(String, String)]) {
 }
 
 fn plan_sweep(model: &mut Model) {
+    // Every job whose clock has passed is held in full (see `data::needs_attention`).
     let changes: Vec<Change> =
-        model.data.jobs.iter().filter_map(|j| crate::domain::sweep::sweep_job(j, model.now)).collect();
+        model.data.full.values().filter_map(|j| crate::domain::sweep::sweep_job(j, model.now)).collect();
     if changes.is_empty() {
         model.flash = Some(("the sweep has nothing to do: no C1, C3 or C7 has passed".into(), false));
         return;

@@ -114,7 +114,11 @@ pub fn job_items(job: &Job, now: Timestamp) -> Vec<Item> {
             Urgency::Faulted,
             Rule::E6,
             subject.clone(),
-            format!("job Faulted from {state}: {reason}"),
+            match job.faulted_from {
+                Some(from) => format!("job Faulted from {from}: {reason}"),
+                // Reported Faulted by the service (an import): where from is not known.
+                None => format!("job Faulted: {reason}"),
+            },
             None,
             "contact the customer, then resolve (J15)",
         ));

@@ -65,8 +65,9 @@ pub fn job_response(job: &Job, secrets: Secrets) -> JobResponse {
         backup_drive_manifest: job.backup_drive_manifest,
         state: state_text(job),
         cancel_requested: Some(job.cancel_requested),
-        // What the service last said; the console's own figure (S4) otherwise.
-        percent_complete: Some(job.reported_percent_complete.unwrap_or_else(|| job.percent_complete())),
+        // What the service last said, if it said: the console's own figure
+        // (S4) is not the service's, and `show` prints it.
+        percent_complete: job.reported_percent_complete,
         incomplete_blob_list_uri: job.incomplete_blob_list_uri.clone(),
         drive_list: Some(job.listed_drives().map(|d| drive_status(d, secrets)).collect()),
         export: job.export.as_ref().map(|e| Export {

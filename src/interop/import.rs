@@ -199,9 +199,15 @@ fn create(mut job: Job, ctx: &Ctx) -> Change {
     if job.unknown_state.is_none() {
         match job.state {
             JobState::Shipping => start_shipping(&mut job, ctx.now),
-            JobState::Faulted => job.ever_faulted = true,
+            JobState::Faulted => {
+                job.ever_faulted = true;
+                job.fault_reason = Some(REPORTED_FAULTED.into());
+            }
             _ => {}
         }
+    }
+    for d in job.drives.iter_mut().filter(|d| d.state == DriveState::Faulted) {
+        d.fault_reason = Some(REPORTED_FAULTED.into());
     }
     if job.drives.iter().any(|d| d.state == DriveState::Faulted) {
         job.ever_faulted = true; // S1
@@ -229,6 +235,13 @@ fn start_shipping(job: &mut Job, now: Timestamp) {
 }
 
 // ------------------------------------------------------------------ updating
+
+/// The fault reason of a job or drive the service reports `Faulted` (J15).
+const REPORTED_FAULTED: &str = "reported Faulted by the service";
+
+/// The audit detail of a reported change that no documented transition explains.
+const UNDOCUMENTED: &str =
+    "as the service reports it, though no documented transition leads there: flagged in the attention queue";
 
 /// A drive event waiting for the job's event to be recorded first.
 struct DriveEvent {
@@ -296,18 +309,19 @@ fn update(old: &Job, doc: &JobResponse, reported: &Job, ctx: &Ctx) -> Decision {
                 } else {
                     job_transition(old, to)
                 };
-                let rule = rule.unwrap_or_else(|| {
-                    let preds: Vec<String> = to.predecessors().iter().map(ToString::to_string).collect();
-                    anomalies.push((
-                        to.entry_rule(),
-                        jump(&from, &to.to_string(), to.entry_rule(), &preds, "a job"),
-                    ));
-                    Rule::S6
-                });
+                let (rule, why) = match rule {
+                    Some(rule) => (rule, "as the service reports it"),
+                    None => {
+                        let preds: Vec<String> = to.predecessors().iter().map(ToString::to_string).collect();
+                        let what = jump(&from, &to.to_string(), to.entry_rule(), &preds, "a job");
+                        anomalies.push((to.entry_rule(), what));
+                        (Rule::S6, UNDOCUMENTED)
+                    }
+                };
                 if to != old.state {
                     enter_observed(&mut next, old, to, now);
                 }
-                job_event = Some((to.to_string(), rule, "as the service reports it"));
+                job_event = Some((to.to_string(), rule, why));
             }
         }
     }
@@ -317,7 +331,9 @@ fn update(old: &Job, doc: &JobResponse, reported: &Job, ctx: &Ctx) -> Decision {
     let mut drive_states_changed = false;
     for (d, rd) in reported.drives.iter().zip(doc.properties.drive_list.iter().flatten()) {
         let Some(i) = next.drives.iter().position(|x| x.drive_id == d.drive_id) else {
+            let mut d = d.clone();
             if d.state == DriveState::Faulted {
+                d.fault_reason = Some(REPORTED_FAULTED.into());
                 next.ever_faulted = true;
             }
             drive_events.push(DriveEvent {
@@ -327,7 +343,7 @@ fn update(old: &Job, doc: &JobResponse, reported: &Job, ctx: &Ctx) -> Decision {
                 rule: Rule::S6,
                 detail: Some("drive listed by the service".into()),
             });
-            next.drives.push(d.clone());
+            next.drives.push(d);
             continue;
         };
         let current = next.drives[i].clone();
@@ -341,14 +357,19 @@ fn update(old: &Job, doc: &JobResponse, reported: &Job, ctx: &Ctx) -> Decision {
             let same = to == from || (from == DriveState::Faulted && current.faulted_from == Some(to));
             if !same {
                 drive_states_changed = true;
-                let rule = drive_transition(&current, to).unwrap_or_else(|| {
-                    let preds: Vec<String> = to.predecessors().iter().map(ToString::to_string).collect();
-                    let what = jump(&from.to_string(), &to.to_string(), to.entry_rule(), &preds, "a drive");
-                    anomalies.push((to.entry_rule(), format!("drive {}: {what}", d.drive_id)));
-                    Rule::S6
-                });
+                let (rule, detail) = match drive_transition(&current, to) {
+                    Some(rule) => (rule, None),
+                    None => {
+                        let preds: Vec<String> = to.predecessors().iter().map(ToString::to_string).collect();
+                        let what =
+                            jump(&from.to_string(), &to.to_string(), to.entry_rule(), &preds, "a drive");
+                        anomalies.push((to.entry_rule(), format!("drive {}: {what}", d.drive_id)));
+                        (Rule::S6, Some(UNDOCUMENTED.to_string()))
+                    }
+                };
                 if to == DriveState::Faulted {
                     updated.faulted_from = (from != DriveState::Faulted).then_some(from);
+                    updated.fault_reason.get_or_insert_with(|| REPORTED_FAULTED.into());
                     next.ever_faulted = true; // S1
                 } else {
                     updated.faulted_from = None;
@@ -361,7 +382,7 @@ fn update(old: &Job, doc: &JobResponse, reported: &Job, ctx: &Ctx) -> Decision {
                     from: from.to_string(),
                     to: to.to_string(),
                     rule,
-                    detail: None,
+                    detail,
                 });
             }
         }
@@ -478,6 +499,7 @@ fn enter_observed(next: &mut Job, old: &Job, to: JobState, now: Timestamp) {
         if old.state != JobState::Faulted {
             next.faulted_from = Some(old.state);
         }
+        next.fault_reason.get_or_insert_with(|| REPORTED_FAULTED.into());
         next.ever_faulted = true; // S1
     } else {
         next.faulted_from = None;

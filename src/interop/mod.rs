@@ -116,7 +116,7 @@ pub fn import_documents(
                     report.archived.push(doc.name.clone());
                     continue;
                 }
-                Found::Active(job) => Some(job),
+                Found::Active(job) => Some(*job),
                 Found::New => None,
             };
             let stored = match decide_import(existing.as_ref(), doc, &ctx) {
@@ -173,7 +173,7 @@ pub fn read_documents(source: &str, text: &str) -> Result<Vec<(Vec<Step>, JobRes
     })?;
     de.end().map_err(|e| json_error(source, &[], &e))?;
     Ok(match top {
-        Top::One(job) => vec![(Vec::new(), job)],
+        Top::One(job) => vec![(Vec::new(), *job)],
         Top::List(jobs) => jobs
             .into_iter()
             .enumerate()
@@ -194,7 +194,7 @@ fn json_error(source: &str, steps: &[Step], e: &serde_json::Error) -> ImportErro
 /// The stored job a document names.
 enum Found {
     New,
-    Active(Job),
+    Active(Box<Job>),
     /// Archived here (S2): left as it is.
     Archived,
     /// An active job has the name but another resource id.
@@ -206,7 +206,7 @@ fn find(w: &Writer<'_>, doc: &JobResponse) -> Result<Found, StoreError> {
     if let Some(id) = &doc.id {
         if let Some(job) = w.job_by_resource_id(id)? {
             if job.archived_at.is_none() {
-                return Ok(Found::Active(job));
+                return Ok(Found::Active(Box::new(job)));
             }
             archived = true;
         }
@@ -217,7 +217,7 @@ fn find(w: &Writer<'_>, doc: &JobResponse) -> Result<Found, StoreError> {
                 "an active job is already named {} with resource id {have}, and this document is {got}: they are different jobs",
                 doc.name
             ))),
-            _ => Ok(Found::Active(job)),
+            _ => Ok(Found::Active(Box::new(job))),
         },
         None if archived => Ok(Found::Archived),
         None => Ok(Found::New),

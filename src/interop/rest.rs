@@ -59,7 +59,7 @@ pub struct ListResponse {
 
 /// `properties` of a JobResponse.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", expecting = "a properties object")]
 pub struct JobDetails {
     #[serde(default, deserialize_with = "text", skip_serializing_if = "Option::is_none")]
     pub storage_account_id: Option<String>,
@@ -101,7 +101,7 @@ pub struct JobDetails {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", expecting = "a returnAddress object")]
 pub struct ReturnAddress {
     #[serde(default, deserialize_with = "text", skip_serializing_if = "Option::is_none")]
     pub recipient_name: Option<String>,
@@ -124,7 +124,7 @@ pub struct ReturnAddress {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", expecting = "a returnShipping object")]
 pub struct ReturnShipping {
     #[serde(default, deserialize_with = "text", skip_serializing_if = "Option::is_none")]
     pub carrier_name: Option<String>,
@@ -133,7 +133,7 @@ pub struct ReturnShipping {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", expecting = "a shippingInformation object")]
 pub struct ShippingInformation {
     #[serde(default, deserialize_with = "text", skip_serializing_if = "Option::is_none")]
     pub recipient_name: Option<String>,
@@ -159,7 +159,10 @@ pub struct ShippingInformation {
 /// DeliveryPackageInformation; 2021-01-01 makes driveCount and shipDate
 /// optional in the delivery package).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(
+    rename_all = "camelCase",
+    expecting = "a package object (carrierName, trackingNumber, driveCount, shipDate)"
+)]
 pub struct PackageInformation {
     #[serde(default, deserialize_with = "text", skip_serializing_if = "Option::is_none")]
     pub carrier_name: Option<String>,
@@ -178,7 +181,7 @@ pub struct PackageInformation {
 
 /// One entry of `driveList` (DriveStatus).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", expecting = "a drive object (driveId, state, …)")]
 pub struct DriveStatus {
     #[serde(deserialize_with = "drive_id")]
     pub drive_id: String,
@@ -210,7 +213,7 @@ pub struct DriveStatus {
 
 /// `export`: what an export job copies out.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", expecting = "an export object")]
 pub struct Export {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blob_list: Option<ExportBlobList>,
@@ -225,7 +228,7 @@ pub struct Export {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", expecting = "a blobList object (blobPath, blobPathPrefix)")]
 pub struct ExportBlobList {
     #[serde(default, deserialize_with = "strings")]
     pub blob_path: Vec<String>,
@@ -234,7 +237,7 @@ pub struct ExportBlobList {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", expecting = "an encryptionKey object")]
 pub struct EncryptionKeyDetails {
     #[serde(default, deserialize_with = "text", skip_serializing_if = "Option::is_none")]
     pub kek_type: Option<String>,
@@ -250,7 +253,7 @@ pub struct EncryptionKeyDetails {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", expecting = "an identity object")]
 pub struct Identity {
     #[serde(rename = "type", default, deserialize_with = "text", skip_serializing_if = "Option::is_none")]
     pub identity_type: Option<String>,
@@ -262,7 +265,7 @@ pub struct Identity {
 
 /// ARM's common `systemData`; times stay text, as the service wrote them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", expecting = "a systemData object")]
 pub struct SystemData {
     #[serde(default, deserialize_with = "text", skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
@@ -284,7 +287,7 @@ pub struct SystemData {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Top {
     /// One JobResponse (Get Job).
-    One(JobResponse),
+    One(Box<JobResponse>),
     /// A List Jobs response; `nextLink` is ignored (the file is what was fetched).
     List(Vec<JobResponse>),
     /// A JSON array of JobResponses.
@@ -330,7 +333,7 @@ impl<'de> Visitor<'de> for TopVisitor {
         }
         match value {
             Some(jobs) => Ok(Top::List(jobs)),
-            None => parts.finish().map(Top::One),
+            None => parts.finish().map(|job| Top::One(Box::new(job))),
         }
     }
 }
@@ -411,9 +414,8 @@ struct JobName(String);
 
 impl<'de> Deserialize<'de> for JobName {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<JobName, D::Error> {
-        let name = String::deserialize(d)?;
-        check_job_name(&name).map_err(de::Error::custom)?;
-        Ok(JobName(name))
+        d.deserialize_str(StrVisitor("a job name", |s: &str| check_job_name(s).map(|()| s.to_string())))
+            .map(JobName)
     }
 }
 
@@ -427,6 +429,114 @@ impl<'de> Deserialize<'de> for Text {
 }
 
 // ------------------------------------------------------------ field readers
+//
+// Each check runs inside the visitor serde_json hands the value to, so a
+// refusal carries the position right after the value it is about.
+
+/// A string checked (and converted) by a function.
+struct StrVisitor<F>(&'static str, F);
+
+impl<'de, T, F: FnOnce(&str) -> Result<T, String>> Visitor<'de> for StrVisitor<F> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(self.0)
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
+        (self.1)(v).map_err(E::custom)
+    }
+}
+
+/// `null` or a string checked by a function.
+struct OptStrVisitor<F>(&'static str, F);
+
+impl<'de, T, F: FnOnce(&str) -> Result<Option<T>, String>> Visitor<'de> for OptStrVisitor<F> {
+    type Value = Option<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(self.0)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Option<T>, D::Error> {
+        d.deserialize_str(StrVisitor(self.0, self.1))
+    }
+}
+
+/// A JSON scalar, before it is checked.
+enum Scalar {
+    Null,
+    Bool(bool),
+    Int(i128),
+    Float(f64),
+    Str(String),
+}
+
+impl fmt::Display for Scalar {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Scalar::Null => f.write_str("null"),
+            Scalar::Bool(b) => write!(f, "{b}"),
+            Scalar::Int(n) => write!(f, "{n}"),
+            Scalar::Float(x) => write!(f, "{x}"),
+            Scalar::Str(s) => {
+                let short: String = s.chars().take(40).collect();
+                let more = if short.len() < s.len() { "…" } else { "" };
+                write!(f, "'{}{more}'", short.escape_default())
+            }
+        }
+    }
+}
+
+/// Any scalar, checked by a function.
+struct ScalarVisitor<F>(&'static str, F);
+
+impl<F> ScalarVisitor<F> {
+    fn check<T, E: de::Error>(self, v: Scalar) -> Result<T, E>
+    where
+        F: FnOnce(Scalar) -> Result<T, String>,
+    {
+        (self.1)(v).map_err(E::custom)
+    }
+}
+
+impl<'de, T, F: FnOnce(Scalar) -> Result<T, String>> Visitor<'de> for ScalarVisitor<F> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(self.0)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<T, E> {
+        self.check(Scalar::Null)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<T, E> {
+        self.check(Scalar::Null)
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<T, E> {
+        self.check(Scalar::Bool(v))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<T, E> {
+        self.check(Scalar::Int(i128::from(v)))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<T, E> {
+        self.check(Scalar::Int(i128::from(v)))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<T, E> {
+        self.check(Scalar::Float(v))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
+        self.check(Scalar::Str(v.to_string()))
+    }
+}
 
 /// A string or `null`; an empty string is unset, as in the service's answers.
 fn text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
@@ -440,73 +550,75 @@ fn strings<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
 
 /// `true`, `false`, `null`, or the same as a string (`"True"`, `""`).
 fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
-    match Value::deserialize(d)? {
-        Value::Null => Ok(None),
-        Value::Bool(b) => Ok(Some(b)),
-        Value::String(s) if s.is_empty() => Ok(None),
-        Value::String(s) if s.eq_ignore_ascii_case("true") => Ok(Some(true)),
-        Value::String(s) if s.eq_ignore_ascii_case("false") => Ok(Some(false)),
-        other => Err(de::Error::custom(format!("{} is not true or false", shown(&other)))),
-    }
+    d.deserialize_any(ScalarVisitor("true or false", |v| match v {
+        Scalar::Null => Ok(None),
+        Scalar::Bool(b) => Ok(Some(b)),
+        Scalar::Str(s) if s.is_empty() => Ok(None),
+        Scalar::Str(s) if s.eq_ignore_ascii_case("true") => Ok(Some(true)),
+        Scalar::Str(s) if s.eq_ignore_ascii_case("false") => Ok(Some(false)),
+        other => Err(format!("{other} is not true or false")),
+    }))
 }
 
-/// A whole number, or one written as a string (`"2"`); `null` and `""` are unset.
-fn whole<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Result<i128, Value>>, D::Error> {
-    Ok(match Value::deserialize(d)? {
-        Value::Null => None,
-        Value::String(s) if s.trim().is_empty() => None,
-        Value::String(s) => Some(s.trim().parse::<i128>().map_err(|_| Value::String(s))),
-        Value::Number(n) => Some(match (n.as_i64(), n.as_u64()) {
-            (Some(i), _) => Ok(i128::from(i)),
-            (None, Some(u)) => Ok(i128::from(u)),
-            _ => Err(Value::Number(n)),
-        }),
-        other => Some(Err(other)),
-    })
+/// A whole number, or one written as a string (`"2"`); `null` and `""` are
+/// unset. `Err` carries the value that is not one, for the message.
+fn whole(v: Scalar) -> Result<Option<i128>, Scalar> {
+    match v {
+        Scalar::Null => Ok(None),
+        Scalar::Int(n) => Ok(Some(n)),
+        Scalar::Str(s) if s.trim().is_empty() => Ok(None),
+        Scalar::Str(s) => s.trim().parse::<i128>().map(Some).map_err(|_| Scalar::Str(s)),
+        other => Err(other),
+    }
 }
 
 fn percent<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u8>, D::Error> {
-    match whole(d)? {
-        None => Ok(None),
-        Some(Ok(n)) if (0..=100).contains(&n) => Ok(u8::try_from(n).ok()),
-        Some(Ok(n)) => Err(de::Error::custom(format!("{n} is not a percentage from 0 to 100"))),
-        Some(Err(v)) => Err(de::Error::custom(format!("{} is not a percentage from 0 to 100", shown(&v)))),
-    }
+    d.deserialize_any(ScalarVisitor("a percentage", |v| match whole(v) {
+        Ok(None) => Ok(None),
+        Ok(Some(n)) => u8::try_from(n)
+            .ok()
+            .filter(|p| *p <= 100)
+            .map(Some)
+            .ok_or_else(|| format!("{n} is not a percentage from 0 to 100")),
+        Err(v) => Err(format!("{v} is not a percentage from 0 to 100")),
+    }))
 }
 
 fn count<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
-    match whole(d)? {
-        None => Ok(None),
-        Some(Ok(n)) => u32::try_from(n)
+    d.deserialize_any(ScalarVisitor("a drive count", |v| match whole(v) {
+        Ok(None) => Ok(None),
+        Ok(Some(n)) => u32::try_from(n)
             .map(Some)
-            .map_err(|_| de::Error::custom(format!("{n} is not a drive count (a whole number from 0)"))),
-        Some(Err(v)) => {
-            Err(de::Error::custom(format!("{} is not a drive count (a whole number from 0)", shown(&v))))
-        }
-    }
+            .map_err(|_| format!("{n} is not a drive count (a whole number from 0)")),
+        Err(v) => Err(format!("{v} is not a drive count (a whole number from 0)")),
+    }))
 }
 
 /// Bytes, at most what the database can hold (a signed 64-bit integer).
 fn bytes<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
-    match whole(d)? {
-        None => Ok(None),
-        Some(Ok(n)) if (0..=i128::from(i64::MAX)).contains(&n) => Ok(u64::try_from(n).ok()),
-        Some(Ok(n)) => Err(de::Error::custom(format!("{n} is not a byte count from 0 to {}", i64::MAX))),
-        Some(Err(v)) => Err(de::Error::custom(format!("{} is not a byte count", shown(&v)))),
-    }
+    d.deserialize_any(ScalarVisitor("a byte count", |v| match whole(v) {
+        Ok(None) => Ok(None),
+        Ok(Some(n)) => i64::try_from(n)
+            .ok()
+            .and_then(|n| u64::try_from(n).ok())
+            .map(Some)
+            .ok_or_else(|| format!("{n} is not a byte count from 0 to {}", i64::MAX)),
+        Err(v) => Err(format!("{v} is not a byte count")),
+    }))
 }
 
 fn date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Timestamp>, D::Error> {
-    match Option::<String>::deserialize(d)? {
-        None => Ok(None),
-        Some(s) if s.trim().is_empty() => Ok(None),
-        Some(s) => parse_ship_date(&s).map(Some).ok_or_else(|| {
-            de::Error::custom(format!(
+    d.deserialize_option(OptStrVisitor("a date", |s: &str| {
+        if s.trim().is_empty() {
+            return Ok(None);
+        }
+        parse_ship_date(s).map(Some).ok_or_else(|| {
+            format!(
                 "'{}' is not a date: use ISO 8601 (2017-09-29T22:28:35Z) or the service's 9/29/2017 10:28:35 PM",
                 s.escape_default()
-            ))
-        }),
-    }
+            )
+        })
+    }))
 }
 
 fn write_date<S: Serializer>(date: &Option<Timestamp>, s: S) -> Result<S::Ok, S::Error> {
@@ -517,48 +629,62 @@ fn write_date<S: Serializer>(date: &Option<Timestamp>, s: S) -> Result<S::Ok, S:
 }
 
 fn drive_id<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    let id = String::deserialize(d)?;
-    check_drive_id(&id).map_err(de::Error::custom)?;
-    Ok(id)
+    d.deserialize_str(StrVisitor("a drive id", |s: &str| check_drive_id(s).map(|()| s.to_string())))
 }
 
 /// One of the API's drive states (or the console's `Faulted`); `null` and
 /// `""` are unset. Anything else would be a guess, so it is refused.
 fn drive_state<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DriveState>, D::Error> {
-    match Option::<String>::deserialize(d)? {
-        None => Ok(None),
-        Some(s) if s.trim().is_empty() => Ok(None),
-        Some(s) => DriveState::from_service(&s).map(Some).ok_or_else(|| {
-            let names: Vec<&str> = DriveState::ALL.iter().map(|s| s.as_str()).collect();
-            de::Error::custom(format!(
-                "'{}' is not a drive state: expected one of {}",
-                s.escape_default(),
-                names.join(", ")
-            ))
-        }),
-    }
-}
-
-/// At most ten drives (J1), each listed once.
-fn drive_list<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<DriveStatus>>, D::Error> {
-    let Some(drives) = Option::<Vec<DriveStatus>>::deserialize(d)? else {
-        return Ok(None);
-    };
-    if drives.len() > MAX_DRIVES {
-        return Err(de::Error::custom(format!("{} drives, at most {MAX_DRIVES}", drives.len())));
-    }
-    for (i, drive) in drives.iter().enumerate() {
-        if drives[..i].iter().any(|d| d.drive_id == drive.drive_id) {
-            return Err(de::Error::custom(format!("drive {} is listed twice", drive.drive_id)));
+    d.deserialize_option(OptStrVisitor("a drive state", |s: &str| {
+        if s.trim().is_empty() {
+            return Ok(None);
         }
-    }
-    Ok(Some(drives))
+        DriveState::from_service(s).map(Some).ok_or_else(|| {
+            let names: Vec<&str> = DriveState::ALL.iter().map(|s| s.as_str()).collect();
+            format!("'{}' is not a drive state: expected one of {}", s.escape_default(), names.join(", "))
+        })
+    }))
 }
 
-/// A JSON value as an error message shows it: short, on one line.
-fn shown(value: &Value) -> String {
-    let text = value.to_string();
-    if text.chars().count() > 40 { format!("{}…", text.chars().take(40).collect::<String>()) } else { text }
+/// At most ten drives (J1), each listed once; `null` is none.
+fn drive_list<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<DriveStatus>>, D::Error> {
+    d.deserialize_option(DriveListVisitor)
+}
+
+struct DriveListVisitor;
+
+impl<'de> Visitor<'de> for DriveListVisitor {
+    type Value = Option<Vec<DriveStatus>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a list of drives")
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_seq(self)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut drives: Vec<DriveStatus> = Vec::new();
+        while let Some(drive) = seq.next_element::<DriveStatus>()? {
+            if drives.iter().any(|d| d.drive_id == drive.drive_id) {
+                return Err(de::Error::custom(format!("drive {} is listed twice", drive.drive_id)));
+            }
+            drives.push(drive);
+        }
+        if drives.len() > MAX_DRIVES {
+            return Err(de::Error::custom(format!("{} drives, at most {MAX_DRIVES}", drives.len())));
+        }
+        Ok(Some(drives))
+    }
 }
 
 /// `shipDate` as the service writes it: ISO 8601 / RFC 3339 (with or without
@@ -711,7 +837,7 @@ mod tests {
         let text = "{\n  \"value\": [\n    {\"name\": \"a\"},\n    {\"name\": \"b\"}\n  ]\n}";
         let steps = [Step::Key("value".into()), Step::Index(1), Step::Key("name".into())];
         assert_eq!(path_text(&steps), "$.value[1].name");
-        assert_eq!(locate(text, &steps), Some((4, 17)));
+        assert_eq!(locate(text, &steps), Some((4, 16)));
         assert_eq!(locate(text, &[Step::Key("nope".into())]), None);
     }
 }

@@ -8,6 +8,7 @@ mod error;
 mod open;
 mod read;
 mod rows;
+mod scan;
 mod schema;
 mod write;
 
@@ -18,6 +19,7 @@ use rusqlite::Connection;
 use crate::domain::{DriveState, JobState, Timestamp};
 
 pub use error::StoreError;
+pub use scan::ChangeFeed;
 pub use write::Writer;
 
 /// How the database file is opened.

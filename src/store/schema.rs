@@ -139,7 +139,7 @@ CREATE TABLE audit (
     note TEXT
 );
 CREATE INDEX audit_job_id ON audit (job_id);
-CREATE INDEX audit_arrival_id ON audit (arrival_id);
+CREATE INDEX audit_arrival_id ON audit (arrival_id) WHERE arrival_id IS NOT NULL;
 CREATE INDEX audit_at ON audit (at);
 
 -- S6: the audit log is append-only, whoever holds the file.

@@ -8,6 +8,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
+use ieops::console::data::JobRow;
 use ieops::console::model::{Config, Model, Popup, View};
 use ieops::console::msg::Msg;
 use ieops::console::rows::{self, RowRef};
@@ -65,7 +66,11 @@ pub fn demo_store() -> Store {
 /// A console on `store`, after the first load the runtime asks for at start.
 pub fn console(store: &mut Store, read_only: bool) -> Model {
     let mut model = Model::new(config(read_only), now());
-    let effects = update(&mut model, worker::load(store));
+    // What the worker sends at start: the first read, then the tables, then the archive.
+    let overview = worker::overview(store, now()).expect("first read");
+    let mut effects = update(&mut model, Msg::Overview(Box::new(overview)));
+    effects.extend(update(&mut model, worker::tables(store, now())));
+    effects.extend(update(&mut model, worker::archive(store)));
     run(&mut model, store, effects);
     assert!(model.loaded, "the first load reached the model");
     model
@@ -79,7 +84,14 @@ pub fn run(model: &mut Model, store: &mut Store, effects: Vec<Effect>) {
         let mut next = Vec::new();
         for effect in pending {
             let msg = match effect {
-                Effect::Reload => worker::load(store),
+                Effect::Reload => {
+                    let mut since = model.data.last_event_id;
+                    worker::changes(store, &mut since)
+                }
+                Effect::LoadJob(id) => match store.jobs_by_ids(&[id]).expect("job is read").pop() {
+                    Some(job) => Msg::JobLoaded(Box::new(job)),
+                    None => continue,
+                },
                 Effect::LoadHistory(job_id) => {
                     Msg::History { job_id, events: store.history(job_id).expect("history is read") }
                 }
@@ -154,7 +166,7 @@ pub fn subjects(model: &Model, view: View) -> Vec<String> {
 }
 
 /// The jobs in a view's rows, in order.
-pub fn job_rows(model: &Model, view: View) -> Vec<&Job> {
+pub fn job_rows(model: &Model, view: View) -> Vec<&JobRow> {
     rows::rows(model, view)
         .into_iter()
         .filter_map(|r| match r {
@@ -172,11 +184,12 @@ pub const TWO_SPECIFIED: (&str, [&str; 2]) =
 /// A Creating import with no delivery package and no return address yet.
 pub const CREATING: &str = "margiestravel-seismic-2026-11-20";
 
-/// The loaded job `name`, checked to be in `state` with exactly `specified_drives` Specified.
-pub fn demo_job<'a>(model: &'a Model, name: &str, state: JobState, specified_drives: &[&str]) -> &'a Job {
-    let job = model.job(name).unwrap_or_else(|| panic!("the demo (seed {SEED}) has job {name}"));
+/// The stored job `name`, checked to be in `state` with exactly `specified_drives` Specified.
+pub fn demo_job(store: &Store, name: &str, state: JobState, specified_drives: &[&str]) -> Job {
+    let job =
+        store.job(name).ok().flatten().unwrap_or_else(|| panic!("the demo (seed {SEED}) has job {name}"));
     assert_eq!(job.state, state, "{name} is {state} in the demo");
-    assert_eq!(specified(job), specified_drives, "the Specified drives of {name}");
+    assert_eq!(specified(&job), specified_drives, "the Specified drives of {name}");
     job
 }
 

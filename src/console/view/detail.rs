@@ -21,14 +21,14 @@ pub fn detail(model: &Model, frame: &mut Frame, area: Rect) {
     let (title, lines) = match selected_subject(model) {
         Some(Subject::Job(name)) => match model.job(&name) {
             Some(job) => (format!(" {} ", visible(&name)), job_lines(model, job, None, theme)),
-            None => (" Detail ".into(), vec![Line::from("(not loaded)")]),
+            None => (" Detail ".into(), vec![Line::from("reading…")]),
         },
         Some(Subject::Drive { job, drive_id }) => match model.job(&job) {
             Some(j) => (
                 format!(" {}/{} ", visible(&job), visible(&drive_id)),
                 job_lines(model, j, Some(&drive_id), theme),
             ),
-            None => (" Detail ".into(), vec![Line::from("(not loaded)")]),
+            None => (" Detail ".into(), vec![Line::from("reading…")]),
         },
         Some(Subject::Arrival(id)) => (format!(" arrival:{id} "), arrival_lines(model, id)),
         None => (" Detail ".into(), vec![Line::from("nothing selected")]),

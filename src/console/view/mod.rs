@@ -56,7 +56,7 @@ pub fn view(model: &Model, frame: &mut Frame) {
 }
 
 fn is_empty(model: &Model) -> bool {
-    model.data.jobs.is_empty() && model.data.archived.is_empty() && model.data.arrivals.is_empty()
+    model.data.empty
 }
 
 fn too_small(frame: &mut Frame, area: Rect) {
@@ -84,7 +84,12 @@ fn view_tabs(model: &Model, frame: &mut Frame, area: Rect) {
         .iter()
         .enumerate()
         .map(|(i, v)| {
-            let count = super::rows::rows(model, *v).len();
+            // A view not yet filtered with what is being typed shows no count rather than a wrong one.
+            let count = if super::rows::is_filtered(model, *v) {
+                super::rows::count(model, *v).to_string()
+            } else {
+                "…".to_string()
+            };
             Line::from(format!("{} {} ({count})", i + 1, v.title()))
         })
         .collect();

@@ -7,33 +7,39 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Row, Table};
 
+use crate::domain::JobState;
 use crate::domain::attention::{Item, Urgency};
 use crate::domain::clock::{countdown, human_span};
-use crate::domain::{Drive, Job, JobState};
-use crate::present::{flags, next_deadline, stamp};
+use crate::present::stamp;
 use crate::store::AuditRecord;
 use crate::text::visible;
 
+use super::super::data::{DriveRow, JobRow};
 use super::super::model::{Model, View};
-use super::super::rows::{RowRef, rows, sort_columns};
+use super::super::rows::{self, RowRef, sort_columns};
 use super::super::theme::Theme;
 
 pub fn table(model: &Model, frame: &mut Frame, area: Rect) {
-    let all = rows(model, model.view);
+    let total = rows::count(model, model.view);
     let sort = model.sort();
     let arrow = if sort.descending { "↓" } else { "↑" };
     let sorted_by = sort_columns(model.view).get(sort.column).copied().unwrap_or("");
-    let title = format!(" {} · {} rows · sorted by {sorted_by} {arrow} ", model.view.title(), all.len());
+    let loading = match model.view {
+        View::Jobs | View::Drives if !model.data.rows_loaded => " · reading…",
+        View::Archive if !model.data.archive_loaded => " · reading…",
+        _ => "",
+    };
+    let title = format!(" {} · {total} rows{loading} · sorted by {sorted_by} {arrow} ", model.view.title());
     let block = Block::bordered().title(title);
     let inner_height = area.height.saturating_sub(3) as usize; // borders and header row
-    let cursor = model.cursor().min(all.len().saturating_sub(1));
+    let cursor = model.cursor().min(total.saturating_sub(1));
     let offset = if inner_height == 0 { cursor } else { cursor.saturating_sub(inner_height - 1) };
     let theme = &model.config.theme;
     let columns = fitting(COLUMNS[model.view.index()], area.width.saturating_sub(2));
-    let window = all.iter().enumerate().skip(offset).take(inner_height.max(1));
-    let body: Vec<Row> = window
+    let body: Vec<Row> = rows::window(model, model.view, offset, inner_height.max(1))
+        .into_iter()
         .map(|(i, row)| {
-            let (cells, style) = build_row(model, row, theme);
+            let (cells, style) = build_row(model, &row, theme);
             let cells: Vec<Cell> =
                 cells.into_iter().enumerate().filter(|(c, _)| columns.contains(c)).map(|(_, c)| c).collect();
             let built = Row::new(cells).style(style);
@@ -145,7 +151,7 @@ fn build_row(model: &Model, row: &RowRef, theme: &Theme) -> (Vec<Cell<'static>>,
         RowRef::Item(item) => item_row(model, item, theme),
         RowRef::Job(job) if model.view == View::Archive => archive_row(job, theme),
         RowRef::Job(job) => job_row(model, job, theme),
-        RowRef::Drive(job, drive) => drive_row(model, job, drive, theme),
+        RowRef::Drive(drive) => drive_row(model, drive, theme),
         RowRef::Event(e) => event_row(e),
     }
 }
@@ -177,23 +183,21 @@ fn item_row(model: &Model, item: &Item, theme: &Theme) -> (Vec<Cell<'static>>, S
     (cells, style)
 }
 
-fn job_row(model: &Model, job: &Job, theme: &Theme) -> (Vec<Cell<'static>>, Style) {
-    let deadline = next_deadline(job, model.now);
+fn job_row(model: &Model, job: &JobRow, theme: &Theme) -> (Vec<Cell<'static>>, Style) {
+    let deadline =
+        job.deadline.map(|(rule, at)| format!("{rule} {}", countdown(at, model.now))).unwrap_or_default();
     // Overdue rows are red as a whole, with the time overdue in the deadline column.
-    let row_style = if deadline.ends_with("overdue") || job.state == JobState::Faulted {
-        theme.overdue()
-    } else {
-        Style::new()
-    };
+    let overdue = job.deadline.is_some_and(|(_, at)| at <= model.now);
+    let row_style = if overdue || job.state == JobState::Faulted { theme.overdue() } else { Style::new() };
     let cells = vec![
         text(&job.name),
         Cell::from(job.job_type.to_string()),
         state_cell(job.faulted_from, job.state, theme.job_state(job.state)),
-        Cell::from(job.drives.len().to_string()),
-        Cell::from(bar(job.percent_complete())),
+        Cell::from(job.drive_count.to_string()),
+        Cell::from(bar(job.percent)),
         Cell::from(human_span(model.now - job.state_since)),
         Cell::from(deadline),
-        text(&flags(job)),
+        text(&job.flags),
     ];
     (cells, row_style)
 }
@@ -204,24 +208,16 @@ fn bar(percent: u8) -> Line<'static> {
     Line::from(format!("{}{} {percent:>3}%", "█".repeat(filled), "░".repeat(10 - filled)))
 }
 
-fn drive_row(model: &Model, job: &Job, drive: &Drive, theme: &Theme) -> (Vec<Cell<'static>>, Style) {
-    let marked = model.marked.contains(&(job.name.clone(), drive.drive_id.clone()));
-    let mut notes = Vec::new();
-    if drive.extra {
-        notes.push("[extra D9]".to_string());
-    }
-    if let Some(reason) = &drive.fault_reason {
-        notes.push(format!("fault: {reason}"));
-    }
-    notes.extend(drive.messages.iter().map(|m| format!("{}: {}", m.severity, m.text)));
+fn drive_row(model: &Model, drive: &DriveRow, theme: &Theme) -> (Vec<Cell<'static>>, Style) {
+    let marked = model.marked.contains(&(drive.job_name.clone(), drive.drive_id.clone()));
     let cells = vec![
         Cell::from(if marked { Span::styled("●", theme.marked()) } else { Span::raw(" ") }),
-        text(&job.name),
+        text(&drive.job_name),
         text(&drive.drive_id),
         state_cell(drive.faulted_from, drive.state, theme.drive_state(drive.state)),
-        Cell::from(format!("{}%", drive.percent_complete)),
+        Cell::from(format!("{}%", drive.percent)),
         Cell::from(human_span(model.now - drive.state_since)),
-        text(&notes.join("; ")),
+        text(&drive.notes),
     ];
     (cells, Style::new())
 }
@@ -249,12 +245,12 @@ fn event_row(e: &AuditRecord) -> (Vec<Cell<'static>>, Style) {
     (cells, Style::new())
 }
 
-fn archive_row(job: &Job, theme: &Theme) -> (Vec<Cell<'static>>, Style) {
+fn archive_row(job: &JobRow, theme: &Theme) -> (Vec<Cell<'static>>, Style) {
     let cells = vec![
         text(&job.name),
         Cell::from(job.job_type.to_string()),
         state_cell(job.faulted_from, job.state, theme.job_state(job.state)),
-        Cell::from(job.drives.len().to_string()),
+        Cell::from(job.drive_count.to_string()),
         Cell::from(job.archived_at.map(stamp).unwrap_or_default()),
     ];
     (cells, Style::new())

@@ -1,0 +1,305 @@
+//! What the console holds of the database: compact rows for the tables (a
+//! hundred thousand jobs fit in a few megabytes), full jobs only for those the
+//! attention queue needs and those an operator opens, and the counts.
+//! Everything here is built from domain jobs by pure functions.
+
+use std::collections::HashMap;
+
+use crate::domain::attention::{self, Item};
+use crate::domain::clock;
+use crate::domain::{Arrival, Drive, DriveState, Job, JobState, JobType, Rule, Timestamp};
+use crate::present;
+use crate::store::{AuditRecord, Counts};
+
+/// One job, as a table row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JobRow {
+    pub id: i64,
+    pub name: String,
+    pub job_type: JobType,
+    pub state: JobState,
+    pub faulted_from: Option<JobState>,
+    pub state_since: Timestamp,
+    /// The soonest running clock.
+    pub deadline: Option<(Rule, Timestamp)>,
+    pub percent: u8,
+    pub drive_count: u16,
+    pub flags: String,
+    pub archived_at: Option<Timestamp>,
+    /// Lower-cased name, tracking numbers and drive ids, for the filter.
+    pub search: String,
+}
+
+/// One drive, as a table row, with what the filter needs of its job.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DriveRow {
+    pub job_id: i64,
+    pub job_name: String,
+    pub job_type: JobType,
+    pub job_state: JobState,
+    pub job_faulted: bool,
+    pub job_deadline: Option<Timestamp>,
+    pub drive_id: String,
+    pub state: DriveState,
+    pub faulted_from: Option<DriveState>,
+    pub state_since: Timestamp,
+    pub percent: u8,
+    pub extra: bool,
+    pub notes: String,
+    pub search: String,
+}
+
+impl JobRow {
+    pub fn of(job: &Job) -> JobRow {
+        let mut search = job.name.to_lowercase();
+        for tracking in
+            [&job.delivery_package.tracking_number, &job.return_package.tracking_number].into_iter().flatten()
+        {
+            search.push('\n');
+            search.push_str(&tracking.to_lowercase());
+        }
+        for d in &job.drives {
+            search.push('\n');
+            search.push_str(&d.drive_id.to_lowercase());
+        }
+        JobRow {
+            id: job.id.unwrap_or_default(),
+            name: job.name.clone(),
+            job_type: job.job_type,
+            state: job.state,
+            faulted_from: job.faulted_from,
+            state_since: job.state_since,
+            deadline: clock::job_clocks(job).first().map(|c| (c.rule, c.deadline)),
+            percent: job.percent_complete(),
+            drive_count: u16::try_from(job.drives.len()).unwrap_or(u16::MAX),
+            flags: present::flags(job),
+            archived_at: job.archived_at,
+            search,
+        }
+    }
+}
+
+/// The drive rows of a job, by drive id (the order the Drives view lists them in).
+pub fn drive_rows(job: &Job) -> Vec<DriveRow> {
+    let mut rows: Vec<DriveRow> = job.drives.iter().map(|d| DriveRow::of(job, d)).collect();
+    rows.sort_by(|a, b| a.drive_id.cmp(&b.drive_id));
+    rows
+}
+
+impl DriveRow {
+    pub fn of(job: &Job, drive: &Drive) -> DriveRow {
+        let mut notes = Vec::new();
+        if drive.extra {
+            notes.push("[extra D9]".to_string());
+        }
+        if let Some(reason) = &drive.fault_reason {
+            notes.push(format!("fault: {reason}"));
+        }
+        notes.extend(drive.messages.iter().map(|m| format!("{}: {}", m.severity, m.text)));
+        if drive.destroyed_at.is_some() {
+            notes.push("destroyed (C6)".into());
+        }
+        let mut search = job.name.to_lowercase();
+        search.push('\n');
+        search.push_str(&drive.drive_id.to_lowercase());
+        for tracking in
+            [&job.delivery_package.tracking_number, &job.return_package.tracking_number].into_iter().flatten()
+        {
+            search.push('\n');
+            search.push_str(&tracking.to_lowercase());
+        }
+        DriveRow {
+            job_id: job.id.unwrap_or_default(),
+            job_name: job.name.clone(),
+            job_type: job.job_type,
+            job_state: job.state,
+            job_faulted: job.state == JobState::Faulted,
+            job_deadline: clock::job_clocks(job).first().map(|c| c.deadline),
+            drive_id: drive.drive_id.clone(),
+            state: drive.state,
+            faulted_from: drive.faulted_from,
+            state_since: drive.state_since,
+            percent: drive.percent_complete,
+            extra: drive.extra,
+            notes: notes.join("; "),
+            search,
+        }
+    }
+}
+
+/// The first read: enough for a full first frame, before the tables arrive.
+#[derive(Debug, Clone, Default)]
+pub struct Overview {
+    pub counts: Counts,
+    /// Jobs that may need attention now (the store's quick pre-selection).
+    pub candidates: Vec<Job>,
+    pub arrivals: Vec<Arrival>,
+    /// Newest first.
+    pub events: Vec<AuditRecord>,
+    pub last_event_id: i64,
+}
+
+/// What changed since the last read, from the audit log (S6).
+#[derive(Debug, Clone, Default)]
+pub struct Changed {
+    pub counts: Counts,
+    /// The touched jobs as they are now (archived ones included).
+    pub jobs: Vec<Job>,
+    /// All arrivals, when one of them changed.
+    pub arrivals: Option<Vec<Arrival>>,
+    /// The new events, newest first.
+    pub events: Vec<AuditRecord>,
+    pub last_event_id: i64,
+}
+
+/// How much of the audit log the Audit view holds.
+pub const RECENT_EVENTS: usize = 2_000;
+
+/// Everything the views show.
+#[derive(Debug, Clone, Default)]
+pub struct Data {
+    pub counts: Counts,
+    /// Active jobs, and their drives.
+    pub jobs: Vec<JobRow>,
+    pub drives: Vec<DriveRow>,
+    /// Archived jobs (S2).
+    pub archive: Vec<JobRow>,
+    /// Full jobs: those the attention queue needs, and those opened.
+    pub full: HashMap<i64, Job>,
+    pub arrivals: Vec<Arrival>,
+    /// Newest first.
+    pub events: Vec<AuditRecord>,
+    /// The states of each active job's drives, for the filter on the Jobs view.
+    pub drive_states: HashMap<i64, Vec<DriveState>>,
+    /// The tables have been read (the first frame comes before they are).
+    pub rows_loaded: bool,
+    pub archive_loaded: bool,
+    /// Nothing was ever recorded: an empty database.
+    pub empty: bool,
+    /// The newest audit event taken in: changes are read from after it.
+    pub last_event_id: i64,
+}
+
+/// How many opened jobs are kept beyond those the attention queue needs.
+const OPENED_KEPT: usize = 512;
+
+impl Data {
+    pub fn set_overview(&mut self, overview: Overview) {
+        self.counts = overview.counts;
+        self.arrivals = overview.arrivals;
+        self.events = overview.events;
+        self.empty = overview.last_event_id == 0;
+        self.last_event_id = overview.last_event_id;
+        self.full = overview.candidates.into_iter().filter_map(|j| j.id.map(|id| (id, j))).collect();
+    }
+
+    /// Replaces the tables with a full read, and the jobs held for attention.
+    pub fn set_rows(&mut self, jobs: Vec<JobRow>, drives: Vec<DriveRow>, attention: Vec<Job>) {
+        self.drive_states.clear();
+        for d in &drives {
+            self.drive_states.entry(d.job_id).or_default().push(d.state);
+        }
+        self.jobs = jobs;
+        self.drives = drives;
+        self.full = attention.into_iter().filter_map(|j| j.id.map(|id| (id, j))).collect();
+        self.rows_loaded = true;
+    }
+
+    pub fn set_archive(&mut self, archive: Vec<JobRow>) {
+        self.archive = archive;
+        self.archive_loaded = true;
+    }
+
+    /// Takes in what changed: each touched job's rows are replaced where they
+    /// stand, keeping the tables in name order without sorting them again.
+    pub fn apply_changed(&mut self, changed: Changed) {
+        for job in &changed.jobs {
+            let id = job.id.unwrap_or_default();
+            self.jobs.retain(|r| r.id != id);
+            self.archive.retain(|r| r.id != id);
+            self.drives.retain(|d| d.job_id != id);
+            self.drive_states.remove(&id);
+            self.full.remove(&id);
+            if job.archived_at.is_some() {
+                let at = self.archive.partition_point(|r| r.name < job.name);
+                self.archive.insert(at, JobRow::of(job));
+                continue;
+            }
+            let at = self.jobs.partition_point(|r| r.name < job.name);
+            self.jobs.insert(at, JobRow::of(job));
+            let at = self.drives.partition_point(|d| d.job_name < job.name);
+            self.drives.splice(at..at, drive_rows(job));
+            self.drive_states.insert(id, job.drives.iter().map(|d| d.state).collect());
+            // Held in full: it was just touched, someone is likely working on it.
+            self.full.insert(id, job.clone());
+        }
+        self.counts = changed.counts;
+        if let Some(arrivals) = changed.arrivals {
+            self.arrivals = arrivals;
+        }
+        // Events already taken in (read twice by overlapping refreshes) are skipped.
+        let mut events: Vec<AuditRecord> =
+            changed.events.into_iter().filter(|e| e.id > self.last_event_id).collect();
+        if !events.is_empty() {
+            self.empty = false;
+            events.append(&mut self.events);
+            events.truncate(RECENT_EVENTS);
+            self.events = events;
+        }
+        self.last_event_id = self.last_event_id.max(changed.last_event_id);
+    }
+
+    /// Keeps a job opened by the operator, and forgets old ones that the
+    /// attention queue does not need, so memory stays bounded.
+    pub fn keep(&mut self, job: Job, now: Timestamp) {
+        if self.full.len() > OPENED_KEPT * 4 {
+            self.full.retain(|_, j| needs_attention(j, now));
+        }
+        if let Some(id) = job.id {
+            self.full.insert(id, job);
+        }
+    }
+
+    pub fn id_of(&self, name: &str) -> Option<i64> {
+        self.jobs.iter().chain(&self.archive).find(|r| r.name == name).map(|r| r.id)
+    }
+
+    /// The full job, if it is held.
+    pub fn job(&self, name: &str) -> Option<&Job> {
+        match self.id_of(name) {
+            Some(id) => self.full.get(&id),
+            // Before the tables arrive, the jobs held for attention are all there is.
+            None => self.full.values().find(|j| j.name == name),
+        }
+    }
+
+    /// The attention queue at `now`: held jobs and held arrivals, most urgent first.
+    pub fn attention(&self, now: Timestamp) -> Vec<Item> {
+        let mut items: Vec<Item> = self.full.values().flat_map(|j| attention::job_items(j, now)).collect();
+        for arrival in &self.arrivals {
+            let job_state = arrival
+                .job_name
+                .as_ref()
+                .and_then(|name| self.full.values().find(|j| &j.name == name && j.archived_at.is_none()))
+                .map(|j| j.state)
+                .or_else(|| {
+                    let name = arrival.job_name.as_ref()?;
+                    self.jobs.iter().find(|r| &r.name == name).map(|r| r.state)
+                });
+            items.extend(attention::arrival_items(arrival, job_state, now));
+        }
+        attention::sort(&mut items);
+        items
+    }
+}
+
+/// Does the job have, or will it soon have, an item in the attention queue?
+/// (Jobs with a clock running out within a day more than "due soon" are kept
+/// too, so the queue stays right as time passes between full reads.)
+pub fn needs_attention(job: &Job, now: Timestamp) -> bool {
+    job.archived_at.is_none()
+        && (!attention::job_items(job, now).is_empty()
+            || clock::job_clocks(job)
+                .iter()
+                .any(|c| c.deadline - now <= attention::DUE_SOON + chrono::Duration::days(1)))
+}

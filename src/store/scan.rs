@@ -1,0 +1,153 @@
+//! Reads for a console that must stay instant on a hundred thousand jobs:
+//! a streaming scan (one job at a time, memory flat), the few jobs that may
+//! need attention (for the first frame, before the scan ends), and the audit
+//! log as a change feed (every change appends events, S6), so a refresh
+//! reads only what changed.
+
+use std::collections::BTreeSet;
+
+use chrono::Duration;
+
+use super::error::StoreError;
+use super::read::collect;
+use super::rows::{self, AUDIT_SELECT, DRIVE_SELECT, JOB_SELECT};
+use super::{AuditRecord, Store};
+use crate::domain::attention::DUE_SOON;
+use crate::domain::clock;
+use crate::domain::{Job, Timestamp};
+
+/// What changed since an audit event id.
+#[derive(Debug, Clone, Default)]
+pub struct ChangeFeed {
+    /// Jobs touched by the new events (read them again).
+    pub job_ids: Vec<i64>,
+    /// Some arrival was touched.
+    pub arrivals: bool,
+    /// The new events, newest first.
+    pub events: Vec<AuditRecord>,
+    /// The id to ask from next time.
+    pub last_event_id: i64,
+}
+
+impl Store {
+    /// Calls `f` with every active (or archived) job and its drives, in name
+    /// order, holding one job at a time.
+    pub fn for_each_job(&self, archived: bool, mut f: impl FnMut(Job)) -> Result<(), StoreError> {
+        let which = if archived { "j.archived_at IS NOT NULL" } else { "j.archived_at IS NULL" };
+        let job_sql = format!("SELECT {} FROM jobs j WHERE {which} ORDER BY j.name, j.id", *JOB_SELECT);
+        let drive_sql = format!(
+            "SELECT d.job_id, {} FROM jobs j JOIN drives d ON d.job_id = j.id WHERE {which}
+             ORDER BY j.name, j.id, d.rowid",
+            *DRIVE_SELECT
+        );
+        let mut job_stmt = self.conn.prepare(&job_sql)?;
+        let mut drive_stmt = self.conn.prepare(&drive_sql)?;
+        let mut jobs = job_stmt.query([])?;
+        let mut drives = drive_stmt.query([])?;
+        // Both cursors walk the jobs in the same order: a merge, not a lookup per job.
+        let mut next_drive = read_drive(drives.next()?)?;
+        while let Some(row) = jobs.next()? {
+            let mut job = rows::job_from_row(row)?;
+            let id = job.id.unwrap_or_default();
+            while let Some((job_id, drive)) = next_drive.take() {
+                if job_id != id {
+                    next_drive = Some((job_id, drive));
+                    break;
+                }
+                job.drives.push(drive);
+                next_drive = read_drive(drives.next()?)?;
+            }
+            f(job);
+        }
+        Ok(())
+    }
+
+    /// Active jobs that may have an item in the attention queue at `now`: a
+    /// quick, generous pre-selection by indexed columns so the first frame does
+    /// not wait for the full scan. The attention rules themselves are applied
+    /// to what this returns; the full scan that follows is the authority.
+    pub fn attention_candidates(&self, now: Timestamp) -> Result<Vec<Job>, StoreError> {
+        let soon = rows::format_ts(&(now + DUE_SOON + Duration::days(1)));
+        let creating_soon =
+            rows::format_ts(&(now + DUE_SOON + Duration::days(1) - clock::days(clock::CREATING_DAYS)));
+        // E4 needs an incomplete or wrong return address in Transferring or Packaging.
+        let address_problem =
+            ["recipient_name", "street_address1", "city", "postal_code", "country_or_region", "phone"]
+                .iter()
+                .map(|c| format!("trim(coalesce(j.return_address_{c}, '')) = ''"))
+                .collect::<Vec<_>>()
+                .join(" OR ");
+        let sql = format!(
+            "SELECT j.id FROM jobs j WHERE j.archived_at IS NULL AND (
+                j.state = 'Faulted'
+             OR (j.state IN ('Transferring', 'Packaging') AND (j.return_address_invalid = 1 OR {address_problem}))
+             OR (j.state = 'Shipping' AND (j.wait_until <= ?1 OR j.notified_at IS NOT NULL
+                                           OR j.unreachable_since IS NOT NULL))
+             OR (j.state = 'Creating' AND j.creating_clock_from <= ?2)
+             OR j.return_problem IS NOT NULL
+             OR j.unknown_state IS NOT NULL OR j.unknown_job_type IS NOT NULL OR j.anomaly_at IS NOT NULL
+             OR EXISTS (SELECT 1 FROM drives d WHERE d.job_id = j.id
+                        AND (d.state = 'Faulted' OR (d.extra = 1 AND d.state <> 'ShippedBack'))))"
+        );
+        let ids: BTreeSet<i64> =
+            collect(&self.conn, &sql, [soon, creating_soon], |row| Ok(row.get::<_, i64>(0)?))?
+                .into_iter()
+                .collect();
+        self.jobs_by_ids(&ids.into_iter().collect::<Vec<_>>())
+    }
+
+    /// Jobs by row id, with their drives, in two queries however many; ids that
+    /// no longer exist are skipped.
+    pub fn jobs_by_ids(&self, ids: &[i64]) -> Result<Vec<Job>, StoreError> {
+        let list = serde_json::to_string(ids).map_err(|e| StoreError::Sqlite(format!("job ids: {e}")))?;
+        let sql = format!(
+            "SELECT {} FROM jobs j WHERE j.id IN (SELECT value FROM json_each(?1)) ORDER BY j.id",
+            *JOB_SELECT
+        );
+        let mut jobs = collect(&self.conn, &sql, [&list], rows::job_from_row)?;
+        let sql = format!(
+            "SELECT d.job_id, {} FROM drives d WHERE d.job_id IN (SELECT value FROM json_each(?1))
+             ORDER BY d.job_id, d.rowid",
+            *DRIVE_SELECT
+        );
+        let drives = collect(&self.conn, &sql, [&list], |row| {
+            Ok((row.get::<_, i64>(0)?, rows::drive_from_row(row, 1)?))
+        })?;
+        let mut drives = drives.into_iter().peekable();
+        for job in &mut jobs {
+            let id = job.id.unwrap_or_default();
+            while let Some((job_id, drive)) = drives.next_if(|(job_id, _)| *job_id <= id) {
+                if job_id == id {
+                    job.drives.push(drive);
+                }
+            }
+        }
+        Ok(jobs)
+    }
+
+    /// The id of the newest audit event (0 for an empty log).
+    pub fn last_event_id(&self) -> Result<i64, StoreError> {
+        Ok(self.conn.query_row("SELECT coalesce(max(id), 0) FROM audit", [], |row| row.get(0))?)
+    }
+
+    /// What the audit log says changed after event `since`.
+    pub fn changes_since(&self, since: i64) -> Result<ChangeFeed, StoreError> {
+        let sql = format!("SELECT {} FROM audit e WHERE e.id > ?1 ORDER BY e.id DESC", *AUDIT_SELECT);
+        let events = collect(&self.conn, &sql, [since], rows::audit_from_row)?;
+        let job_ids: BTreeSet<i64> = collect(
+            &self.conn,
+            "SELECT DISTINCT job_id FROM audit WHERE id > ?1 AND job_id IS NOT NULL",
+            [since],
+            |row| Ok(row.get::<_, i64>(0)?),
+        )?
+        .into_iter()
+        .collect();
+        let arrivals = events.iter().any(|e| e.arrival_id.is_some());
+        let last_event_id = events.first().map_or(since, |e| e.id);
+        Ok(ChangeFeed { job_ids: job_ids.into_iter().collect(), arrivals, events, last_event_id })
+    }
+}
+
+fn read_drive(row: Option<&rusqlite::Row>) -> Result<Option<(i64, crate::domain::Drive)>, StoreError> {
+    row.map(|row| Ok((row.get::<_, i64>(0)?, rows::drive_from_row(row, 1)?))).transpose()
+}
