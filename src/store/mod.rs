@@ -79,6 +79,11 @@ pub struct Counts {
     pub drives: Vec<(DriveState, u64)>,
 }
 
+/// The schema version this build creates, migrates to and reads.
+pub fn schema_version() -> i64 {
+    schema::latest_version()
+}
+
 impl Store {
     pub fn path(&self) -> &Path {
         &self.path

@@ -74,20 +74,21 @@ impl Store {
         let address_problem =
             ["recipient_name", "street_address1", "city", "postal_code", "country_or_region", "phone"]
                 .iter()
-                .map(|c| format!("trim(coalesce(j.return_address_{c}, '')) = ''"))
+                .map(|c| format!("trim(coalesce(return_address_{c}, '')) = ''"))
                 .collect::<Vec<_>>()
                 .join(" OR ");
+        // One indexed arm per reason (the partial indexes of schema V3), not a scan.
         let sql = format!(
-            "SELECT j.id FROM jobs j WHERE j.archived_at IS NULL AND (
-                j.state = 'Faulted'
-             OR (j.state IN ('Transferring', 'Packaging') AND (j.return_address_invalid = 1 OR {address_problem}))
-             OR (j.state = 'Shipping' AND (j.wait_until <= ?1 OR j.notified_at IS NOT NULL
-                                           OR j.unreachable_since IS NOT NULL))
-             OR (j.state = 'Creating' AND j.creating_clock_from <= ?2)
-             OR j.return_problem IS NOT NULL
-             OR j.unknown_state IS NOT NULL OR j.unknown_job_type IS NOT NULL OR j.anomaly_at IS NOT NULL
-             OR EXISTS (SELECT 1 FROM drives d WHERE d.job_id = j.id
-                        AND (d.state = 'Faulted' OR (d.extra = 1 AND d.state <> 'ShippedBack'))))"
+            "SELECT id FROM jobs WHERE archived_at IS NULL AND state = 'Faulted'
+             UNION SELECT id FROM jobs WHERE archived_at IS NULL AND state IN ('Transferring', 'Packaging')
+                 AND (return_address_invalid = 1 OR {address_problem})
+             UNION SELECT id FROM jobs WHERE archived_at IS NULL AND state = 'Shipping'
+                 AND (wait_until <= ?1 OR notified_at IS NOT NULL OR unreachable_since IS NOT NULL)
+             UNION SELECT id FROM jobs WHERE archived_at IS NULL AND state = 'Creating' AND creating_clock_from <= ?2
+             UNION SELECT id FROM jobs INDEXED BY jobs_flagged WHERE archived_at IS NULL AND (return_problem IS NOT NULL
+                 OR unknown_state IS NOT NULL OR unknown_job_type IS NOT NULL OR anomaly_at IS NOT NULL)
+             UNION SELECT job_id FROM drives WHERE job_active = 1 AND state = 'Faulted'
+             UNION SELECT job_id FROM drives WHERE extra = 1 AND state <> 'ShippedBack' AND job_active = 1"
         );
         let ids: BTreeSet<i64> =
             collect(&self.conn, &sql, [soon, creating_soon], |row| Ok(row.get::<_, i64>(0)?))?

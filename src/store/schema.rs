@@ -199,7 +199,25 @@ CREATE UNIQUE INDEX jobs_active_resource_id ON jobs (resource_id)
 CREATE INDEX jobs_resource_id ON jobs (resource_id) WHERE resource_id IS NOT NULL;
 "#;
 
-const MIGRATIONS: &[M<'static>] = &[M::up(V1), M::up(V2)];
+/// Issue 5: counts and the attention pre-selection from indexes alone, so the
+/// console's first frame does not scan a hundred thousand jobs. A drive
+/// carries whether its job is active (kept by a trigger when a job is
+/// archived, S2), so drives of active jobs are counted without a join.
+const V3: &str = r#"
+ALTER TABLE drives ADD COLUMN job_active INTEGER NOT NULL DEFAULT 1 CHECK (job_active IN (0, 1));
+UPDATE drives SET job_active = 0 WHERE job_id IN (SELECT id FROM jobs WHERE archived_at IS NOT NULL);
+CREATE TRIGGER jobs_archived_drives AFTER UPDATE OF archived_at ON jobs
+BEGIN
+    UPDATE drives SET job_active = (NEW.archived_at IS NULL) WHERE job_id = NEW.id;
+END;
+CREATE INDEX jobs_active_state ON jobs (state, wait_until) WHERE archived_at IS NULL;
+CREATE INDEX drives_active_state ON drives (state) WHERE job_active = 1;
+CREATE INDEX drives_extra ON drives (job_id) WHERE extra = 1;
+CREATE INDEX jobs_flagged ON jobs (id) WHERE archived_at IS NULL AND (return_problem IS NOT NULL
+    OR unknown_state IS NOT NULL OR unknown_job_type IS NOT NULL OR anomaly_at IS NOT NULL);
+"#;
+
+const MIGRATIONS: &[M<'static>] = &[M::up(V1), M::up(V2), M::up(V3)];
 
 /// The schema version this build writes and reads.
 pub(super) fn latest_version() -> i64 {

@@ -63,6 +63,10 @@ impl<'a> Writer<'a> {
         for drive in &job.drives {
             self.insert_drive(id, drive)?;
         }
+        if job.archived_at.is_some() {
+            // Stored already archived (an import, the demo): its drives are not active.
+            self.conn.prepare_cached("UPDATE drives SET job_active = 0 WHERE job_id = ?1")?.execute([id])?;
+        }
         self.append(events, job_target(id, &job.name))?;
         Ok(id)
     }
