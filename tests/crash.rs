@@ -15,13 +15,16 @@ fn total_jobs(store: &Store) -> usize {
     active + archived
 }
 
-/// Waits until the write transaction is under way: the WAL holds megabytes of
-/// uncommitted pages. Returns false if the process ended first.
+/// Waits until the write transaction is under way: a rollback journal exists
+/// (the demo's bulk load) or the WAL holds megabytes of uncommitted pages, and
+/// a moment more so rows are being written. Returns false if the process ended first.
 fn wait_for_writing(child: &mut std::process::Child, path: &std::path::Path) -> bool {
     let wal = path.with_extension("db-wal");
+    let journal = path.with_extension("db-journal");
     for _ in 0..2_000 {
-        if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 2_000_000) {
-            return true;
+        if journal.exists() || std::fs::metadata(&wal).is_ok_and(|m| m.len() > 2_000_000) {
+            std::thread::sleep(Duration::from_millis(300));
+            return child.try_wait().ok().flatten().is_none();
         }
         if child.try_wait().ok().flatten().is_some() {
             return false;

@@ -42,9 +42,8 @@ pub fn demo(s: &mut Session, jobs: usize) -> Result<(), CliError> {
 /// Writes demo data relative to `now` in one transaction, streamed from the
 /// generator so memory stays flat however many jobs; (jobs, arrivals) written.
 pub fn fill_demo(store: &mut Store, jobs: usize, now: Timestamp) -> Result<(usize, usize), CliError> {
-    store.prepare_bulk_load()?;
     store
-        .write(|w| {
+        .bulk_load(|w| {
             let (mut job_count, mut arrival_count) = (0, 0);
             demo::generate_each(jobs, now, DEMO_SEED, |record| -> Result<(), DemoFailure> {
                 match record {

@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 
+use super::Writer;
 use super::error::StoreError;
 use super::schema;
 use super::{Access, Store};
@@ -47,11 +48,36 @@ impl Store {
         Ok(self.conn.query_row("PRAGMA data_version", [], |row| row.get(0))?)
     }
 
-    /// Before loading a large batch into this connection: a page cache big
-    /// enough to hold the indexes being built, so inserts stop re-reading pages.
-    pub fn prepare_bulk_load(&self) -> Result<(), StoreError> {
-        self.conn.execute_batch("PRAGMA cache_size = -524288")?; // 512 MiB, released on close
-        Ok(())
+    /// Loads a large batch into an empty database in one transaction, written
+    /// once: a rollback journal instead of the WAL (which would write every
+    /// page twice, once more at checkpoint) and a page cache that holds the
+    /// indexes being built. Still all or nothing; WAL is back afterwards.
+    pub fn bulk_load<T>(
+        &mut self,
+        f: impl FnOnce(&mut Writer<'_>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        self.conn.execute_batch("PRAGMA cache_size = -262144")?; // 256 MiB while loading
+        // Refused while another connection has the file open: then the WAL it is.
+        let journal = self.conn.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get::<_, String>(0));
+        // Secondary indexes are built once at the end, from sorted data, instead
+        // of row by row; unique ones stay to check as rows come. All of it
+        // inside the one transaction: DDL in SQLite is transactional.
+        let result = self.write(|w| {
+            let indexes = w.secondary_indexes()?;
+            for (name, _) in &indexes {
+                w.execute_batch(&format!("DROP INDEX \"{name}\""))?;
+            }
+            let value = f(w)?;
+            for (_, sql) in &indexes {
+                w.execute_batch(sql)?;
+            }
+            Ok(value)
+        });
+        if journal.is_ok() {
+            self.conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))?;
+        }
+        self.conn.execute_batch("PRAGMA cache_size = -32768")?;
+        result
     }
 }
 

@@ -54,6 +54,22 @@ impl<'a> Writer<'a> {
 
     /// Stores a new job (its `id` is ignored), its drives and its events;
     /// returns the new id. `NameTaken` if an active job has that name.
+    /// Schema statements for a bulk load (see `Store::bulk_load`).
+    pub(super) fn execute_batch(&mut self, sql: &str) -> Result<(), StoreError> {
+        Ok(self.conn.execute_batch(sql)?)
+    }
+
+    /// (name, CREATE statement) of every index that enforces nothing.
+    pub(super) fn secondary_indexes(&self) -> Result<Vec<(String, String)>, StoreError> {
+        read::collect(
+            self.conn,
+            "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL
+               AND sql NOT LIKE 'CREATE UNIQUE%' ORDER BY name",
+            [],
+            |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)),
+        )
+    }
+
     pub fn insert_job(&mut self, job: &Job, events: &[Event]) -> Result<i64, StoreError> {
         let mut values = rows::job_values(job)?;
         values.push(Value::Integer(job.version));
