@@ -603,3 +603,44 @@ fn help_lists_every_binding_of_the_table_from_the_keymap() {
     }
     assert_eq!(keymap::help(Context::Table).len(), table.len());
 }
+
+// ------------------------------------------------------------------- import
+
+fn command_line(model: &mut Model, text: &str) -> Vec<Effect> {
+    let mut effects = press(model, ch(':'));
+    effects.extend(type_text(model, text));
+    effects.extend(press(model, key(KeyCode::Enter)));
+    effects
+}
+
+#[test]
+fn colon_import_reads_the_file_through_the_same_checks_and_shows_the_new_job() {
+    let (mut store, mut model) = demo();
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/import_full.json");
+    let effects = command_line(&mut model, &format!("import {path}"));
+    assert!(matches!(effects.as_slice(), [Effect::Import(p)] if p == path), "{effects:?}");
+    let jobs_before = model.data.jobs.len();
+    run(&mut model, &mut store, effects);
+    let (summary, error) = model.flash.clone().expect("a status line");
+    assert!(!error && summary.contains("1 created"), "{summary}");
+    assert_eq!(model.data.jobs.len(), jobs_before + 1, "the imported job is in the Jobs view at once");
+
+    let broken = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/broken_eleven_drives.json");
+    let before = store.event_count().expect("count");
+    let effects = command_line(&mut model, &format!("import {broken}"));
+    run(&mut model, &mut store, effects);
+    match &model.popup {
+        Some(Popup::Message { text, error: true, .. }) => assert!(text.contains("11 drives"), "{text}"),
+        other => panic!("expected the import's error, got {other:?}"),
+    }
+    assert_eq!(store.event_count().expect("count"), before, "a broken file writes nothing");
+}
+
+#[test]
+fn colon_import_is_refused_by_the_read_only_dispatcher() {
+    let mut store = demo_store();
+    let mut model = console(&mut store, true);
+    let effects = command_line(&mut model, "import /tmp/anything.json");
+    assert!(effects.is_empty(), "{effects:?}");
+    assert!(flash(&model).starts_with("read-only monitoring: "), "{}", flash(&model));
+}

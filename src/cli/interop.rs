@@ -7,7 +7,7 @@ use std::io::{Read, Write};
 use super::error::{CliError, bad};
 use super::{Session, emit, target};
 use crate::domain::Job;
-use crate::interop::{ImportError, ImportReport, Secrets, import_documents, job_response, list_response};
+use crate::interop::{ImportError, Secrets, import_documents, job_response, list_response};
 use crate::store::JobFilter;
 use crate::text::visible;
 
@@ -17,7 +17,7 @@ pub fn import(s: &mut Session, file: &str) -> Result<(), CliError> {
         ImportError::Store(store) => CliError::Store(store),
         document => bad(visible(&document.to_string()).into_owned()),
     })?;
-    emit(s, || serde_json::to_value(&report).unwrap_or_default(), || summary(&report));
+    emit(s, || serde_json::to_value(&report).unwrap_or_default(), || report.summary());
     Ok(())
 }
 
@@ -39,27 +39,6 @@ fn read_input(file: &str) -> Result<(String, String), CliError> {
         ))
     })?;
     Ok((source, text))
-}
-
-fn summary(r: &ImportReport) -> String {
-    let mut out = format!(
-        "{}: {} job{} — {} created, {} updated, {} unchanged",
-        r.source,
-        r.documents,
-        if r.documents == 1 { "" } else { "s" },
-        r.created.len(),
-        r.updated.len(),
-        r.unchanged.len()
-    );
-    if !r.archived.is_empty() {
-        out.push_str(&format!(", {} archived here and left as they are (S2)", r.archived.len()));
-    }
-    let s = if r.events == 1 { "" } else { "s" };
-    out.push_str(&format!("; {} audit event{s} as operator import (S6)\n", r.events));
-    for (job, what) in &r.attention {
-        out.push_str(&format!("attention: {}\n", visible(&format!("{job}: {what}"))));
-    }
-    out
 }
 
 pub fn export(s: &Session, names: &[String], list: bool, include_secrets: bool) -> Result<(), CliError> {

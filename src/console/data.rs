@@ -19,6 +19,9 @@ pub struct JobRow {
     pub job_type: JobType,
     pub state: JobState,
     pub faulted_from: Option<JobState>,
+    /// What the service reported when the console does not know it (issue 4):
+    /// "unknown state: X" or "unknown job type: X", shown instead of a guess.
+    pub unknown: Option<String>,
     pub state_since: Timestamp,
     /// The soonest running clock.
     pub deadline: Option<(Rule, Timestamp)>,
@@ -68,6 +71,13 @@ impl JobRow {
             job_type: job.job_type,
             state: job.state,
             faulted_from: job.faulted_from,
+            unknown: if job.unknown_state.is_some() {
+                Some(present::job_state_text(job))
+            } else if job.unknown_job_type.is_some() {
+                Some(present::job_type_text(job))
+            } else {
+                None
+            },
             state_since: job.state_since,
             deadline: clock::job_clocks(job).first().map(|c| (c.rule, c.deadline)),
             percent: job.percent_complete(),

@@ -166,7 +166,7 @@ pub const BINDINGS: &[Binding] = &[
         contexts: &[Table],
         keys: &[k(':')],
         command: Command::StartCommand,
-        help: "command: :attention :jobs :drives :audit :archive :sweep :q",
+        help: "command: :attention :jobs :drives :audit :archive :sweep :import PATH :q",
     },
     Binding {
         contexts: &[Table],

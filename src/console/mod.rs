@@ -53,9 +53,13 @@ async fn main_loop(store: Store, options: Options) -> std::io::Result<()> {
     let (msg_tx, mut msg_rx) = tokio::sync::mpsc::unbounded_channel();
     let (fx_tx, fx_rx) = std::sync::mpsc::channel();
     let worker_clock = Clock { start: clock.start, started: clock.started };
-    let worker = worker::spawn(store, fx_rx, msg_tx, move || worker_clock.now());
+    let operator = model.config.operator.clone();
+    let worker = worker::spawn(store, fx_rx, msg_tx, operator, move || worker_clock.now());
 
     let mut terminal = ratatui::init();
+    if let Ok(size) = terminal.size() {
+        update::update(&mut model, Msg::Resize(size.width, size.height));
+    }
     let mut keys = EventStream::new();
     let mut ticker = tokio::time::interval(std::time::Duration::from_secs(1));
     let mut dirty = true;
@@ -74,7 +78,7 @@ async fn main_loop(store: Store, options: Options) -> std::io::Result<()> {
         let msg = tokio::select! {
             event = keys.next() => match event {
                 Some(Ok(Event::Key(key))) if key.kind != KeyEventKind::Release => key_message(&model, key),
-                Some(Ok(Event::Resize(..))) => { dirty = true; None }
+                Some(Ok(Event::Resize(width, height))) => Some(Msg::Resize(width, height)),
                 Some(Ok(_)) => None,
                 Some(Err(e)) => break Err(e),
                 None => break Ok(()),

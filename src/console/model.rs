@@ -150,6 +150,11 @@ pub struct Model {
     pub marked: BTreeSet<DriveKey>,
     /// A one-line status: what just happened, or went wrong.
     pub flash: Option<(String, bool)>,
+    /// The file `:import` names, until the dispatcher lets it through.
+    pub import_path: Option<String>,
+    /// The terminal's size: below the minimum only quitting works, since
+    /// nothing of what a key would act on can be seen.
+    pub size: (u16, u16),
     pub quit: bool,
 }
 
@@ -174,6 +179,8 @@ impl Model {
             popup: None,
             marked: BTreeSet::new(),
             flash: None,
+            import_path: None,
+            size: (u16::MAX, u16::MAX),
             quit: false,
         }
     }

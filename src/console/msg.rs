@@ -38,12 +38,21 @@ pub enum Command {
     PrevField,
     /// `:sweep`: apply C1, C3 and C7 now.
     Sweep,
+    /// `:import PATH`: the path waits in `Model::import_path`.
+    Import,
 }
 
 impl Command {
     /// Commands that lead to a write. Read-only mode refuses exactly these, here.
     pub fn writes(self) -> bool {
-        matches!(self, Command::OpenActions | Command::BulkReceive | Command::BulkShipBack | Command::Sweep)
+        matches!(
+            self,
+            Command::OpenActions
+                | Command::BulkReceive
+                | Command::BulkShipBack
+                | Command::Sweep
+                | Command::Import
+        )
     }
 }
 
@@ -52,6 +61,8 @@ pub enum Msg {
     Command(Command),
     /// A key typed into the focused text input (filter, command line, form field).
     Edit(crossterm::event::KeyEvent),
+    /// The terminal's size (at start and on every resize).
+    Resize(u16, u16),
     /// Time passed: countdowns tick.
     Tick(Timestamp),
     /// The first read: counts, the jobs that may need attention, arrivals, events.

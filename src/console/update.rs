@@ -24,6 +24,8 @@ pub enum Effect {
     Reload,
     /// Read one job in full (the operator selected it).
     LoadJob(i64),
+    /// Import the service's JSON from a file (issue 4), like `ieops import`.
+    Import(String),
     LoadHistory(i64),
     Write(Plan),
 }
@@ -36,6 +38,10 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
         Msg::Command(command) => dispatch(model, command),
         Msg::Edit(key) => {
             edit(model, key);
+            Vec::new()
+        }
+        Msg::Resize(width, height) => {
+            model.size = (width, height);
             Vec::new()
         }
         Msg::Tick(now) => {
@@ -85,6 +91,10 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
 
 /// The one place where read-only mode refuses a write.
 fn dispatch(model: &mut Model, command: Command) -> Vec<Effect> {
+    let (w, h) = model.size;
+    if (w < super::view::MIN_WIDTH || h < super::view::MIN_HEIGHT) && command != Command::Quit {
+        return Vec::new(); // nothing can be seen to act on
+    }
     if model.config.read_only && command.writes() && model.popup.is_none() && model.input.is_none() {
         model.flash = Some(("read-only monitoring: actions are disabled".into(), true));
         return Vec::new();
@@ -148,6 +158,12 @@ fn table_command(model: &mut Model, command: Command) -> Vec<Effect> {
             }
         }
         Command::Sweep => plan_sweep(model),
+        Command::Import => {
+            if let Some(path) = model.import_path.take() {
+                model.flash = Some((format!("importing {path}…"), false));
+                return vec![Effect::Import(path)];
+            }
+        }
         Command::Select | Command::Confirm | Command::NextField | Command::PrevField | Command::Quit => {}
     }
     if matches!(
@@ -288,13 +304,21 @@ fn run_command(model: &mut Model, text: &str) -> Vec<Effect> {
         }
         // Through the dispatcher, like a key: read-only refuses it there.
         "sweep" => return dispatch(model, Command::Sweep),
+        other if other.starts_with("import ") => {
+            model.import_path = Some(other["import ".len()..].trim().to_string());
+            let effects = dispatch(model, Command::Import);
+            model.import_path = None;
+            return effects;
+        }
         "help" => {
             model.popup = Some(Popup::Help { scroll: 0 });
             return Vec::new();
         }
         other => {
             model.flash = Some((
-                format!("unknown command ':{other}': try :attention :jobs :drives :audit :archive :sweep :q"),
+                format!(
+                    "unknown command ':{other}': try :attention :jobs :drives :audit :archive :sweep :import PATH :q"
+                ),
                 true,
             ));
             return Vec::new();

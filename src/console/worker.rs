@@ -28,6 +28,7 @@ pub fn spawn(
     mut store: Store,
     effects: Receiver<Effect>,
     msgs: UnboundedSender<Msg>,
+    operator: String,
     now: impl Fn() -> Timestamp + Send + 'static,
 ) -> JoinHandle<()> {
     std::thread::spawn(move || {
@@ -58,6 +59,12 @@ pub fn spawn(
                 }),
                 Ok(Effect::Write(plan)) => {
                     if !send(Msg::Written(write(&mut store, plan))) {
+                        return;
+                    }
+                    Some(changes(&store, &mut last_event))
+                }
+                Ok(Effect::Import(path)) => {
+                    if !send(Msg::Written(import(&mut store, &path, &operator, now()))) {
                         return;
                     }
                     Some(changes(&store, &mut last_event))
@@ -140,6 +147,15 @@ pub fn changes(store: &Store, last_event: &mut i64) -> Msg {
         Ok(changed) => Msg::Changed(Box::new(changed)),
         Err(e) => failed(e),
     }
+}
+
+/// `:import PATH`: the same checks and the same one transaction as `ieops import`.
+pub fn import(store: &mut Store, path: &str, operator: &str, now: Timestamp) -> Result<String, WriteFailure> {
+    let fail = |message: String| WriteFailure { message, stale: false };
+    let text = std::fs::read_to_string(path).map_err(|e| fail(format!("cannot read {path}: {e}")))?;
+    crate::interop::import_documents(store, path, &text, operator, now)
+        .map(|report| report.summary().trim_end().replace('\n', " · "))
+        .map_err(|e| fail(e.to_string()))
 }
 
 /// Writes a confirmed plan in one transaction.

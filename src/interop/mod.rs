@@ -20,6 +20,7 @@ use serde::Serialize;
 
 use crate::domain::{Ctx, Job, Timestamp};
 use crate::store::{Store, StoreError, Writer};
+use crate::text::visible;
 use import::{Decision, IMPORT_OPERATOR, decide_import};
 use rest::{JobResponse, Step, Top, locate, path_text};
 
@@ -82,6 +83,31 @@ pub struct ImportReport {
     pub attention: Vec<(String, String)>,
     /// Audit events written (S6).
     pub events: usize,
+}
+
+impl ImportReport {
+    /// What the import did, in lines for people (untrusted names escaped).
+    pub fn summary(&self) -> String {
+        let r = self;
+        let mut out = format!(
+            "{}: {} job{} — {} created, {} updated, {} unchanged",
+            r.source,
+            r.documents,
+            if r.documents == 1 { "" } else { "s" },
+            r.created.len(),
+            r.updated.len(),
+            r.unchanged.len()
+        );
+        if !r.archived.is_empty() {
+            out.push_str(&format!(", {} archived here and left as they are (S2)", r.archived.len()));
+        }
+        let s = if r.events == 1 { "" } else { "s" };
+        out.push_str(&format!("; {} audit event{s} as operator import (S6)\n", r.events));
+        for (job, what) in &r.attention {
+            out.push_str(&format!("attention: {}\n", visible(&format!("{job}: {what}"))));
+        }
+        out
+    }
 }
 
 /// Imports every JobResponse in `text` (one, a list response or an array)

@@ -96,6 +96,7 @@ pub fn run(model: &mut Model, store: &mut Store, effects: Vec<Effect>) {
                     Msg::History { job_id, events: store.history(job_id).expect("history is read") }
                 }
                 Effect::Write(plan) => Msg::Written(worker::write(store, plan)),
+                Effect::Import(path) => Msg::Written(worker::import(store, &path, "amara", now())),
             };
             next.extend(update(model, msg));
         }

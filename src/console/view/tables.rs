@@ -189,10 +189,14 @@ fn job_row(model: &Model, job: &JobRow, theme: &Theme) -> (Vec<Cell<'static>>, S
     // Overdue rows are red as a whole, with the time overdue in the deadline column.
     let overdue = job.deadline.is_some_and(|(_, at)| at <= model.now);
     let row_style = if overdue || job.state == JobState::Faulted { theme.overdue() } else { Style::new() };
+    let state = match &job.unknown {
+        Some(unknown) => Cell::from(Span::styled(visible(unknown).into_owned(), theme.overdue())),
+        None => state_cell(job.faulted_from, job.state, theme.job_state(job.state)),
+    };
     let cells = vec![
         text(&job.name),
         Cell::from(job.job_type.to_string()),
-        state_cell(job.faulted_from, job.state, theme.job_state(job.state)),
+        state,
         Cell::from(job.drive_count.to_string()),
         Cell::from(bar(job.percent)),
         Cell::from(human_span(model.now - job.state_since)),
