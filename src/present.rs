@@ -229,3 +229,15 @@ impl FieldList {
         }
     }
 }
+
+/// When an attention item is due: a countdown, or its urgency in words.
+pub fn attention_when(item: &crate::domain::attention::Item, now: Timestamp) -> String {
+    use crate::domain::attention::Urgency;
+    match (item.due, item.urgency) {
+        (Some(due), _) => countdown(due, now),
+        (None, Urgency::Overdue) => "overdue".into(),
+        (None, Urgency::Faulted) => "faulted".into(),
+        (None, Urgency::DueSoon) => "act soon".into(),
+        (None, Urgency::Open) => "open".into(),
+    }
+}

@@ -147,8 +147,7 @@ pub fn attention_json(items: &[Item], now: Timestamp) -> Value {
 pub fn attention_table(items: &[Item], now: Timestamp) -> String {
     let mut t = Table::new(&["RULE", "SUBJECT", "WHEN", "WHAT", "NEXT STEP"]);
     for i in items {
-        let when =
-            i.due.map(|d| countdown(d, now)).unwrap_or_else(|| format!("{:?}", i.urgency).to_lowercase());
+        let when = crate::present::attention_when(i, now);
         t.row([i.rule.id().to_string(), i.subject.to_string(), when, i.what.clone(), i.next_step.clone()]);
     }
     empty_or(t, "nothing needs attention")

@@ -161,13 +161,7 @@ fn text(s: &str) -> Cell<'static> {
 }
 
 fn item_row(model: &Model, item: &Item, theme: &Theme) -> (Vec<Cell<'static>>, Style) {
-    let when = match (item.due, item.urgency) {
-        (Some(due), _) => countdown(due, model.now),
-        (None, Urgency::Overdue) => "overdue".into(),
-        (None, Urgency::Faulted) => "faulted".into(),
-        (None, Urgency::DueSoon) => "act soon".into(),
-        (None, Urgency::Open) => "open".into(),
-    };
+    let when = crate::present::attention_when(item, model.now);
     let style = match item.urgency {
         Urgency::Overdue | Urgency::Faulted => theme.overdue(),
         Urgency::DueSoon => theme.due_soon(),
