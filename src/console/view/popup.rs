@@ -59,7 +59,7 @@ pub fn popup(model: &Model, frame: &mut Frame, area: Rect) {
                 lines.push(Line::styled(format!(" {title}"), theme.title()));
                 lines.extend(keymap::help(*context).into_iter().map(|(k, h)| key_line(k, h)));
             }
-            let rect = centered(area, 84, area.height.saturating_sub(2));
+            let rect = centered(area, 100, area.height.saturating_sub(2));
             let rows = rect.height.saturating_sub(2) as usize;
             let scroll = (*scroll).min(lines.len().saturating_sub(rows));
             let more = lines.len() > scroll + rows;
