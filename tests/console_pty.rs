@@ -642,3 +642,58 @@ fn the_update_form_shows_every_field_name_in_full() {
     console.send(CTRL_C);
     assert_restored(&mut console);
 }
+
+/// Issue 6: customer text full of terminal controls reaches the console's
+/// tables, detail pane and audit view, and the raw bytes the console writes
+/// never carry one of those sequences: they are shown escaped.
+#[test]
+fn hostile_customer_text_never_reaches_the_terminal_raw() {
+    use ieops::domain::create::create_job;
+    use ieops::domain::{Ctx, Drive, DriveState, JobType};
+    use ieops::store::{Access, Store};
+
+    const NAME: &str = "evil\u{1b}]0;PWNED\u{7}job";
+    const NOTE: &str = "\u{1b}[2J\u{1b}[31mREDTEXT\u{1b}]52;c;cm0gLXJmIC8=\u{7}";
+    const CITY: &str = "Zurich\u{202e}gpj.exe\u{200b}";
+    const DRIVE: &str = "D\u{9b}31mC1DRIVE";
+    let db = Db::new();
+    {
+        let now = chrono::DateTime::parse_from_rfc3339(NOW).expect("now").to_utc();
+        let ctx = Ctx { operator: "import", now, note: Some("\u{1b}[5mBLINKNOTE") };
+        let mut change =
+            create_job("placeholder", JobType::Import, &["D1".into()], &[], &ctx).expect("create");
+        change.job.name = NAME.into();
+        change.job.customer_note = Some(NOTE.into());
+        change.job.return_address.city = Some(CITY.into());
+        change.job.drives.push(Drive::new(DRIVE, DriveState::Specified, now));
+        let mut store = Store::open(&db.path, Access::ReadWrite).expect("open");
+        store.write(|w| w.insert_job(&change.job, &change.events)).expect("insert");
+    }
+    let mut console = Console::open(&db.path, &[]);
+    console.wait_for("2 Jobs (1)");
+    let steps = [
+        ("2", "evil\\x1b]0;PWNED\\x07job"),
+        ("d", "REDTEXT"),
+        ("d3", "C1DRIVE"),
+        ("4", "import     evil\\x1b]0;PWNED"),
+    ];
+    for (keys, shown) in steps {
+        console.send(keys);
+        console.wait_for(shown);
+    }
+    console.send("q");
+    assert_restored(&mut console);
+    let raw = console.raw();
+    for payload in [
+        &b"\x1b]0;PWNED"[..],
+        b"\x1b[31mREDTEXT",
+        b"\x1b]52;c;",
+        b"\x1b[5mBLINKNOTE",
+        "\u{202e}".as_bytes(),
+        "\u{200b}".as_bytes(),
+        "\u{9b}".as_bytes(),
+        b"\x07",
+    ] {
+        assert!(rfind(&raw, payload).is_none(), "the console wrote {payload:?} raw to the terminal");
+    }
+}

@@ -78,3 +78,52 @@ proptest! {
         prop_assert!(!shown.chars().any(reorders), "bidi or zero-width left in {:?}", shown);
     }
 }
+
+thread_local! {
+    /// One store for every case: a failed import writes nothing, a good one may.
+    static STORE: std::cell::RefCell<ieops::store::Store> =
+        std::cell::RefCell::new(ieops::store::Store::open_in_memory().expect("in-memory store"));
+}
+
+/// The service's JSON, damaged: fixtures cut, spliced and sprinkled with random bytes.
+fn damaged_json() -> impl Strategy<Value = String> {
+    let fixtures: Vec<&'static str> = vec![
+        include_str!("fixtures/import_full.json"),
+        include_str!("fixtures/list_response.json"),
+        include_str!("fixtures/export_blob_list.json"),
+        include_str!("fixtures/untidy.json"),
+        include_str!("fixtures/api_2016_11_01.json"),
+    ];
+    (
+        prop::sample::select(fixtures),
+        any::<prop::sample::Index>(),
+        any::<prop::sample::Index>(),
+        nasty(),
+        0u8..4,
+    )
+        .prop_map(|(text, a, b, noise, how)| {
+            let chars: Vec<char> = text.chars().collect();
+            let (i, j) = (a.index(chars.len() + 1), b.index(chars.len() + 1));
+            let (lo, hi) = (i.min(j), i.max(j));
+            let head: String = chars[..lo].iter().collect();
+            let tail: String = chars[hi..].iter().collect();
+            match how {
+                0 => head,                                                            // truncated
+                1 => format!("{head}{noise}{tail}"), // a span replaced by junk
+                2 => format!("{head}{tail}"),        // a span cut out
+                _ => format!("{head}{noise}{}", &text[..text.len().min(head.len())]), // spliced
+            }
+        })
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn the_json_import_never_panics_on_damaged_documents(text in damaged_json()) {
+        STORE.with(|store| {
+            let now = chrono::DateTime::parse_from_rfc3339("2026-11-22T12:00:00Z").expect("now").to_utc();
+            let _ = ieops::interop::import_documents(&mut store.borrow_mut(), "fuzz.json", &text, "fuzz", now);
+        });
+    }
+}
