@@ -276,3 +276,58 @@ fn help_lists_exit_codes() {
     let out = db.ok(&["--help"]);
     assert!(out.contains("3 refused by the rules"), "{out}");
 }
+
+/// Runs ieops on an arbitrary --db path; returns (exit code, stderr).
+fn on_path(path: &std::path::Path, args: &[&str]) -> (Option<i32>, String) {
+    let out = assert_cmd::Command::cargo_bin("ieops")
+        .unwrap()
+        .arg("--db")
+        .arg(path)
+        .args(["--operator", "tester"])
+        .args(args)
+        .output()
+        .unwrap();
+    (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[test]
+fn a_directory_truncated_file_or_newer_schema_is_refused_in_one_line_and_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    // The path is a directory.
+    let (code, err) = on_path(dir.path(), &["jobs"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("is a directory"), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1);
+
+    // A truncated SQLite file.
+    let db = Db::new();
+    db.shipping_import("acme-2026", &["WD-1"], NOW);
+    let whole = std::fs::read(&db.path).unwrap();
+    let truncated = dir.path().join("truncated.db");
+    std::fs::write(&truncated, &whole[..whole.len() / 3]).unwrap();
+    for args in [&["jobs"][..], &["act", "acme-2026", "cancel"]] {
+        let (code, err) = on_path(&truncated, args);
+        assert_ne!(code, Some(0), "{args:?} on a truncated file");
+        assert!(!err.contains("panicked"), "{err}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    }
+    assert_eq!(
+        std::fs::read(&truncated).unwrap(),
+        &whole[..whole.len() / 3],
+        "the truncated file was touched"
+    );
+
+    // A schema from a newer ieops.
+    let newer = dir.path().join("newer.db");
+    std::fs::write(&newer, &whole).unwrap();
+    rusqlite::Connection::open(&newer).unwrap().execute_batch("PRAGMA user_version = 99").unwrap();
+    let before = std::fs::read(&newer).unwrap();
+    for args in [&["jobs"][..], &["init"], &["act", "acme-2026", "cancel"]] {
+        let (code, err) = on_path(&newer, args);
+        assert_eq!(code, Some(2), "{args:?}: {err}");
+        assert!(err.contains("schema version 99 is newer than this ieops supports"), "{err}");
+    }
+    assert_eq!(std::fs::read(&newer).unwrap(), before, "the newer database was touched");
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().map(|e| e.file_name()).collect();
+    assert_eq!(leftovers.len(), 2, "no file appeared beside them: {leftovers:?}");
+}

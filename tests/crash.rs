@@ -18,18 +18,23 @@ fn total_jobs(store: &Store) -> usize {
 /// Waits until the write transaction is under way: a rollback journal exists
 /// (the demo's bulk load) or the WAL holds megabytes of uncommitted pages, and
 /// a moment more so rows are being written. Returns false if the process ended first.
-fn wait_for_writing(child: &mut std::process::Child, path: &std::path::Path) -> bool {
+fn wait_for_writing(
+    child: &mut std::process::Child,
+    path: &std::path::Path,
+    wal_bytes: u64,
+    settle: u64,
+) -> bool {
     let wal = path.with_extension("db-wal");
     let journal = path.with_extension("db-journal");
-    for _ in 0..2_000 {
-        if journal.exists() || std::fs::metadata(&wal).is_ok_and(|m| m.len() > 2_000_000) {
-            std::thread::sleep(Duration::from_millis(300));
+    for _ in 0..20_000 {
+        if journal.exists() || std::fs::metadata(&wal).is_ok_and(|m| m.len() > wal_bytes) {
+            std::thread::sleep(Duration::from_millis(settle));
             return child.try_wait().ok().flatten().is_none();
         }
         if child.try_wait().ok().flatten().is_some() {
             return false;
         }
-        std::thread::sleep(Duration::from_millis(5));
+        std::thread::sleep(Duration::from_millis(1));
     }
     false
 }
@@ -45,7 +50,7 @@ fn kill_9_in_the_middle_of_the_demo_transaction_leaves_nothing() {
         .args(["--operator", "crash", "--now", "2026-11-22T12:00:00Z", "demo", "--jobs", "20000"])
         .spawn()
         .expect("spawn");
-    let writing = wait_for_writing(&mut child, &path);
+    let writing = wait_for_writing(&mut child, &path, 2_000_000, 300);
     let _ = child.kill();
     let _ = child.wait();
     assert!(writing, "the demo never reached its write transaction");
@@ -105,4 +110,52 @@ fn kill_9_during_demo_keeps_all_or_nothing() {
         }
     }
     eprintln!("{outcomes:?}");
+}
+
+#[test]
+fn kill_9_in_the_middle_of_a_large_import_leaves_nothing() {
+    let binary = assert_cmd::cargo::cargo_bin("ieops");
+    let dir = tempfile::tempdir().expect("temp dir");
+    // A large file in the service's own shape: the export of a big demo.
+    let source = dir.path().join("source.db");
+    let run = |db: &std::path::Path, args: &[&str]| {
+        Command::new(&binary)
+            .arg("--db")
+            .arg(db)
+            .args(["--operator", "crash", "--now", "2026-11-22T12:00:00Z"])
+            .args(args)
+            .output()
+            .expect("runs")
+    };
+    assert!(run(&source, &["demo", "--jobs", "20000"]).status.success());
+    let exported = run(&source, &["export", "--list"]);
+    assert!(exported.status.success());
+    let file = dir.path().join("jobs.json");
+    std::fs::write(&file, &exported.stdout).expect("write the file");
+
+    let path = dir.path().join("target.db");
+    assert!(run(&path, &["init"]).status.success());
+    let before = std::fs::read(&path).expect("read");
+    let mut child = Command::new(&binary)
+        .arg("--db")
+        .arg(&path)
+        .args(["--operator", "crash", "--now", "2026-11-22T12:00:00Z", "import"])
+        .arg(&file)
+        .spawn()
+        .expect("spawn");
+    // The file is parsed first; the WAL grows once rows are written.
+    let writing = wait_for_writing(&mut child, &path, 100_000, 0);
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(writing, "the import never reached its write transaction");
+    let store = Store::open(&path, Access::ReadWrite).expect("the database opens after the crash");
+    let conn = rusqlite::Connection::open(&path).expect("open");
+    let check: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).expect("check");
+    assert_eq!(check, "ok");
+    assert_eq!(total_jobs(&store), 0, "part of the import survived the crash");
+    assert_eq!(store.event_count().expect("events"), 0);
+    drop((store, conn));
+    // Nothing of it is left behind: the file holds what it held before.
+    let after = std::fs::read(&path).expect("read");
+    assert_eq!(after.len(), before.len(), "the database grew with uncommitted work");
 }
