@@ -17,7 +17,7 @@ pub mod worker;
 use std::time::Instant;
 
 use chrono::SubsecRound;
-use crossterm::event::{Event, EventStream, KeyEvent, KeyEventKind};
+use crossterm::event::{Event, EventStream, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use futures::StreamExt;
 
 use crate::domain::Timestamp;
@@ -77,7 +77,21 @@ async fn main_loop(store: Store, options: Options) -> std::io::Result<()> {
         }
         let msg = tokio::select! {
             event = keys.next() => match event {
-                Some(Ok(Event::Key(key))) if key.kind != KeyEventKind::Release => key_message(&model, key),
+                Some(Ok(Event::Key(key))) if key.kind != KeyEventKind::Release => {
+                    // Over a slow link, Esc and the next key arrive together as Alt+key:
+                    // back out first, then take the key, so neither is lost.
+                    if key.modifiers.contains(KeyModifiers::ALT) {
+                        let esc = KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE);
+                        if let Some(msg) = key_message(&model, esc) {
+                            for effect in update::update(&mut model, msg) {
+                                let _ = fx_tx.send(effect);
+                            }
+                            dirty = true;
+                        }
+                    }
+                    let plain = KeyEvent::new(key.code, key.modifiers - KeyModifiers::ALT);
+                    key_message(&model, plain)
+                }
                 Some(Ok(Event::Resize(width, height))) => Some(Msg::Resize(width, height)),
                 Some(Ok(_)) => None,
                 Some(Err(e)) => break Err(e),
