@@ -241,3 +241,39 @@ pub fn attention_when(item: &crate::domain::attention::Item, now: Timestamp) -> 
         (None, Urgency::Open) => "open".into(),
     }
 }
+
+/// What a drive row says besides its state: extra (D9), fault, copy messages, destroyed.
+pub fn drive_notes(drive: &Drive) -> String {
+    let mut notes = Vec::new();
+    if drive.extra {
+        notes.push("[extra D9]".to_string());
+    }
+    if let Some(reason) = &drive.fault_reason {
+        notes.push(format!("fault: {reason}"));
+    }
+    notes.extend(drive.messages.iter().map(|m| format!("{}: {}", m.severity, m.text)));
+    if drive.destroyed_at.is_some() {
+        notes.push("destroyed (C6)".into());
+    }
+    notes.join("; ")
+}
+
+/// What an audit event is about: `arrival:ID`, `JOB/DRIVE` or `JOB`.
+pub fn event_subject(e: &crate::store::AuditRecord) -> String {
+    match (&e.job_name, &e.drive_id, e.arrival_id) {
+        (_, _, Some(id)) => format!("arrival:{id}"),
+        (Some(job), Some(drive), _) => format!("{job}/{drive}"),
+        (Some(job), None, _) => job.clone(),
+        (None, _, _) => "-".into(),
+    }
+}
+
+/// An audit event's detail with the operator's note after it.
+pub fn event_detail(e: &crate::store::AuditRecord) -> String {
+    match (e.detail.as_deref().filter(|d| !d.is_empty()), &e.note) {
+        (Some(detail), Some(note)) => format!("{detail}; note: {note}"),
+        (Some(detail), None) => detail.to_string(),
+        (None, Some(note)) => format!("note: {note}"),
+        (None, None) => String::new(),
+    }
+}

@@ -72,26 +72,13 @@ pub fn drives_json(rows: &[(String, Drive)]) -> Value {
 pub fn drives_table<'a>(rows: impl IntoIterator<Item = (&'a str, &'a Drive)>, now: Timestamp) -> String {
     let mut t = Table::new(&["JOB", "DRIVE", "STATE", "DONE", "IN STATE", "NOTES"]);
     for (job, d) in rows {
-        let mut notes = Vec::new();
-        if d.extra {
-            notes.push("extra (D9)".to_string());
-        }
-        if let Some(r) = &d.fault_reason {
-            notes.push(format!("fault: {r}"));
-        }
-        for m in &d.messages {
-            notes.push(format!("{}: {}", m.severity, m.text));
-        }
-        if d.destroyed_at.is_some() {
-            notes.push("destroyed".into());
-        }
         t.row([
             job.to_string(),
             d.drive_id.clone(),
             drive_state_text(d),
             format!("{}%", d.percent_complete),
             clock::human_span(now - d.state_since),
-            notes.join("; "),
+            present::drive_notes(d),
         ]);
     }
     empty_or(t, "no drives match")
@@ -100,17 +87,7 @@ pub fn drives_table<'a>(rows: impl IntoIterator<Item = (&'a str, &'a Drive)>, no
 pub fn events_table(events: &[AuditRecord]) -> String {
     let mut t = Table::new(&["WHEN", "WHO", "WHAT", "ACTION", "FROM", "TO", "RULE", "DETAIL"]);
     for e in events {
-        let what = match (&e.job_name, &e.drive_id, e.arrival_id) {
-            (_, _, Some(id)) => format!("arrival:{id}"),
-            (Some(job), Some(drive), _) => format!("{job}/{drive}"),
-            (Some(job), None, _) => job.clone(),
-            (None, _, _) => "-".into(),
-        };
-        let mut detail = e.detail.clone().unwrap_or_default();
-        if let Some(note) = &e.note {
-            detail =
-                if detail.is_empty() { format!("note: {note}") } else { format!("{detail}; note: {note}") };
-        }
+        let (what, detail) = (present::event_subject(e), present::event_detail(e));
         t.row([
             stamp(e.at),
             e.operator.clone(),

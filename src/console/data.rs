@@ -98,17 +98,6 @@ pub fn drive_rows(job: &Job) -> Vec<DriveRow> {
 
 impl DriveRow {
     pub fn of(job: &Job, drive: &Drive) -> DriveRow {
-        let mut notes = Vec::new();
-        if drive.extra {
-            notes.push("[extra D9]".to_string());
-        }
-        if let Some(reason) = &drive.fault_reason {
-            notes.push(format!("fault: {reason}"));
-        }
-        notes.extend(drive.messages.iter().map(|m| format!("{}: {}", m.severity, m.text)));
-        if drive.destroyed_at.is_some() {
-            notes.push("destroyed (C6)".into());
-        }
         let mut search = job.name.to_lowercase();
         search.push('\n');
         search.push_str(&drive.drive_id.to_lowercase());
@@ -131,7 +120,7 @@ impl DriveRow {
             state_since: drive.state_since,
             percent: drive.percent_complete,
             extra: drive.extra,
-            notes: notes.join("; "),
+            notes: present::drive_notes(drive),
             search,
         }
     }

@@ -436,30 +436,22 @@ fn field(key: &'static str, hint: String, required: bool, value: &str) -> FormFi
 
 /// S5: name the states a fault can resolve to.
 fn resolve_hint(model: &Model, subject: &Subject) -> String {
+    use crate::domain::decide::resolvable;
+    fn names<S: ToString>(states: Vec<S>) -> Vec<String> {
+        states.iter().map(ToString::to_string).collect()
+    }
     let states: Vec<String> = match subject {
-        Subject::Job(name) => model
-            .job(name)
-            .and_then(|j| j.faulted_from)
-            .map(|from| {
-                std::iter::once(from)
-                    .chain(from.successors().iter().copied())
-                    .map(|s| s.to_string())
-                    .collect()
-            })
-            .unwrap_or_default(),
+        Subject::Job(name) => {
+            model.job(name).and_then(|j| j.faulted_from).map(|f| names(resolvable(f, f.successors())))
+        }
         Subject::Drive { job, drive_id } => model
             .job(job)
             .and_then(|j| j.drive(drive_id))
             .and_then(|d| d.faulted_from)
-            .map(|from| {
-                std::iter::once(from)
-                    .chain(from.successors().iter().copied())
-                    .map(|s| s.to_string())
-                    .collect()
-            })
-            .unwrap_or_default(),
-        Subject::Arrival(_) => Vec::new(),
-    };
+            .map(|f| names(resolvable(f, f.successors()))),
+        Subject::Arrival(_) => None,
+    }
+    .unwrap_or_default();
     format!("resume in {} (S5)", states.join(" or "))
 }
 

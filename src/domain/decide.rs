@@ -1056,7 +1056,7 @@ fn describe_fields(fields: &[FieldSet]) -> String {
 }
 
 /// S5: the state held before the fault, then the states one transition leads to.
-fn resolvable<T: Copy + PartialEq>(from: T, successors: &[T]) -> Vec<T> {
+pub fn resolvable<T: Copy + PartialEq>(from: T, successors: &[T]) -> Vec<T> {
     let mut states = vec![from];
     states.extend(successors.iter().copied().filter(|s| *s != from));
     states

@@ -221,24 +221,14 @@ fn drive_row(model: &Model, drive: &DriveRow, theme: &Theme) -> (Vec<Cell<'stati
 }
 
 fn event_row(e: &AuditRecord) -> (Vec<Cell<'static>>, Style) {
-    let subject = match (&e.job_name, &e.drive_id, e.arrival_id) {
-        (_, _, Some(id)) => format!("arrival:{id}"),
-        (Some(job), Some(drive), _) => format!("{job}/{drive}"),
-        (Some(job), None, _) => job.clone(),
-        (None, _, _) => "-".into(),
-    };
-    let mut detail = e.detail.clone().unwrap_or_default();
-    if let Some(note) = &e.note {
-        detail = format!("{detail} note: {note}");
-    }
     let cells = vec![
         Cell::from(stamp(e.at)),
         text(&e.operator),
-        text(&subject),
+        text(&crate::present::event_subject(e)),
         text(&e.action),
         text(&format!("{} → {}", e.from_state, e.to_state)),
         text(&e.rule),
-        text(detail.trim()),
+        text(&crate::present::event_detail(e)),
     ];
     (cells, Style::new())
 }
