@@ -347,17 +347,7 @@ fn apply_job(job: &mut Job, action: &JobAction, rule: Rule, rec: &mut Recorder) 
             apply_fields(job, fields);
             if job.effective_state() == JobState::Shipping {
                 // J4: a Shipping job keeps what it needed to enter Shipping.
-                let mut missing = job.delivery_package.missing("deliveryPackage");
-                missing.extend(job.return_address.missing());
-                if !missing.is_empty() {
-                    return Err(Refusal::new(
-                        Rule::J4,
-                        format!(
-                            "a Shipping job keeps its delivery package and return address; missing {}",
-                            missing.join(", ")
-                        ),
-                    ));
-                }
+                shipping_fields(job, "a Shipping job keeps its delivery package and return address")?;
             }
             if job.effective_state() == JobState::Creating {
                 job.creating_clock_from = now; // J3: C1 restarts at 14 days
@@ -372,17 +362,7 @@ fn apply_job(job: &mut Job, action: &JobAction, rule: Rule, rec: &mut Recorder) 
         }
         JobAction::Ship(fields) => {
             apply_fields(job, fields);
-            let mut missing = job.delivery_package.missing("deliveryPackage");
-            missing.extend(job.return_address.missing());
-            if !missing.is_empty() {
-                return Err(Refusal::new(
-                    Rule::J4,
-                    format!(
-                        "Shipping needs the delivery package and return address; missing {}",
-                        missing.join(", ")
-                    ),
-                ));
-            }
+            shipping_fields(job, "Shipping needs the delivery package and return address")?;
             enter_shipping(job, now);
             rec.record(
                 None,
@@ -547,14 +527,10 @@ fn job_entry_condition(job: &Job, target: JobState) -> Result<(), Refusal> {
         .collect();
     match target {
         JobState::Shipping => {
-            let mut missing = job.delivery_package.missing("deliveryPackage");
-            missing.extend(job.return_address.missing());
-            if !missing.is_empty() {
-                return Err(Refusal::new(
-                    Rule::J4,
-                    format!("Shipping needs {}; set them with update first", missing.join(", ")),
-                ));
-            }
+            shipping_fields(
+                job,
+                "Shipping needs the delivery package and return address (update them first)",
+            )?;
         }
         JobState::Received | JobState::Transferring | JobState::Packaging if !specified.is_empty() => {
             return Err(Refusal::new(
@@ -1053,6 +1029,17 @@ fn apply_fields(job: &mut Job, fields: &[FieldSet]) {
 fn describe_fields(fields: &[FieldSet]) -> String {
     let paths: Vec<&str> = fields.iter().map(|f| f.field.path()).collect();
     if paths.is_empty() { String::new() } else { format!("set {}", paths.join(", ")) }
+}
+
+/// J4: what a job must have to stand in Shipping; `why` opens the refusal.
+fn shipping_fields(job: &Job, why: &str) -> Result<(), Refusal> {
+    let mut missing = job.delivery_package.missing("deliveryPackage");
+    missing.extend(job.return_address.missing());
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(Refusal::new(Rule::J4, format!("{why}; missing {}", missing.join(", "))))
+    }
 }
 
 /// S5: the state held before the fault, then the states one transition leads to.
