@@ -177,6 +177,11 @@ pub struct Data {
     pub empty: bool,
     /// The newest audit event taken in: changes are read from after it.
     pub last_event_id: i64,
+    /// Where each active job's row is, by name; each archived one's; and
+    /// where each active job's drive rows start and end (they are contiguous).
+    index: HashMap<String, usize>,
+    archive_index: HashMap<String, usize>,
+    drive_ranges: HashMap<i64, (usize, usize)>,
 }
 
 /// How many opened jobs are kept beyond those the attention queue needs.
@@ -202,11 +207,34 @@ impl Data {
         self.drives = drives;
         self.full = attention.into_iter().filter_map(|j| j.id.map(|id| (id, j))).collect();
         self.rows_loaded = true;
+        self.reindex();
     }
 
     pub fn set_archive(&mut self, archive: Vec<JobRow>) {
         self.archive = archive;
         self.archive_loaded = true;
+        self.reindex();
+    }
+
+    /// Rebuilds the lookups after the tables changed (linear, no sorting).
+    fn reindex(&mut self) {
+        self.index = self.jobs.iter().enumerate().map(|(i, r)| (r.name.clone(), i)).collect();
+        self.archive_index = self.archive.iter().enumerate().map(|(i, r)| (r.name.clone(), i)).collect();
+        self.drive_ranges.clear();
+        for (i, d) in self.drives.iter().enumerate() {
+            self.drive_ranges.entry(d.job_id).and_modify(|r| r.1 = i + 1).or_insert((i, i + 1));
+        }
+    }
+
+    /// The row of the active job with that name.
+    pub fn row(&self, name: &str) -> Option<&JobRow> {
+        self.index.get(name).and_then(|&i| self.jobs.get(i))
+    }
+
+    /// The row of one drive of an active job.
+    pub fn drive_row(&self, job_id: i64, drive_id: &str) -> Option<&DriveRow> {
+        let &(from, to) = self.drive_ranges.get(&job_id)?;
+        self.drives.get(from..to)?.iter().find(|d| d.drive_id == drive_id)
     }
 
     /// Takes in what changed: each touched job's rows are replaced where they
@@ -232,6 +260,7 @@ impl Data {
             // Held in full: it was just touched, someone is likely working on it.
             self.full.insert(id, job.clone());
         }
+        self.reindex();
         self.counts = changed.counts;
         if let Some(arrivals) = changed.arrivals {
             self.arrivals = arrivals;
@@ -260,7 +289,9 @@ impl Data {
     }
 
     pub fn id_of(&self, name: &str) -> Option<i64> {
-        self.jobs.iter().chain(&self.archive).find(|r| r.name == name).map(|r| r.id)
+        self.row(name)
+            .or_else(|| self.archive_index.get(name).and_then(|&i| self.archive.get(i)))
+            .map(|r| r.id)
     }
 
     /// The full job, if it is held.
@@ -276,15 +307,13 @@ impl Data {
     pub fn attention(&self, now: Timestamp) -> Vec<Item> {
         let mut items: Vec<Item> = self.full.values().flat_map(|j| attention::job_items(j, now)).collect();
         for arrival in &self.arrivals {
-            let job_state = arrival
-                .job_name
-                .as_ref()
-                .and_then(|name| self.full.values().find(|j| &j.name == name && j.archived_at.is_none()))
-                .map(|j| j.state)
-                .or_else(|| {
-                    let name = arrival.job_name.as_ref()?;
-                    self.jobs.iter().find(|r| &r.name == name).map(|r| r.state)
-                });
+            let job_state = arrival.job_name.as_ref().and_then(|name| match self.row(name) {
+                Some(row) => Some(row.state),
+                // Before the tables arrive, the jobs held for attention are all there is.
+                None => {
+                    self.full.values().find(|j| &j.name == name && j.archived_at.is_none()).map(|j| j.state)
+                }
+            });
             items.extend(attention::arrival_items(arrival, job_state, now));
         }
         attention::sort(&mut items);

@@ -180,12 +180,10 @@ fn item_passes(model: &Model, item: &Item) -> bool {
     let data = &model.data;
     match &item.subject {
         Subject::Job(name) | Subject::Drive { job: name, .. } => {
-            match data.jobs.iter().find(|r| &r.name == name) {
+            match data.row(name) {
                 Some(row) => match &item.subject {
                     Subject::Drive { drive_id, .. } => data
-                        .drives
-                        .iter()
-                        .find(|d| d.job_id == row.id && &d.drive_id == drive_id)
+                        .drive_row(row.id, drive_id)
                         .is_some_and(|d| model.filter.matches(&drive_facts(d), model.now)),
                     _ => model.filter.matches(&job_facts(model, row), model.now),
                 },
