@@ -112,6 +112,9 @@ pub fn copy_of_database() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::Builder::new().prefix("copy-").tempdir_in(scratch_dir()).expect("temp dir");
     let path = dir.path().join("ieops.db");
     std::fs::copy(&source, &path).expect("copy the benchmark database");
+    // On disk before any benchmark runs: otherwise the first fsync of the
+    // copy (say, a WAL checkpoint) would also write out the whole fresh copy.
+    std::fs::File::open(&path).and_then(|f| f.sync_all()).expect("sync the copy");
     (dir, path)
 }
 
@@ -202,6 +205,9 @@ pub fn settle(console: &mut Console) {
                     Msg::History { job_id, events: console.store.history(job_id).expect("history is read") }
                 }
                 Effect::Write(plan) => Msg::Written(worker::write(&mut console.store, plan)),
+                Effect::Import(path) => {
+                    Msg::Written(worker::import(&mut console.store, &path, "bench", console.model.now))
+                }
             };
             next.extend(update(&mut console.model, msg));
         }
@@ -290,5 +296,15 @@ pub fn machine() -> String {
         .and_then(|n| n.parse::<u64>().ok())
         .map(|kib| format!("{:.1} GiB", kib as f64 / 1024.0 / 1024.0))
         .unwrap_or_else(|| "unknown".into());
-    format!("{cpus} CPUs ({model}), {total} RAM")
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    let load: Vec<&str> = load.split_whitespace().take(3).collect();
+    let source = Command::new("git")
+        .args(["describe", "--always", "--dirty"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_else(|| "unknown".into());
+    format!("{cpus} CPUs ({model}), {total} RAM; load average now {}; source {source}", load.join(" "))
 }

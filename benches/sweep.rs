@@ -1,0 +1,106 @@
+//! `ieops sweep` over the 100,000-job database (target: under 2 s), the
+//! release binary end to end. The demo data is already swept at its own
+//! time, so the sweep runs 30 days later (`--now 2026-12-22T12:00:00Z`),
+//! when C1, C3 and C7 have real work: a dry run on the shared database, and
+//! a real sweep on a fresh copy each sample (the copy is made untimed).
+//! In-process benchmarks split the time: reading every active job, deciding.
+//!
+//! `cargo bench --bench sweep`
+
+mod support;
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use divan::Bencher;
+
+use ieops::domain::sweep::sweep_job;
+use ieops::store::{Access, JobFilter, Store};
+
+/// 30 days after the demo's time.
+const LATER: &str = "2026-12-22T12:00:00Z";
+
+fn later() -> ieops::domain::Timestamp {
+    support::now() + chrono::Duration::days(30)
+}
+
+fn sweep(db: &Path, now: &str, dry_run: bool) -> Output {
+    let mut cmd = Command::new(support::ieops());
+    cmd.arg("--db").arg(db).args(["--operator", "bench", "--now", now, "sweep"]);
+    if dry_run {
+        cmd.arg("--dry-run");
+    }
+    let output = cmd.env_remove("IEOPS_DB").stdin(Stdio::null()).output().expect("run ieops sweep");
+    assert!(output.status.success(), "ieops sweep failed: {}", String::from_utf8_lossy(&output.stderr));
+    output
+}
+
+fn first_line(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).lines().next().unwrap_or_default().to_string()
+}
+
+fn main() {
+    eprintln!("machine: {}", support::machine());
+    let db = support::database();
+    println!("at the demo's time ({}): {}", support::NOW, first_line(&sweep(&db, support::NOW, true)));
+    println!("30 days later ({LATER}), dry run: {}", first_line(&sweep(&db, LATER, true)));
+    let (_dir, copy) = support::copy_of_database();
+    println!("30 days later ({LATER}), real: {}", first_line(&sweep(&copy, LATER, false)));
+    println!("the same copy swept again: {}", first_line(&sweep(&copy, LATER, false)));
+    divan::main();
+}
+
+/// `ieops sweep --dry-run` at +30 days: reads and decides, writes nothing.
+#[divan::bench(sample_count = 5, sample_size = 1)]
+fn sweep_dry_run(bencher: Bencher) {
+    let db = support::database();
+    bencher.bench_local(|| sweep(&db, LATER, true));
+}
+
+/// `ieops sweep` at +30 days on a fresh copy: reads, decides and commits
+/// every change with its audit events in one transaction.
+#[divan::bench(sample_count = 3, sample_size = 1)]
+fn sweep_real(bencher: Bencher) {
+    bencher.with_inputs(support::copy_of_database).bench_local_values(|(dir, copy)| {
+        sweep(&copy, LATER, false);
+        dir
+    });
+}
+
+/// In process: the read the sweep starts with, every active job with its drives (`Store::jobs`).
+#[divan::bench(sample_count = 5, sample_size = 1)]
+fn read_active_jobs(bencher: Bencher) {
+    let db = support::database();
+    let store = Store::open(&db, Access::ReadOnly).expect("open read-only");
+    bencher.bench_local(|| store.jobs(&JobFilter::default()).expect("jobs"));
+}
+
+/// In process: deciding (`sweep_job`) for every active job, already in memory.
+#[divan::bench(sample_count = 5, sample_size = 1)]
+fn decide_every_job(bencher: Bencher) {
+    let db = support::database();
+    let store = Store::open(&db, Access::ReadOnly).expect("open read-only");
+    let jobs = store.jobs(&JobFilter::default()).expect("jobs");
+    let now = later();
+    bencher.bench_local(|| jobs.iter().filter_map(|j| sweep_job(j, now)).count());
+}
+
+/// A fresh copy opened as `ieops sweep` opens it, with every change decided
+/// (untimed): the write alone is timed, in one transaction as the CLI does.
+fn decided_on_copy() -> (tempfile::TempDir, Store, Vec<ieops::domain::Change>) {
+    let (dir, copy) = support::copy_of_database();
+    let store = Store::open(&copy, Access::ReadWrite).expect("open the copy");
+    let now = later();
+    let changes =
+        store.jobs(&JobFilter::default()).expect("jobs").iter().filter_map(|j| sweep_job(j, now)).collect();
+    (dir, store, changes)
+}
+
+/// In process: writing the sweep's changes (13,188 jobs at +30 days) in one transaction.
+#[divan::bench(sample_count = 3, sample_size = 1)]
+fn write_changes(bencher: Bencher) {
+    bencher.with_inputs(decided_on_copy).bench_local_values(|(dir, mut store, changes)| {
+        store.write(|w| changes.iter().try_for_each(|c| w.apply(c))).expect("sweep commits");
+        (dir, store)
+    });
+}
