@@ -19,6 +19,8 @@ use super::update::Effect;
 
 /// How often other processes' commits are looked for.
 const POLL: Duration = Duration::from_millis(250);
+/// How often an idle console folds the WAL into the database file.
+const CHECKPOINT: Duration = Duration::from_secs(5);
 /// How often the tables are read in full, so jobs whose clocks come due while
 /// the console runs join the attention queue.
 const FULL_READ: Duration = Duration::from_secs(600);
@@ -36,6 +38,7 @@ pub fn spawn(
         let mut last_event = 0;
         let mut seen = store.data_version().ok();
         let mut full_read = Instant::now();
+        let mut last_checkpoint = Instant::now();
         let first = overview(&store, now()).map(|o| {
             last_event = o.last_event_id;
             Msg::Overview(Box::new(o))
@@ -68,6 +71,12 @@ pub fn spawn(
                         return;
                     }
                     Some(changes(&store, &mut last_event))
+                }
+                Err(RecvTimeoutError::Timeout) if last_checkpoint.elapsed() > CHECKPOINT => {
+                    // Idle: fold the WAL into the file, off every commit's path.
+                    last_checkpoint = Instant::now();
+                    let _ = store.checkpoint();
+                    None
                 }
                 Err(RecvTimeoutError::Timeout) if full_read.elapsed() > FULL_READ => {
                     full_read = Instant::now();

@@ -79,6 +79,14 @@ pub struct Counts {
     pub drives: Vec<(DriveState, u64)>,
 }
 
+impl Drop for Store {
+    /// The command is done: its commits are durable already; now the WAL is
+    /// folded into the file for the next reader.
+    fn drop(&mut self) {
+        let _ = self.checkpoint();
+    }
+}
+
 /// The schema version this build creates, migrates to and reads.
 pub fn schema_version() -> i64 {
     schema::latest_version()

@@ -48,6 +48,16 @@ impl Store {
         Ok(self.conn.query_row("PRAGMA data_version", [], |row| row.get(0))?)
     }
 
+    /// Copies committed pages from the WAL into the database file, as far as
+    /// readers allow, without waiting for them (PASSIVE). Called when nothing
+    /// is being committed: when a command ends, and by the console when idle.
+    pub fn checkpoint(&self) -> Result<(), StoreError> {
+        if !self.is_read_only() {
+            self.conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
+        }
+        Ok(())
+    }
+
     /// Loads a large batch into an empty database in one transaction, written
     /// once: a rollback journal instead of the WAL (which would write every
     /// page twice, once more at checkpoint) and a page cache that holds the
@@ -135,6 +145,9 @@ fn open_read_write(path: &Path) -> Result<Connection, StoreError> {
     // The mode is kept in the file; the last connection to close removes -wal/-shm.
     conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get::<_, String>(0))?;
     conn.execute_batch("PRAGMA synchronous = FULL")?;
+    // Checkpoints are taken off the commit path (see `Store::checkpoint`), so
+    // no operator's action waits while the WAL is copied into the file.
+    conn.execute_batch("PRAGMA wal_autocheckpoint = 0")?;
     schema::migrate(&mut conn)?;
     Ok(conn)
 }
