@@ -51,6 +51,20 @@ impl Filter {
         self.terms.is_empty()
     }
 
+    /// Does every row this filter keeps also pass `previous`? True when it
+    /// only adds terms, or lengthens the text of `previous`'s last one —
+    /// what typing does — so only the rows `previous` kept need a look.
+    pub fn narrows(&self, previous: &Filter) -> bool {
+        let n = previous.terms.len();
+        if self.terms.len() < n {
+            return false;
+        }
+        previous.terms.iter().zip(&self.terms).enumerate().all(|(i, (old, new))| match (old, new) {
+            (Term::Text(old), Term::Text(new)) if i + 1 == n => new.contains(old.as_str()),
+            _ => old == new,
+        })
+    }
+
     /// Does a row pass every term?
     pub fn matches(&self, row: &Facts, now: Timestamp) -> bool {
         self.terms.iter().all(|term| match term {
@@ -112,6 +126,17 @@ mod tests {
         assert_eq!(Filter::parse("state:lost").unwrap_err(), "unknown state 'lost'");
         assert!(Filter::parse("type:both").is_err());
         assert!(Filter::parse("   ").unwrap().is_empty());
+    }
+
+    #[test]
+    fn typing_narrows_and_deleting_widens() {
+        let f = |t: &str| Filter::parse(t).unwrap();
+        assert!(f("acme").narrows(&f("acm")));
+        assert!(f("acme overdue").narrows(&f("acme")));
+        assert!(f("acm").narrows(&f("")));
+        assert!(!f("acm").narrows(&f("acme")), "a deleted character widens");
+        assert!(!f("beta").narrows(&f("acme")));
+        assert!(!f("overdue acme").narrows(&f("acme overdue")), "changed order is checked from scratch");
     }
 
     #[test]

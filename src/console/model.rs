@@ -139,8 +139,8 @@ pub struct Model {
     pub order: [Vec<u32>; 5],
     /// Each view's rows that pass the filter, in order.
     pub visible: [Vec<u32>; 5],
-    /// The filter text each view's `visible` was computed with.
-    pub filtered_with: [String; 5],
+    /// The filter each view's `visible` was computed with.
+    pub filtered_with: [Filter; 5],
     pub filter: Filter,
     pub input: Option<Input>,
     pub detail: bool,

@@ -5,11 +5,12 @@
 //! Tables are held in name order, so the default sort costs nothing; other
 //! sorts are integer keys (a state's rank, a time), cheap even for 500,000 drives.
 
+use crate::domain::Timestamp;
 use crate::domain::attention::{Item, Subject};
 use crate::store::AuditRecord;
 
 use super::data::{DriveRow, JobRow};
-use super::filter::Facts;
+use super::filter::{Facts, Filter};
 use super::model::{Model, View};
 
 #[derive(Debug, Clone, Copy)]
@@ -85,6 +86,9 @@ pub fn window(model: &Model, view: View, from: usize, len: usize) -> Vec<(usize,
 pub fn refresh(model: &mut Model, views: &[View]) {
     for &view in views {
         model.order[view.index()] = sorted(model, view);
+        // The rows changed: nothing the last filtering kept can be reused.
+        model.filtered_with[view.index()] = Filter::default();
+        model.visible[view.index()] = model.order[view.index()].clone();
         filter_view(model, view);
     }
 }
@@ -105,22 +109,25 @@ pub fn refilter_all(model: &mut Model) {
 
 /// Whether a view's rows follow the current filter yet.
 pub fn is_filtered(model: &Model, view: View) -> bool {
-    model.filtered_with[view.index()] == model.filter.text
+    model.filtered_with[view.index()] == model.filter
 }
 
 /// Filters a view that was last filtered with another filter.
 pub fn ensure_filtered(model: &mut Model, view: View) {
-    if model.filtered_with[view.index()] != model.filter.text {
+    if model.filtered_with[view.index()] != model.filter {
         filter_view(model, view);
     }
 }
 
+/// Keeps the rows of a view that pass the filter. A filter that narrows the
+/// last one (the operator typed on) looks only at the rows it kept.
 fn filter_view(model: &mut Model, view: View) {
     let i = view.index();
-    let visible: Vec<u32> =
-        model.order[i].iter().copied().filter(|&r| passes(model, view, r as usize)).collect();
+    let narrows = model.filter.narrows(&model.filtered_with[i]);
+    let source = if narrows { &model.visible[i] } else { &model.order[i] };
+    let visible: Vec<u32> = source.iter().copied().filter(|&r| passes(model, view, r as usize)).collect();
     model.visible[i] = visible;
-    model.filtered_with[i] = model.filter.text.clone();
+    model.filtered_with[i] = model.filter.clone();
     model.cursor[i] = model.cursor[i].min(model.visible[i].len().saturating_sub(1));
 }
 
@@ -210,36 +217,53 @@ fn sorted(model: &Model, view: View) -> Vec<u32> {
         View::Audit => data.events.len(),
         View::Archive => data.archive.len(),
     };
-    let mut order: Vec<u32> = (0..n as u32).collect();
     // Column 0 is the order the data is held in (name, urgency, newest first).
-    // The big tables sort by integer keys, with the position breaking ties so
-    // equal keys stay in name order; the small ones compare text.
+    // The big tables sort packed integer keys (key, then position, so equal
+    // keys stay in name order): a flat array, no row touched per comparison.
+    // The small ones compare text.
     let at = |i: &u32| *i as usize;
-    match (view, sort.column) {
-        (_, 0) => {}
-        (View::Attention, 1) => order.sort_by_key(|i| model.attention[at(i)].rule),
+    let ts = |t: Timestamp| u64::try_from(t.timestamp()).unwrap_or(0);
+    let mut order: Vec<u32> = match (view, sort.column) {
+        (_, 0) => (0..n as u32).collect(),
+        (View::Jobs, 1) => by_key(n, |i| data.jobs[i].state as u64),
+        (View::Jobs, 2) => by_key(n, |i| ts(data.jobs[i].state_since)),
+        (View::Jobs, _) => by_key(n, |i| data.jobs[i].deadline.map_or(MAX_KEY, |(_, d)| ts(d))),
+        (View::Drives, 1) => by_key(n, |i| data.drives[i].state as u64),
+        (View::Drives, _) => by_key(n, |i| ts(data.drives[i].state_since)),
+        (View::Archive, _) => by_key(n, |i| data.archive[i].archived_at.map_or(0, ts)),
+        (View::Attention, 1) => by_key(n, |i| model.attention[i].rule as u64),
         (View::Attention, _) => {
-            order.sort_by(|a, b| model.attention[at(a)].subject.cmp(&model.attention[at(b)].subject))
+            let mut order: Vec<u32> = (0..n as u32).collect();
+            order.sort_by(|a, b| model.attention[at(a)].subject.cmp(&model.attention[at(b)].subject));
+            order
         }
-        (View::Audit, 1) => {
-            order.sort_by(|a, b| data.events[at(a)].operator.cmp(&data.events[at(b)].operator))
+        (View::Audit, column) => {
+            let mut order: Vec<u32> = (0..n as u32).collect();
+            let field =
+                |i: &u32| if column == 1 { &data.events[at(i)].operator } else { &data.events[at(i)].rule };
+            order.sort_by(|a, b| field(a).cmp(field(b)));
+            order
         }
-        (View::Audit, _) => order.sort_by(|a, b| data.events[at(a)].rule.cmp(&data.events[at(b)].rule)),
-        (View::Jobs, 1) => order.sort_unstable_by_key(|i| (data.jobs[at(i)].state, *i)),
-        (View::Jobs, 2) => order.sort_unstable_by_key(|i| (data.jobs[at(i)].state_since, *i)),
-        (View::Jobs, _) => order.sort_unstable_by_key(|i| {
-            (
-                data.jobs[at(i)].deadline.map(|(_, d)| d).is_none(),
-                data.jobs[at(i)].deadline.map(|(_, d)| d),
-                *i,
-            )
-        }),
-        (View::Drives, 1) => order.sort_unstable_by_key(|i| (data.drives[at(i)].state, *i)),
-        (View::Drives, _) => order.sort_unstable_by_key(|i| (data.drives[at(i)].state_since, *i)),
-        (View::Archive, _) => order.sort_unstable_by_key(|i| (data.archive[at(i)].archived_at, *i)),
-    }
+    };
     if sort.descending {
         order.reverse();
     }
     order
+}
+
+/// Positions fit in 24 bits (16 million rows); keys in the 40 above them.
+const POSITION_BITS: u32 = 24;
+const MAX_KEY: u64 = (1 << (64 - POSITION_BITS)) - 1;
+
+/// The positions `0..n` ordered by `key`, ties by position.
+fn by_key(n: usize, key: impl Fn(usize) -> u64) -> Vec<u32> {
+    let mut packed: Vec<u64> = (0..n).map(|i| (key(i).min(MAX_KEY) << POSITION_BITS) | i as u64).collect();
+    packed.sort_unstable();
+    packed.into_iter().map(|k| (k & ((1 << POSITION_BITS) - 1)) as u32).collect()
+}
+
+/// The sort of a view was reversed: its order and rows turn around, unsorted.
+pub fn reverse(model: &mut Model, view: View) {
+    model.order[view.index()].reverse();
+    model.visible[view.index()].reverse();
 }

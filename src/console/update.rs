@@ -145,7 +145,7 @@ fn table_command(model: &mut Model, command: Command) -> Vec<Effect> {
         }
         Command::SortReverse => {
             model.sort[i].descending = !model.sort[i].descending;
-            rows::refresh(model, &[model.view]);
+            rows::reverse(model, model.view);
         }
         Command::Back => {
             if model.detail {
