@@ -4,6 +4,7 @@
 //! Everything here is built from domain jobs by pure functions.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::domain::attention::{self, Item};
 use crate::domain::clock;
@@ -37,7 +38,9 @@ pub struct JobRow {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DriveRow {
     pub job_id: i64,
-    pub job_name: String,
+    /// Shared by every drive of the job: a hundred thousand jobs' drives do
+    /// not each carry a copy of its name.
+    pub job_name: Arc<str>,
     pub job_type: JobType,
     pub job_state: JobState,
     pub job_faulted: bool,
@@ -49,7 +52,9 @@ pub struct DriveRow {
     pub percent: u8,
     pub extra: bool,
     pub notes: String,
-    pub search: String,
+    /// The job's lower-cased name and tracking numbers (shared); the drive id
+    /// is matched without a lower-cased copy.
+    pub job_search: Arc<str>,
 }
 
 impl JobRow {
@@ -91,29 +96,40 @@ impl JobRow {
 
 /// The drive rows of a job, by drive id (the order the Drives view lists them in).
 pub fn drive_rows(job: &Job) -> Vec<DriveRow> {
-    let mut rows: Vec<DriveRow> = job.drives.iter().map(|d| DriveRow::of(job, d)).collect();
+    let job_name: Arc<str> = Arc::from(job.name.as_str());
+    let mut search = job.name.to_lowercase();
+    for tracking in
+        [&job.delivery_package.tracking_number, &job.return_package.tracking_number].into_iter().flatten()
+    {
+        search.push('\n');
+        search.push_str(&tracking.to_lowercase());
+    }
+    let job_search: Arc<str> = Arc::from(search);
+    let deadline = clock::job_clocks(job).first().map(|c| c.deadline);
+    let mut rows: Vec<DriveRow> = job
+        .drives
+        .iter()
+        .map(|d| DriveRow::of(job, d, job_name.clone(), job_search.clone(), deadline))
+        .collect();
     rows.sort_by(|a, b| a.drive_id.cmp(&b.drive_id));
     rows
 }
 
 impl DriveRow {
-    pub fn of(job: &Job, drive: &Drive) -> DriveRow {
-        let mut search = job.name.to_lowercase();
-        search.push('\n');
-        search.push_str(&drive.drive_id.to_lowercase());
-        for tracking in
-            [&job.delivery_package.tracking_number, &job.return_package.tracking_number].into_iter().flatten()
-        {
-            search.push('\n');
-            search.push_str(&tracking.to_lowercase());
-        }
+    fn of(
+        job: &Job,
+        drive: &Drive,
+        job_name: Arc<str>,
+        job_search: Arc<str>,
+        job_deadline: Option<Timestamp>,
+    ) -> DriveRow {
         DriveRow {
             job_id: job.id.unwrap_or_default(),
-            job_name: job.name.clone(),
+            job_name,
             job_type: job.job_type,
             job_state: job.state,
             job_faulted: job.state == JobState::Faulted,
-            job_deadline: clock::job_clocks(job).first().map(|c| c.deadline),
+            job_deadline,
             drive_id: drive.drive_id.clone(),
             state: drive.state,
             faulted_from: drive.faulted_from,
@@ -121,7 +137,7 @@ impl DriveRow {
             percent: drive.percent_complete,
             extra: drive.extra,
             notes: present::drive_notes(drive),
-            search,
+            job_search,
         }
     }
 }
@@ -254,7 +270,7 @@ impl Data {
             }
             let at = self.jobs.partition_point(|r| r.name < job.name);
             self.jobs.insert(at, JobRow::of(job));
-            let at = self.drives.partition_point(|d| d.job_name < job.name);
+            let at = self.drives.partition_point(|d| *d.job_name < *job.name);
             self.drives.splice(at..at, drive_rows(job));
             self.drive_states.insert(id, job.drives.iter().map(|d| d.state).collect());
             // Held in full: it was just touched, someone is likely working on it.

@@ -68,7 +68,7 @@ impl Filter {
     /// Does a row pass every term?
     pub fn matches(&self, row: &Facts, now: Timestamp) -> bool {
         self.terms.iter().all(|term| match term {
-            Term::Text(t) => row.search.contains(t.as_str()),
+            Term::Text(t) => row.search.contains(t.as_str()) || contains_ignore_ascii_case(row.drive_id, t),
             Term::JobState(s) => {
                 row.job_state == *s || (row.drive_state.is_none() && row.job_faulted_from == Some(*s))
             }
@@ -93,8 +93,10 @@ impl Filter {
 
 /// What the filter looks at in a row of the Jobs, Drives or Archive view.
 pub struct Facts<'a> {
-    /// Lower-cased text: names, drive ids, tracking numbers.
+    /// Lower-cased text: names, tracking numbers (and a job's drive ids).
     pub search: &'a str,
+    /// A drive row's own id, matched ignoring ASCII case ("" for a job row).
+    pub drive_id: &'a str,
     pub job_state: JobState,
     pub job_faulted_from: Option<JobState>,
     pub job_type: JobType,
@@ -105,6 +107,12 @@ pub struct Facts<'a> {
     pub drive_states: &'a [DriveState],
     /// A faulted drive (the drive itself, or any drive of the job).
     pub drive_faulted: bool,
+}
+
+/// `haystack` contains the lower-case `needle`, ignoring ASCII case, without a lower-cased copy.
+fn contains_ignore_ascii_case(haystack: &str, needle: &str) -> bool {
+    let (hay, needle) = (haystack.as_bytes(), needle.as_bytes());
+    needle.is_empty() || hay.windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle))
 }
 
 fn contains(haystack: &str, lower_needle: &str) -> bool {
@@ -144,6 +152,7 @@ mod tests {
         let now = Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap();
         let facts = Facts {
             search: "contoso-backup\nwd-abc\n1z999",
+            drive_id: "",
             job_state: JobState::Creating,
             job_faulted_from: None,
             job_type: JobType::Import,

@@ -28,7 +28,7 @@ impl RowRef<'_> {
             RowRef::Item(item) => Some(item.subject.clone()),
             RowRef::Job(job) => Some(Subject::Job(job.name.clone())),
             RowRef::Drive(d) => {
-                Some(Subject::Drive { job: d.job_name.clone(), drive_id: d.drive_id.clone() })
+                Some(Subject::Drive { job: d.job_name.to_string(), drive_id: d.drive_id.clone() })
             }
             RowRef::Event(e) => match (&e.job_name, &e.drive_id, e.arrival_id) {
                 (_, _, Some(id)) => Some(Subject::Arrival(id)),
@@ -159,6 +159,7 @@ fn job_facts<'a>(model: &'a Model, row: &'a JobRow) -> Facts<'a> {
     let drive_states = model.data.drive_states.get(&row.id).map(Vec::as_slice).unwrap_or(&[]);
     Facts {
         search: &row.search,
+        drive_id: "",
         job_state: row.state,
         job_faulted_from: row.faulted_from,
         job_type: row.job_type,
@@ -171,7 +172,8 @@ fn job_facts<'a>(model: &'a Model, row: &'a JobRow) -> Facts<'a> {
 
 fn drive_facts(d: &DriveRow) -> Facts<'_> {
     Facts {
-        search: &d.search,
+        search: &d.job_search,
+        drive_id: &d.drive_id,
         job_state: d.job_state,
         job_faulted_from: None,
         job_type: d.job_type,

@@ -208,9 +208,11 @@ pub fn selected_subject(model: &Model) -> Option<Subject> {
 fn data_changed(model: &mut Model) -> Vec<Effect> {
     model.attention = model.data.attention(model.now);
     rows::refresh(model, &View::ALL);
-    let drives = &model.data.drives;
-    if model.data.rows_loaded {
-        model.marked.retain(|(job, drive)| drives.iter().any(|d| d.job_name == *job && d.drive_id == *drive));
+    let data = &model.data;
+    if data.rows_loaded {
+        model
+            .marked
+            .retain(|(job, drive)| data.id_of(job).and_then(|id| data.drive_row(id, drive)).is_some());
     }
     selection_effects(model)
 }

@@ -43,9 +43,15 @@ pub fn spawn(
             last_event = o.last_event_id;
             Msg::Overview(Box::new(o))
         });
-        if !send(first.unwrap_or_else(failed)) || !send(tables(&store, now())) || !send(archive(&store)) {
+        if !send(first.unwrap_or_else(failed)) {
             return;
         }
+        // The scans read every page once; a big cache would only keep them.
+        let _ = store.trim_cache();
+        if !send(tables(&store, now())) || !send(archive(&store)) {
+            return;
+        }
+        let _ = store.trim_cache();
         loop {
             let msg = match effects.recv_timeout(POLL) {
                 Ok(Effect::Reload) => Some(changes(&store, &mut last_event)),

@@ -207,7 +207,8 @@ fn bar(percent: u8) -> Line<'static> {
 }
 
 fn drive_row(model: &Model, drive: &DriveRow, theme: &Theme) -> (Vec<Cell<'static>>, Style) {
-    let marked = model.marked.contains(&(drive.job_name.clone(), drive.drive_id.clone()));
+    let marked = !model.marked.is_empty()
+        && model.marked.contains(&(drive.job_name.to_string(), drive.drive_id.clone()));
     let cells = vec![
         Cell::from(if marked { Span::styled("●", theme.marked()) } else { Span::raw(" ") }),
         text(&drive.job_name),
