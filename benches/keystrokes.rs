@@ -323,7 +323,8 @@ fn filter_every_view_breakdown() {
         println!();
         println!("Enter (filter every view) by view, `rows::ensure_filtered` with {FILTER:?}:");
         for view in View::ALL {
-            c.model.filtered_with[view.index()].clear();
+            // A filter the new one does not narrow: every row is looked at again.
+            c.model.filtered_with[view.index()] = Filter::parse("~unrelated~").expect("parses");
             let started = Instant::now();
             rows::ensure_filtered(&mut c.model, view);
             let took = started.elapsed();

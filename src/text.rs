@@ -33,7 +33,10 @@ pub fn visible(text: &str) -> Cow<'_, str> {
 pub fn json_safe(json: &str) -> Cow<'_, str> {
     // serde_json escapes C0 inside strings, so a raw newline or tab is layout.
     let raw_hazard = |c: char| is_hazard(c) && !matches!(c, '\n' | '\r' | '\t');
-    if !json.chars().any(raw_hazard) {
+    // Every hazard serde_json leaves raw starts with one of these bytes (DEL;
+    // C1 and U+061C in C2/D8; the U+2xxx marks in E2; U+FEFF, U+FFF9.. in EF):
+    // a byte scan settles the usual case without decoding anything.
+    if !json.bytes().any(|b| matches!(b, 0x7f | 0xc2 | 0xd8 | 0xe2 | 0xef)) || !json.chars().any(raw_hazard) {
         return Cow::Borrowed(json);
     }
     let mut out = String::with_capacity(json.len() + 8);

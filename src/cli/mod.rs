@@ -233,13 +233,18 @@ pub(crate) fn emit(
     json: impl FnOnce() -> serde_json::Value,
     text: impl FnOnce() -> String,
 ) {
-    let out = if session.json {
-        let mut s =
-            crate::text::json_safe(&serde_json::to_string_pretty(&json()).unwrap_or_default()).into_owned();
-        s.push('\n');
-        s
+    let mut stdout = std::io::stdout().lock();
+    let _ = if session.json {
+        // One compact document a command, one line: what scripts and jq read best.
+        let value = json();
+        let compact = serde_json::to_string(&value).unwrap_or_default();
+        let written = stdout
+            .write_all(crate::text::json_safe(&compact).as_bytes())
+            .and_then(|()| stdout.write_all(b"\n"));
+        // The process ends next: handing a large tree back to the allocator piece by piece buys nothing.
+        std::mem::forget(value);
+        written
     } else {
-        text()
+        stdout.write_all(text().as_bytes())
     };
-    let _ = std::io::stdout().lock().write_all(out.as_bytes());
 }

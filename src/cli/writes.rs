@@ -13,7 +13,7 @@ use crate::domain::create::{check_drive_id, check_job_name, create_job};
 use crate::domain::field::Field;
 use crate::domain::sweep::sweep_job;
 use crate::domain::{Action, Change, Ctx, Event, JobType, Request, TargetKind, Timestamp, decide};
-use crate::store::{JobFilter, Store, StoreError};
+use crate::store::{Store, StoreError};
 
 pub fn init(s: &mut Session) -> Result<(), CliError> {
     let path = s.store.path().display().to_string();
@@ -213,10 +213,11 @@ pub fn arrival(
 }
 
 pub fn sweep(s: &mut Session, dry_run: bool) -> Result<(), CliError> {
-    let jobs = s.store.jobs(&JobFilter::default())?;
+    let mut jobs = s.store.sweep_candidates(s.now)?;
+    jobs.sort_by(|a, b| a.name.cmp(&b.name));
     let changes: Vec<Change> = jobs.iter().filter_map(|j| sweep_job(j, s.now)).collect();
     if !dry_run && !changes.is_empty() {
-        s.store.write(|w| changes.iter().try_for_each(|c| w.apply(c)))?;
+        s.store.write_many(|w| changes.iter().try_for_each(|c| w.apply(c)))?;
     }
     let lines: Vec<String> = changes.iter().flat_map(|c| event_lines(&c.job.name, &c.events)).collect();
     emit(

@@ -97,6 +97,20 @@ impl Store {
         self.jobs_by_ids(&ids.into_iter().collect::<Vec<_>>())
     }
 
+    /// Active jobs whose C1, C3 or C7 may have passed at `now`: what the sweep
+    /// decides on, found by index instead of reading every job. The sweep's
+    /// rules (domain `sweep_job`) decide; this only leaves out jobs it would skip.
+    pub fn sweep_candidates(&self, now: Timestamp) -> Result<Vec<Job>, StoreError> {
+        let before = |days: i64| rows::format_ts(&(now - clock::days(days)));
+        let sql = "SELECT id FROM jobs WHERE archived_at IS NULL AND state = 'Creating' AND creating_clock_from <= ?1
+             UNION SELECT id FROM jobs WHERE archived_at IS NULL AND state = 'Shipping' AND shipping_since <= ?2
+             UNION SELECT id FROM jobs WHERE archived_at IS NULL AND state IN ('Completed', 'Closed') AND state_since <= ?3";
+        let params =
+            [before(clock::CREATING_DAYS), before(clock::NEVER_RECEIVED_DAYS), before(clock::RETENTION_DAYS)];
+        let ids: Vec<i64> = collect(&self.conn, sql, params, |row| Ok(row.get::<_, i64>(0)?))?;
+        self.jobs_by_ids(&ids)
+    }
+
     /// Jobs by row id, with their drives, in two queries however many; ids that
     /// no longer exist are skipped.
     pub fn jobs_by_ids(&self, ids: &[i64]) -> Result<Vec<Job>, StoreError> {
