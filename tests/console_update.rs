@@ -644,3 +644,32 @@ fn colon_import_is_refused_by_the_read_only_dispatcher() {
     assert!(effects.is_empty(), "{effects:?}");
     assert!(flash(&model).starts_with("read-only monitoring: "), "{}", flash(&model));
 }
+
+// --------------------------------------------------------------------- time
+
+#[test]
+fn the_queue_follows_the_clock_when_a_deadline_passes_not_on_every_tick() {
+    let (_store, mut model) = demo();
+    let due_soon = model
+        .attention
+        .iter()
+        .find(|i| i.rule == Rule::J5)
+        .cloned()
+        .expect("the demo has a Shipping job whose package is due soon (J5)");
+    let due = due_soon.due.expect("a J5 item has its C2 deadline");
+    assert!(model.attention_until.is_some_and(|t| t <= due), "the queue knows when it next changes");
+
+    // A tick before any threshold leaves the queue as it is (the countdowns move as drawn).
+    let before = model.attention.len();
+    let quiet = model.attention_until.expect("a next change") - chrono::Duration::seconds(1);
+    assert!(update(&mut model, Msg::Tick(quiet)).is_empty());
+    assert_eq!(model.attention.len(), before);
+
+    // Once C2 passes, the same job is overdue under E2 (J5), at the top of the queue.
+    update(&mut model, Msg::Tick(due));
+    let item = model.attention.iter().find(|i| i.subject == due_soon.subject).expect("still in the queue");
+    assert_eq!(item.rule, Rule::E2, "{item:?}");
+    assert!(
+        model.attention.iter().take_while(|i| i.urgency <= item.urgency).any(|i| i.subject == item.subject)
+    );
+}

@@ -319,6 +319,19 @@ impl Data {
         }
     }
 
+    /// The first moment after `now` at which the attention queue can change by
+    /// itself: a clock passing, or coming within "due soon". Until then a tick
+    /// only moves the countdowns, which the view computes as it draws.
+    pub fn attention_changes_at(&self, now: Timestamp) -> Option<Timestamp> {
+        let job_clocks = self.full.values().flat_map(clock::job_clocks);
+        let arrival_clocks = self.arrivals.iter().flat_map(clock::arrival_clocks);
+        job_clocks
+            .chain(arrival_clocks)
+            .flat_map(|c| [c.deadline - attention::DUE_SOON, c.deadline])
+            .filter(|t| *t > now)
+            .min()
+    }
+
     /// The attention queue at `now`: held jobs and held arrivals, most urgent first.
     pub fn attention(&self, now: Timestamp) -> Vec<Item> {
         let mut items: Vec<Item> = self.full.values().flat_map(|j| attention::job_items(j, now)).collect();

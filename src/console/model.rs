@@ -131,6 +131,8 @@ pub struct Model {
     pub data: Data,
     /// The attention queue at `now`, most urgent first.
     pub attention: Vec<Item>,
+    /// When the queue must be computed again as time passes (see `Data::attention_changes_at`).
+    pub attention_until: Option<Timestamp>,
     pub loaded: bool,
     pub view: View,
     pub cursor: [usize; 5],
@@ -165,6 +167,7 @@ impl Model {
             now,
             data: Data::default(),
             attention: Vec::new(),
+            attention_until: None,
             loaded: false,
             view: View::Attention,
             cursor: [0; 5],

@@ -46,7 +46,9 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
         }
         Msg::Tick(now) => {
             model.now = now;
-            refresh_attention(model);
+            if model.attention_until.is_some_and(|until| now >= until) {
+                refresh_attention(model);
+            }
             Vec::new()
         }
         Msg::Overview(overview) => {
@@ -206,7 +208,7 @@ pub fn selected_subject(model: &Model) -> Option<Subject> {
 
 /// The data was read again: every view is sorted and filtered anew.
 fn data_changed(model: &mut Model) -> Vec<Effect> {
-    model.attention = model.data.attention(model.now);
+    compute_attention(model);
     rows::refresh(model, &View::ALL);
     let data = &model.data;
     if data.rows_loaded {
@@ -228,8 +230,13 @@ fn changed_elsewhere(model: &mut Model, changed: Changed) -> Vec<Effect> {
 
 /// The queue moves with the clock: overdue items appear as deadlines pass.
 fn refresh_attention(model: &mut Model) {
-    model.attention = model.data.attention(model.now);
+    compute_attention(model);
     rows::refresh(model, &[View::Attention]);
+}
+
+fn compute_attention(model: &mut Model) {
+    model.attention = model.data.attention(model.now);
+    model.attention_until = model.data.attention_changes_at(model.now);
 }
 
 fn set_filter(model: &mut Model, filter: Filter) {
