@@ -7,7 +7,8 @@
 //!    from /proc/PID/status: VmRSS (now) and VmHWM (the peak so far). Then
 //!    the operator's usual keys (Drives view, a filter, a sort) and again.
 //!    The same run gives the real start-up times seen on the terminal: the
-//!    first full frame, the Jobs/Drives views filled, the Archive filled.
+//!    first output (terminal set up), the first full frame, the Jobs/Drives
+//!    views filled, the Archive filled.
 //! 2. In process: this (fresh) bench process loads the model exactly as the
 //!    console does and reads its own /proc/self/status, before and after.
 //!
@@ -17,7 +18,7 @@ mod support;
 
 use std::io::{Read, Write};
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
@@ -27,6 +28,8 @@ const RUNS: usize = 5;
 
 /// One start of the real console: when each stage showed on the terminal, and its memory.
 struct Run {
+    /// The first bytes the console wrote (the terminal set up, before any data).
+    output: Option<Duration>,
     first: Option<Duration>,
     tables: Option<Duration>,
     archive: Option<Duration>,
@@ -51,6 +54,7 @@ fn summarize(runs: &[Run]) {
         "real console, {} starts (release binary in a 160×45 pty), from spawning the process:",
         runs.len()
     );
+    stage("first output on the terminal", &|r| r.output);
     stage("first full frame on the terminal", &|r| r.first);
     stage("Jobs and Drives views filled", &|r| r.tables);
     stage("Archive view filled (all loaded)", &|r| r.archive);
@@ -103,12 +107,15 @@ fn real_console(db: &Path, run: usize) -> Run {
     let mut writer = pair.master.take_writer().expect("pty writer");
     let parser = Arc::new(Mutex::new(vt100::Parser::new(support::ROWS, support::COLS, 0)));
     let shared = Arc::clone(&parser);
+    let first_output = Arc::new(OnceLock::new());
+    let first_output_seen = Arc::clone(&first_output);
     let reading = std::thread::spawn(move || {
         let mut buf = [0u8; 64 * 1024];
         while let Ok(n) = reader.read(&mut buf) {
             if n == 0 {
                 break;
             }
+            first_output_seen.get_or_init(|| started.elapsed());
             shared.lock().unwrap_or_else(|e| e.into_inner()).process(&buf[..n]);
         }
     });
@@ -133,8 +140,10 @@ fn real_console(db: &Path, run: usize) -> Run {
     let archive = wait_for("the Archive view filled", &|s| tab_count(s, "5 Archive").is_some_and(|n| n > 0));
     let show =
         |d: Option<Duration>| d.map_or("—".to_string(), |d| format!("{:.0} ms", d.as_secs_f64() * 1e3));
+    let output = first_output.get().copied();
     println!(
-        "start {run}: first full frame {}, Jobs/Drives filled {}, Archive filled {}",
+        "start {run}: first output {}, first full frame {}, Jobs/Drives filled {}, Archive filled {}",
+        show(output),
         show(first),
         show(tables),
         show(archive)
@@ -164,7 +173,7 @@ fn real_console(db: &Path, run: usize) -> Run {
     drop(writer);
     drop(pair.master);
     let _ = reading.join();
-    Run { first, tables, archive, loaded, used }
+    Run { output, first, tables, archive, loaded, used }
 }
 
 fn report_memory(when: &str, pid: u32) -> Option<(u64, u64)> {

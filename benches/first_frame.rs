@@ -25,6 +25,70 @@ fn main() {
     );
     drop(console);
     divan::main();
+    first_frame_breakdown(&db);
+}
+
+/// Where the time of the first frame goes: each part of `first_frame`
+/// (open, the parts of `worker::overview`, `update`, the frame) timed on its
+/// own, each run on a freshly opened store as the console's; medians of 15.
+fn first_frame_breakdown(db: &std::path::Path) {
+    use std::time::{Duration, Instant};
+
+    use ieops::console::data::{Overview, RECENT_EVENTS};
+    use ieops::console::model::Model;
+    use ieops::console::msg::Msg;
+    use ieops::console::update::update;
+    use ieops::store::{Access, Store};
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    const RUNS: usize = 15;
+    let names = [
+        "open the store (read-write)",
+        "counts (pulse strip)",
+        "attention_candidates (full jobs)",
+        "arrivals",
+        "recent_events (2,000)",
+        "last_event_id",
+        "update(Overview)",
+        "one frame (TestBackend 160×45)",
+    ];
+    let mut took: Vec<Vec<Duration>> = vec![Vec::new(); names.len()];
+    for _ in 0..RUNS {
+        let mut lap = Instant::now();
+        let mut mark = |i: usize| {
+            took[i].push(lap.elapsed());
+            lap = Instant::now();
+        };
+        let store = Store::open(db, Access::ReadWrite).expect("open");
+        mark(0);
+        let counts = store.counts().expect("counts");
+        mark(1);
+        let candidates = store.attention_candidates(support::now()).expect("candidates");
+        mark(2);
+        let arrivals = store.arrivals(false).expect("arrivals");
+        mark(3);
+        let events = store.recent_events(RECENT_EVENTS).expect("events");
+        mark(4);
+        let last_event_id = store.last_event_id().expect("last event");
+        mark(5);
+        let overview = Overview { counts, candidates, arrivals, events, last_event_id };
+        let mut model = Model::new(support::config(db), support::now());
+        let _ = update(&mut model, Msg::Overview(Box::new(overview)));
+        mark(6);
+        let mut terminal = Terminal::new(TestBackend::new(support::COLS, support::ROWS)).expect("terminal");
+        terminal.draw(|frame| ieops::console::view::view(&model, frame)).expect("frame");
+        mark(7);
+    }
+    println!();
+    println!("first frame by part (each on a freshly opened store), median of {RUNS}:");
+    let mut total = Duration::ZERO;
+    for (name, samples) in names.iter().zip(&took) {
+        let (_, p50, _, max) = support::summary(samples);
+        total += p50;
+        println!("  {name:<36} {:>11}  (max {:>11})", support::ms(p50), support::ms(max));
+    }
+    println!("  {:<36} {:>11}", "sum of the medians", support::ms(total));
 }
 
 /// Open the store, the first read (`worker::overview`), `update(Overview)`,
@@ -72,10 +136,11 @@ fn archive_filled(bencher: Bencher) {
         });
 }
 
-/// The worker's scan alone, without `update`.
+/// The worker's scan alone, without `update` (page cache trimmed, as the worker's).
 #[divan::bench(sample_count = 5, sample_size = 1)]
 fn tables_scan_only(bencher: Bencher) {
     let db = support::database();
     let store = ieops::store::Store::open(&db, ieops::store::Access::ReadWrite).expect("open");
+    store.trim_cache().expect("trim the page cache");
     bencher.bench_local(|| ieops::console::worker::tables(&store, support::now()));
 }

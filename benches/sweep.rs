@@ -3,7 +3,9 @@
 //! time, so the sweep runs 30 days later (`--now 2026-12-22T12:00:00Z`),
 //! when C1, C3 and C7 have real work: a dry run on the shared database, and
 //! a real sweep on a fresh copy each sample (the copy is made untimed).
-//! In-process benchmarks split the time: reading every active job, deciding.
+//! In-process benchmarks split the time as `ieops sweep` spends it: reading
+//! the candidates, deciding, writing (`Store::write_many`), and the
+//! checkpoint when the store is dropped.
 //!
 //! `cargo bench --bench sweep`
 
@@ -44,6 +46,12 @@ fn main() {
     let db = support::database();
     println!("at the demo's time ({}): {}", support::NOW, first_line(&sweep(&db, support::NOW, true)));
     println!("30 days later ({LATER}), dry run: {}", first_line(&sweep(&db, LATER, true)));
+    {
+        let store = Store::open(&db, Access::ReadOnly).expect("open read-only");
+        let candidates = store.sweep_candidates(later()).expect("candidates").len();
+        let active = store.jobs(&JobFilter::default()).expect("jobs").len();
+        println!("sweep candidates 30 days later: {candidates} of {active} active jobs");
+    }
     let (_dir, copy) = support::copy_of_database();
     println!("30 days later ({LATER}), real: {}", first_line(&sweep(&copy, LATER, false)));
     println!("the same copy swept again: {}", first_line(&sweep(&copy, LATER, false)));
@@ -67,7 +75,17 @@ fn sweep_real(bencher: Bencher) {
     });
 }
 
-/// In process: the read the sweep starts with, every active job with its drives (`Store::jobs`).
+/// In process: the read the sweep starts with, the jobs whose C1, C3 or C7
+/// may have passed (`Store::sweep_candidates`), with their drives.
+#[divan::bench(sample_count = 5, sample_size = 1)]
+fn read_candidates(bencher: Bencher) {
+    let db = support::database();
+    let store = Store::open(&db, Access::ReadOnly).expect("open read-only");
+    bencher.bench_local(|| store.sweep_candidates(later()).expect("candidates"));
+}
+
+/// In process, for comparison: every active job with its drives (`Store::jobs`,
+/// what the sweep read before `sweep_candidates`).
 #[divan::bench(sample_count = 5, sample_size = 1)]
 fn read_active_jobs(bencher: Bencher) {
     let db = support::database();
@@ -75,13 +93,13 @@ fn read_active_jobs(bencher: Bencher) {
     bencher.bench_local(|| store.jobs(&JobFilter::default()).expect("jobs"));
 }
 
-/// In process: deciding (`sweep_job`) for every active job, already in memory.
+/// In process: deciding (`sweep_job`) for every candidate, already in memory.
 #[divan::bench(sample_count = 5, sample_size = 1)]
-fn decide_every_job(bencher: Bencher) {
+fn decide_candidates(bencher: Bencher) {
     let db = support::database();
     let store = Store::open(&db, Access::ReadOnly).expect("open read-only");
-    let jobs = store.jobs(&JobFilter::default()).expect("jobs");
     let now = later();
+    let jobs = store.sweep_candidates(now).expect("candidates");
     bencher.bench_local(|| jobs.iter().filter_map(|j| sweep_job(j, now)).count());
 }
 
@@ -92,15 +110,36 @@ fn decided_on_copy() -> (tempfile::TempDir, Store, Vec<ieops::domain::Change>) {
     let store = Store::open(&copy, Access::ReadWrite).expect("open the copy");
     let now = later();
     let changes =
-        store.jobs(&JobFilter::default()).expect("jobs").iter().filter_map(|j| sweep_job(j, now)).collect();
+        store.sweep_candidates(now).expect("candidates").iter().filter_map(|j| sweep_job(j, now)).collect();
     (dir, store, changes)
 }
 
-/// In process: writing the sweep's changes (13,188 jobs at +30 days) in one transaction.
+/// In process: writing the sweep's changes (13,188 jobs at +30 days) in one
+/// transaction with `Store::write_many`, as the CLI does; the checkpoint when
+/// the store is dropped is not included (see `checkpoint_after_write`).
 #[divan::bench(sample_count = 3, sample_size = 1)]
 fn write_changes(bencher: Bencher) {
     bencher.with_inputs(decided_on_copy).bench_local_values(|(dir, mut store, changes)| {
-        store.write(|w| changes.iter().try_for_each(|c| w.apply(c))).expect("sweep commits");
+        store.write_many(|w| changes.iter().try_for_each(|c| w.apply(c))).expect("sweep commits");
         (dir, store)
     });
+}
+
+/// In process: the PASSIVE checkpoint `ieops sweep` takes when its store is
+/// dropped, after the write above (untimed): the sweep's WAL copied into the file.
+#[divan::bench(sample_count = 3, sample_size = 1)]
+fn checkpoint_after_write(bencher: Bencher) {
+    bencher
+        .with_inputs(|| {
+            let (dir, mut store, changes) = decided_on_copy();
+            store.write_many(|w| changes.iter().try_for_each(|c| w.apply(c))).expect("sweep commits");
+            let wal =
+                std::fs::metadata(format!("{}-wal", store.path().display())).map(|m| m.len()).unwrap_or(0);
+            eprintln!("WAL after the sweep's write: {:.1} MiB", wal as f64 / 1024.0 / 1024.0);
+            (dir, store)
+        })
+        .bench_local_values(|(dir, store)| {
+            store.checkpoint().expect("checkpoint");
+            (dir, store)
+        });
 }

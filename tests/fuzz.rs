@@ -37,8 +37,9 @@ fn nasty() -> impl Strategy<Value = String> {
 }
 
 fn config() -> ProptestConfig {
-    // PROPTEST_CASES overrides this, for the long run.
-    ProptestConfig { cases: 2_000, failure_persistence: None, ..ProptestConfig::default() }
+    // A short slice in CI; PROPTEST_CASES sets the long run (100,000).
+    let cases = std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(2_000);
+    ProptestConfig { cases, failure_persistence: None, ..ProptestConfig::default() }
 }
 
 proptest! {

@@ -155,8 +155,10 @@ pub fn first_frame(db: &Path) -> Console {
 }
 
 /// What the worker does after the first frame: the tables of active jobs and
-/// drives (`tables`), then the archive; each followed by a frame.
+/// drives (`tables`), then the archive; each followed by a frame. Like the
+/// worker, the page cache is trimmed before the scans (`Store::trim_cache`).
 pub fn fill_tables(console: &mut Console) {
+    console.store.trim_cache().expect("trim the page cache");
     let rows = worker::tables(&console.store, now());
     let effects = update(&mut console.model, rows);
     console.pending.extend(effects);
@@ -175,6 +177,8 @@ pub fn loaded_console(db: &Path) -> Console {
     let mut console = first_frame(db);
     fill_tables(&mut console);
     fill_archive(&mut console);
+    // The worker trims again after the scans.
+    console.store.trim_cache().expect("trim the page cache");
     settle(&mut console);
     console
 }
