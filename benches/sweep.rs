@@ -4,7 +4,7 @@
 //! when C1, C3 and C7 have real work: a dry run on the shared database, and
 //! a real sweep on a fresh copy each sample (the copy is made untimed).
 //! In-process benchmarks split the time as `ieops sweep` spends it: reading
-//! the candidates, deciding, writing (`Store::write_many`), and the
+//! the candidates, deciding, writing (`Store::write`), and the
 //! checkpoint when the store is dropped.
 //!
 //! `cargo bench --bench sweep`
@@ -115,12 +115,12 @@ fn decided_on_copy() -> (tempfile::TempDir, Store, Vec<ieops::domain::Change>) {
 }
 
 /// In process: writing the sweep's changes (13,188 jobs at +30 days) in one
-/// transaction with `Store::write_many`, as the CLI does; the checkpoint when
+/// transaction with `Store::write`, as the CLI does; the checkpoint when
 /// the store is dropped is not included (see `checkpoint_after_write`).
 #[divan::bench(sample_count = 3, sample_size = 1)]
 fn write_changes(bencher: Bencher) {
     bencher.with_inputs(decided_on_copy).bench_local_values(|(dir, mut store, changes)| {
-        store.write_many(|w| changes.iter().try_for_each(|c| w.apply(c))).expect("sweep commits");
+        store.write(|w| changes.iter().try_for_each(|c| w.apply(c))).expect("sweep commits");
         (dir, store)
     });
 }
@@ -132,7 +132,7 @@ fn checkpoint_after_write(bencher: Bencher) {
     bencher
         .with_inputs(|| {
             let (dir, mut store, changes) = decided_on_copy();
-            store.write_many(|w| changes.iter().try_for_each(|c| w.apply(c))).expect("sweep commits");
+            store.write(|w| changes.iter().try_for_each(|c| w.apply(c))).expect("sweep commits");
             let wal =
                 std::fs::metadata(format!("{}-wal", store.path().display())).map(|m| m.len()).unwrap_or(0);
             eprintln!("WAL after the sweep's write: {:.1} MiB", wal as f64 / 1024.0 / 1024.0);

@@ -217,7 +217,7 @@ pub fn sweep(s: &mut Session, dry_run: bool) -> Result<(), CliError> {
     jobs.sort_by(|a, b| a.name.cmp(&b.name));
     let changes: Vec<Change> = jobs.iter().filter_map(|j| sweep_job(j, s.now)).collect();
     if !dry_run && !changes.is_empty() {
-        s.store.write_many(|w| changes.iter().try_for_each(|c| w.apply(c)))?;
+        s.store.write(|w| changes.iter().try_for_each(|c| w.apply(c)))?;
     }
     let lines: Vec<String> = changes.iter().flat_map(|c| event_lines(&c.job.name, &c.events)).collect();
     emit(

@@ -52,9 +52,10 @@ pub struct DriveRow {
     pub percent: u8,
     pub extra: bool,
     pub notes: String,
-    /// The job's lower-cased name and tracking numbers (shared); the drive id
-    /// is matched without a lower-cased copy.
+    /// The job's lower-cased name and tracking numbers (shared by its drives).
     pub job_search: Arc<str>,
+    /// The lower-cased drive id, for the filter.
+    pub drive_search: Box<str>,
 }
 
 impl JobRow {
@@ -138,6 +139,7 @@ impl DriveRow {
             extra: drive.extra,
             notes: present::drive_notes(drive),
             job_search,
+            drive_search: drive.drive_id.to_lowercase().into_boxed_str(),
         }
     }
 }

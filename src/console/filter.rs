@@ -51,6 +51,12 @@ impl Filter {
         self.terms.is_empty()
     }
 
+    /// Whether a job row's drive states matter (`state:` of a drive, `faulted`):
+    /// only then are they looked up.
+    pub fn needs_drive_states(&self) -> bool {
+        self.terms.iter().any(|t| matches!(t, Term::DriveState(_) | Term::Faulted))
+    }
+
     /// Does every row this filter keeps also pass `previous`? True when it
     /// only adds terms, or lengthens the text of `previous`'s last one —
     /// what typing does — so only the rows `previous` kept need a look.
@@ -68,7 +74,7 @@ impl Filter {
     /// Does a row pass every term?
     pub fn matches(&self, row: &Facts, now: Timestamp) -> bool {
         self.terms.iter().all(|term| match term {
-            Term::Text(t) => row.search.contains(t.as_str()) || contains_ignore_ascii_case(row.drive_id, t),
+            Term::Text(t) => row.search.contains(t.as_str()) || row.drive_id.contains(t.as_str()),
             Term::JobState(s) => {
                 row.job_state == *s || (row.drive_state.is_none() && row.job_faulted_from == Some(*s))
             }
@@ -95,7 +101,7 @@ impl Filter {
 pub struct Facts<'a> {
     /// Lower-cased text: names, tracking numbers (and a job's drive ids).
     pub search: &'a str,
-    /// A drive row's own id, matched ignoring ASCII case ("" for a job row).
+    /// A drive row's own lower-cased id ("" for a job row).
     pub drive_id: &'a str,
     pub job_state: JobState,
     pub job_faulted_from: Option<JobState>,
@@ -107,12 +113,6 @@ pub struct Facts<'a> {
     pub drive_states: &'a [DriveState],
     /// A faulted drive (the drive itself, or any drive of the job).
     pub drive_faulted: bool,
-}
-
-/// `haystack` contains the lower-case `needle`, ignoring ASCII case, without a lower-cased copy.
-fn contains_ignore_ascii_case(haystack: &str, needle: &str) -> bool {
-    let (hay, needle) = (haystack.as_bytes(), needle.as_bytes());
-    needle.is_empty() || hay.windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle))
 }
 
 fn contains(haystack: &str, lower_needle: &str) -> bool {

@@ -156,7 +156,11 @@ fn passes(model: &Model, view: View, index: usize) -> bool {
 }
 
 fn job_facts<'a>(model: &'a Model, row: &'a JobRow) -> Facts<'a> {
-    let drive_states = model.data.drive_states.get(&row.id).map(Vec::as_slice).unwrap_or(&[]);
+    let drive_states = if model.filter.needs_drive_states() {
+        model.data.drive_states.get(&row.id).map(Vec::as_slice).unwrap_or(&[])
+    } else {
+        &[]
+    };
     Facts {
         search: &row.search,
         drive_id: "",
@@ -173,7 +177,7 @@ fn job_facts<'a>(model: &'a Model, row: &'a JobRow) -> Facts<'a> {
 fn drive_facts(d: &DriveRow) -> Facts<'_> {
     Facts {
         search: &d.job_search,
-        drive_id: &d.drive_id,
+        drive_id: &d.drive_search,
         job_state: d.job_state,
         job_faulted_from: None,
         job_type: d.job_type,

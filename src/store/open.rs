@@ -65,18 +65,6 @@ impl Store {
         Ok(())
     }
 
-    /// Writes a large batch (the sweep) with a page cache that holds the
-    /// indexes it updates, so rows are not read from disk twice.
-    pub fn write_many<T>(
-        &mut self,
-        f: impl FnOnce(&mut Writer<'_>) -> Result<T, StoreError>,
-    ) -> Result<T, StoreError> {
-        self.conn.execute_batch("PRAGMA cache_size = -262144")?; // 256 MiB, while writing
-        let result = self.write(f);
-        self.conn.execute_batch("PRAGMA cache_size = -32768")?;
-        result
-    }
-
     /// Loads a large batch into an empty database in one transaction, written
     /// once: a rollback journal instead of the WAL (which would write every
     /// page twice, once more at checkpoint) and a page cache that holds the
