@@ -10,7 +10,7 @@ use crate::domain::attention::{Item, Subject};
 use crate::store::AuditRecord;
 
 use super::data::{DriveRow, JobRow};
-use super::filter::{Facts, Filter};
+use super::filter::{Facts, Filter, JobTextMemo};
 use super::model::{Model, View};
 
 #[derive(Debug, Clone, Copy)]
@@ -125,7 +125,22 @@ fn filter_view(model: &mut Model, view: View) {
     let i = view.index();
     let narrows = model.filter.narrows(&model.filtered_with[i]);
     let source = if narrows { &model.visible[i] } else { &model.order[i] };
-    let visible: Vec<u32> = source.iter().copied().filter(|&r| passes(model, view, r as usize)).collect();
+    let visible: Vec<u32> = if view == View::Drives && !model.filter.is_empty() {
+        // The big table: each job's text is matched once for all its drives.
+        let mut memo = JobTextMemo::default();
+        let (drives, now) = (&model.data.drives, model.now);
+        source
+            .iter()
+            .copied()
+            .filter(|&r| {
+                drives
+                    .get(r as usize)
+                    .is_some_and(|d| model.filter.matches_drive(&drive_facts(d), now, &mut memo))
+            })
+            .collect()
+    } else {
+        source.iter().copied().filter(|&r| passes(model, view, r as usize)).collect()
+    };
     model.visible[i] = visible;
     model.filtered_with[i] = model.filter.clone();
     model.cursor[i] = model.cursor[i].min(model.visible[i].len().saturating_sub(1));
