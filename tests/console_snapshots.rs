@@ -17,7 +17,7 @@ use ieops::console::update::{Effect, update};
 use ieops::console::worker;
 use ieops::domain::JobState;
 use ieops::domain::attention::Subject;
-use ieops::store::{Access, Store};
+use ieops::store::Store;
 
 const W: u16 = 160;
 const H: u16 = 45;
@@ -30,21 +30,6 @@ fn demo() -> (Store, Model) {
 
 /// Opens the action menu on the selected row and chooses `action` in it with
 /// `j` and Enter, as an operator would.
-fn choose(model: &mut Model, store: &mut Store, action: &str) {
-    press_and_run(model, store, key(KeyCode::Enter));
-    let Some(Popup::Menu { actions, .. }) = &model.popup else {
-        panic!("Enter opens the action menu, not {}", popup_name(model))
-    };
-    let index = actions
-        .iter()
-        .position(|a| a.kind.name() == action)
-        .unwrap_or_else(|| panic!("{action} is not offered: {actions:?}"));
-    for _ in 0..index {
-        press_and_run(model, store, ch('j'));
-    }
-    press_and_run(model, store, key(KeyCode::Enter));
-}
-
 // -------------------------------------------------------------------- views
 
 #[test]
@@ -90,6 +75,12 @@ fn jobs_view_while_typing_a_filter() {
     type_text(&mut model, "state:shipping overdue");
     // Live: the table narrows while the filter is typed, before Enter.
     assert_snapshot!("jobs_view_while_typing_a_filter", terminal(&model, W, H).backend());
+}
+
+/// Chooses an action as the runtime would, running what it asks of the store.
+fn run_choice(model: &mut Model, store: &mut Store, action: &str) {
+    let effects = choose(model, action);
+    run(model, store, effects);
 }
 
 // ------------------------------------------------------------------- detail
@@ -140,7 +131,7 @@ fn fault_form_on_a_job_being_filled_in() {
     let (mut store, mut model) = demo();
     show(&mut model, &mut store, View::Jobs);
     select(&mut model, &mut store, &Subject::Job(CREATING.into()));
-    choose(&mut model, &mut store, "fault");
+    run_choice(&mut model, &mut store, "fault");
     assert_eq!(popup_name(&model), "form");
     type_text(&mut model, "storage account key expired");
     press_and_run(&mut model, &mut store, key(KeyCode::Tab));
@@ -155,7 +146,7 @@ fn extend_wait_form_with_a_value_out_of_range() {
     demo_job(&store, name, JobState::Shipping, &[]);
     show(&mut model, &mut store, View::Jobs);
     select(&mut model, &mut store, &Subject::Job(name.into()));
-    choose(&mut model, &mut store, "extend-wait");
+    run_choice(&mut model, &mut store, "extend-wait");
     type_text(&mut model, "120");
     let effects = press(&mut model, key(KeyCode::Enter));
     assert!(effects.is_empty());
@@ -171,7 +162,7 @@ fn confirmation_of_receiving_the_last_specified_drive() {
     demo_job(&store, name, JobState::Shipping, &[drive]);
     show(&mut model, &mut store, View::Drives);
     select(&mut model, &mut store, &drive_subject(name, drive));
-    choose(&mut model, &mut store, "receive");
+    run_choice(&mut model, &mut store, "receive");
     let screen = screen(&model, W, H);
     assert!(screen.contains(&format!("{name}/{drive}: Specified → Received (D2)")), "{screen}");
     assert!(screen.contains(&format!("then {name} becomes Received (J8)")), "{screen}");
@@ -194,22 +185,8 @@ fn confirmation_of_a_bulk_receive_of_marked_drives() {
 
 #[test]
 fn message_after_a_stale_write() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("ieops.db");
-    let mut store = Store::open(&path, Access::ReadWrite).expect("store");
-    fill_demo(&mut store);
-    let mut model = console(&mut store, false);
-    let (name, drive) = LAST_SPECIFIED;
-    show(&mut model, &mut store, View::Drives);
-    select(&mut model, &mut store, &drive_subject(name, drive));
-    choose(&mut model, &mut store, "receive");
-    let effects = press(&mut model, ch('y'));
-    let [Effect::Write(plan)] = effects.as_slice() else { panic!("y writes: {effects:?}") };
-
-    // Meanwhile another operator changes the same job from another terminal.
-    bruno_updates(&path, name);
-
-    let result = worker::write(&mut store, plan.clone());
+    let StaleReceive { dir: _dir, mut store, mut model, plan } = stale_receive();
+    let result = worker::write(&mut store, plan);
     let effects = update(&mut model, Msg::Written(result));
     assert!(matches!(effects.as_slice(), [Effect::Reload]), "{effects:?}");
     assert_snapshot!("message_after_a_stale_write", terminal(&model, W, H).backend());
@@ -284,17 +261,17 @@ fn every_screen_draws_at_every_size() {
     let mut form = fresh(&mut store);
     show(&mut form, &mut store, View::Jobs);
     select(&mut form, &mut store, &Subject::Job(CREATING.into()));
-    choose(&mut form, &mut store, "ship");
+    run_choice(&mut form, &mut store, "ship");
     states.push(("ship form", form));
     let mut confirm = fresh(&mut store);
     show(&mut confirm, &mut store, View::Drives);
     select(&mut confirm, &mut store, &drive_subject(LAST_SPECIFIED.0, LAST_SPECIFIED.1));
-    choose(&mut confirm, &mut store, "receive");
+    run_choice(&mut confirm, &mut store, "receive");
     states.push(("confirm", confirm));
     let mut refused = fresh(&mut store);
     show(&mut refused, &mut store, View::Jobs);
     select(&mut refused, &mut store, &Subject::Job(CREATING.into()));
-    choose(&mut refused, &mut store, "ship");
+    run_choice(&mut refused, &mut store, "ship");
     press_and_run(&mut refused, &mut store, key(KeyCode::Enter));
     states.push(("refusal message", refused));
     let mut help = fresh(&mut store);

@@ -18,7 +18,7 @@ use ieops::console::worker;
 use ieops::domain::attention::Subject;
 use ieops::domain::clock;
 use ieops::domain::{ActionKind, JobState, Rule};
-use ieops::store::{Access, Store};
+use ieops::store::Store;
 
 fn demo() -> (Store, Model) {
     let mut store = demo_store();
@@ -35,22 +35,6 @@ fn flash(model: &Model) -> &str {
 }
 
 /// Opens the menu on the selected row and chooses `action`, returning every effect.
-fn choose(model: &mut Model, action: &str) -> Vec<Effect> {
-    let mut effects = press(model, key(KeyCode::Enter));
-    let Some(Popup::Menu { actions, .. }) = &model.popup else {
-        panic!("Enter opens the action menu, not {}", popup_name(model))
-    };
-    let index = actions
-        .iter()
-        .position(|a| a.kind.name() == action)
-        .unwrap_or_else(|| panic!("{action} is not offered: {actions:?}"));
-    for _ in 0..index {
-        effects.extend(press(model, ch('j')));
-    }
-    effects.extend(press(model, key(KeyCode::Enter)));
-    effects
-}
-
 fn is_overdue(job: &ieops::domain::Job, model: &Model) -> bool {
     clock::job_clocks(job).iter().any(|c| c.has_passed(model.now))
 }
@@ -291,22 +275,11 @@ fn a_form_value_that_does_not_parse_keeps_the_form_open_with_the_error() {
 
 #[test]
 fn a_write_decided_on_a_stale_snapshot_is_refused_naming_who_changed_the_job() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("ieops.db");
-    let mut store = Store::open(&path, Access::ReadWrite).expect("store");
-    fill_demo(&mut store);
-    let mut model = console(&mut store, false);
-    let (name, drive) = LAST_SPECIFIED;
-    show(&mut model, &mut store, View::Drives);
-    select(&mut model, &mut store, &drive_subject(name, drive));
-    choose(&mut model, "receive");
-    let effects = press(&mut model, ch('y'));
-    let [Effect::Write(plan)] = effects.as_slice() else { panic!("y writes: {effects:?}") };
-
     // Between the console's read and its write, bruno changes the job elsewhere.
-    bruno_updates(&path, name);
+    let StaleReceive { dir: _dir, mut store, mut model, plan } = stale_receive();
+    let (name, _) = LAST_SPECIFIED;
 
-    let result = worker::write(&mut store, plan.clone());
+    let result = worker::write(&mut store, plan);
     let Err(WriteFailure { message, stale }) = &result else {
         panic!("the stale write committed: {result:?}")
     };

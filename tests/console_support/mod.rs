@@ -256,3 +256,47 @@ pub fn bruno_updates(path: &std::path::Path, name: &str) {
     let change = decide(&job, &Request::Job(action), &ctx).expect("the update is allowed");
     other.write(|w| w.apply(&change)).expect("bruno's write commits");
 }
+
+/// Chooses `action` in the menu Enter opens on the selection; returns the effects.
+pub fn choose(model: &mut Model, action: &str) -> Vec<Effect> {
+    let mut effects = press(model, key(KeyCode::Enter));
+    let Some(Popup::Menu { actions, .. }) = &model.popup else {
+        panic!("Enter opens the action menu, not {}", popup_name(model))
+    };
+    let index = actions
+        .iter()
+        .position(|a| a.kind.name() == action)
+        .unwrap_or_else(|| panic!("{action} is not offered: {actions:?}"));
+    for _ in 0..index {
+        effects.extend(press(model, ch('j')));
+    }
+    effects.extend(press(model, key(KeyCode::Enter)));
+    effects
+}
+
+/// A console on a demo file where amara has confirmed receiving the last
+/// Specified drive of a job, and bruno has then changed that job from another
+/// connection: the plan is stale (S7).
+pub struct StaleReceive {
+    pub dir: tempfile::TempDir,
+    pub store: Store,
+    pub model: Model,
+    pub plan: ieops::console::model::Plan,
+}
+
+pub fn stale_receive() -> StaleReceive {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("ieops.db");
+    let mut store = Store::open(&path, ieops::store::Access::ReadWrite).expect("store");
+    fill_demo(&mut store);
+    let mut model = console(&mut store, false);
+    let (name, drive) = LAST_SPECIFIED;
+    show(&mut model, &mut store, View::Drives);
+    select(&mut model, &mut store, &drive_subject(name, drive));
+    choose(&mut model, "receive");
+    let effects = press(&mut model, ch('y'));
+    let [Effect::Write(plan)] = effects.as_slice() else { panic!("y writes: {effects:?}") };
+    let plan = plan.clone();
+    bruno_updates(&path, name);
+    StaleReceive { dir, store, model, plan }
+}
