@@ -350,6 +350,7 @@ fn s2_archived_job_leaves_active_lists_but_keeps_history() {
     assert!(store.jobs(&JobFilter::default()).unwrap().is_empty());
     assert!(store.drives(&DriveFilter::default()).unwrap().is_empty());
     assert_eq!(store.counts().unwrap().jobs, vec![]);
+    assert_eq!(store.counts().unwrap().drives, vec![], "its drives are not counted as active");
     let archived = store.jobs(&JobFilter { archived: true, ..JobFilter::default() }).unwrap();
     assert_eq!(archived.len(), 1);
     assert_eq!(archived[0].archived_at, Some(swept_at));

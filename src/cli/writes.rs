@@ -214,11 +214,15 @@ pub fn arrival(
 
 pub fn sweep(s: &mut Session, dry_run: bool) -> Result<(), CliError> {
     let mut jobs = s.store.sweep_candidates(s.now)?;
-    jobs.sort_by(|a, b| a.name.cmp(&b.name));
-    let changes: Vec<Change> = jobs.iter().filter_map(|j| sweep_job(j, s.now)).collect();
+    // Written in id order, which is the order of the rows, their drives and
+    // their audit entries in the file: each page is changed once, in turn,
+    // instead of again and again after the page cache spilled it.
+    jobs.sort_by_key(|j| j.id);
+    let mut changes: Vec<Change> = jobs.iter().filter_map(|j| sweep_job(j, s.now)).collect();
     if !dry_run && !changes.is_empty() {
         s.store.write(|w| changes.iter().try_for_each(|c| w.apply(c)))?;
     }
+    changes.sort_by(|a, b| a.job.name.cmp(&b.job.name));
     let lines: Vec<String> = changes.iter().flat_map(|c| event_lines(&c.job.name, &c.events)).collect();
     emit(
         s,

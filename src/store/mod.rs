@@ -31,6 +31,13 @@ pub enum Access {
     ReadOnly,
 }
 
+/// The page cache of a write transaction: the pages it changes stay in
+/// memory until the commit instead of spilling to the WAL and being written
+/// there again (a sweep closing 13,000 jobs changes about 29,000 pages,
+/// 116 MiB). Only pages a write touches are held; the connection's own limit
+/// comes back after it, giving the memory back.
+const WRITE_CACHE_KIB: i64 = 128 * 1024;
+
 pub struct Store {
     conn: Connection,
     access: Access,
@@ -110,6 +117,24 @@ impl Store {
         if self.is_read_only() {
             return Err(StoreError::ReadOnly);
         }
+        let normal_kib = self.cache_kib()?;
+        let raised = normal_kib < WRITE_CACHE_KIB;
+        if raised {
+            self.set_cache_kib(WRITE_CACHE_KIB)?;
+        }
+        let result = self.transaction(f);
+        if raised {
+            // The transaction has ended either way; the cache only shrinks
+            // later if this fails, so it does not turn a commit into an error.
+            let _ = self.set_cache_kib(normal_kib);
+        }
+        result
+    }
+
+    fn transaction<T>(
+        &mut self,
+        f: impl FnOnce(&mut Writer<'_>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)

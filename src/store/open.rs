@@ -23,6 +23,13 @@ const BUSY_TIMEOUT: Duration = Duration::from_millis(5000);
 /// Enough for every distinct statement the store prepares, so none is re-prepared.
 const STATEMENT_CACHE: usize = 64;
 
+/// Page cache limits (KiB): every connection's; a long-lived scanning
+/// reader's (`Store::trim_cache`); a bulk load's, which holds the indexes
+/// it builds.
+const CACHE_KIB: i64 = 32 * 1024;
+const SCAN_CACHE_KIB: i64 = 4 * 1024;
+const BULK_CACHE_KIB: i64 = 256 * 1024;
+
 impl Store {
     /// Opens (ReadWrite: creates and migrates) the database at `path`.
     pub fn open(path: &Path, access: Access) -> Result<Store, StoreError> {
@@ -51,7 +58,25 @@ impl Store {
     /// For a long-lived reader that scans (the console): a small page cache,
     /// and what the cache holds now given back, so memory stays with the rows.
     pub fn trim_cache(&self) -> Result<(), StoreError> {
-        self.conn.execute_batch("PRAGMA cache_size = -4096; PRAGMA shrink_memory;")?; // 4 MiB
+        self.set_cache_kib(SCAN_CACHE_KIB)?;
+        self.conn.execute_batch("PRAGMA shrink_memory")?;
+        Ok(())
+    }
+
+    /// The page cache's limit in KiB.
+    pub(super) fn cache_kib(&self) -> Result<i64, StoreError> {
+        let size: i64 = self.conn.query_row("PRAGMA cache_size", [], |row| row.get(0))?;
+        // Negative: KiB; positive: pages.
+        Ok(if size < 0 {
+            -size
+        } else {
+            size * self.conn.query_row("PRAGMA page_size", [], |row| row.get::<_, i64>(0))? / 1024
+        })
+    }
+
+    /// Sets the page cache's limit; a lower one gives the pages above it back.
+    pub(super) fn set_cache_kib(&self, kib: i64) -> Result<(), StoreError> {
+        self.conn.execute_batch(&format!("PRAGMA cache_size = -{kib}"))?;
         Ok(())
     }
 
@@ -73,7 +98,7 @@ impl Store {
         &mut self,
         f: impl FnOnce(&mut Writer<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        self.conn.execute_batch("PRAGMA cache_size = -262144")?; // 256 MiB while loading
+        self.set_cache_kib(BULK_CACHE_KIB)?;
         // Refused while another connection has the file open: then the WAL it is.
         let journal = self.conn.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get::<_, String>(0));
         // Secondary indexes are built once at the end, from sorted data, instead
@@ -93,7 +118,7 @@ impl Store {
         if journal.is_ok() {
             self.conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))?;
         }
-        self.conn.execute_batch("PRAGMA cache_size = -32768")?;
+        self.set_cache_kib(CACHE_KIB)?;
         result
     }
 }
@@ -155,6 +180,12 @@ fn open_read_write(path: &Path) -> Result<Connection, StoreError> {
     // Checkpoints are taken off the commit path (see `Store::checkpoint`), so
     // no operator's action waits while the WAL is copied into the file.
     conn.execute_batch("PRAGMA wal_autocheckpoint = 0")?;
+    // Every statement of a many-statement transaction (a sweep, an import)
+    // keeps the pages it changes in a statement journal, to undo itself
+    // alone if it fails; past 64 KiB SQLite spills that journal to a temp
+    // file, which a 13,000-job sweep wrote 300 MB to. In memory it is only
+    // the pages one statement changes.
+    conn.execute_batch("PRAGMA temp_store = MEMORY")?;
     schema::migrate(&mut conn)?;
     Ok(conn)
 }
@@ -207,10 +238,11 @@ fn first_contact(conn: &Connection) -> Result<Found, rusqlite::Error> {
 }
 
 /// The pragmas every connection gets. The page cache (up to 32 MiB, default
-/// 2 MiB) keeps bulk writes and full listings of ~100,000 jobs in memory.
+/// 2 MiB) keeps full listings of ~100,000 jobs in memory; a write gets more
+/// while it lasts (`WRITE_CACHE_KIB`).
 fn configure(conn: &Connection) -> Result<(), rusqlite::Error> {
     conn.busy_timeout(BUSY_TIMEOUT)?;
-    conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA cache_size = -32768")?;
+    conn.execute_batch(&format!("PRAGMA foreign_keys = ON; PRAGMA cache_size = -{CACHE_KIB}"))?;
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     Ok(())
 }

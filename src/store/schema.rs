@@ -217,7 +217,19 @@ CREATE INDEX jobs_flagged ON jobs (id) WHERE archived_at IS NULL AND (return_pro
     OR unknown_state IS NOT NULL OR unknown_job_type IS NOT NULL OR anomaly_at IS NOT NULL);
 "#;
 
-const MIGRATIONS: &[M<'static>] = &[M::up(V1), M::up(V2), M::up(V3)];
+/// Issue 5: V3's trigger ran on every job update that named `archived_at`,
+/// rewriting each drive's `job_active` (and its index entry) to the same
+/// value; now only when a job is archived or restored.
+const V4: &str = r#"
+DROP TRIGGER jobs_archived_drives;
+CREATE TRIGGER jobs_archived_drives AFTER UPDATE OF archived_at ON jobs
+WHEN (OLD.archived_at IS NULL) <> (NEW.archived_at IS NULL)
+BEGIN
+    UPDATE drives SET job_active = (NEW.archived_at IS NULL) WHERE job_id = NEW.id;
+END;
+"#;
+
+const MIGRATIONS: &[M<'static>] = &[M::up(V1), M::up(V2), M::up(V3), M::up(V4)];
 
 /// The schema version this build writes and reads.
 pub(super) fn latest_version() -> i64 {

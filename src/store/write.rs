@@ -6,14 +6,11 @@
 use std::collections::HashMap;
 
 use rusqlite::types::Value;
-use rusqlite::{Connection, ErrorCode, Transaction, params, params_from_iter};
+use rusqlite::{Connection, ErrorCode, OptionalExtension, Transaction, params, params_from_iter};
 
 use super::error::StoreError;
 use super::read;
-use super::rows::{
-    self, ARRIVAL_INSERT, ARRIVAL_UPDATE, AUDIT_INSERT, DRIVE_INSERT, DRIVE_UPDATE, EventTarget, JOB_INSERT,
-    JOB_UPDATE,
-};
+use super::rows::{self, ARRIVAL_INSERT, AUDIT_INSERT, DRIVE_INSERT, EventTarget, JOB_INSERT, Updated};
 use crate::domain::{Arrival, Change, Drive, Event, Job};
 
 /// Stores changes inside one transaction; see `Store::write`.
@@ -94,9 +91,7 @@ impl<'a> Writer<'a> {
         let id = job.id.ok_or_else(|| StoreError::NotFound {
             what: format!("job {} (it was never stored)", job.name),
         })?;
-        let mut values = rows::job_values(job)?;
-        values.extend([Value::Integer(id), Value::Integer(job.version)]);
-        let updated = self.conn.prepare_cached(&JOB_UPDATE)?.execute(params_from_iter(values));
+        let updated = self.update_guarded(Updated::Jobs, id, job.version, rows::job_values(job)?);
         if name_checked(updated, &job.name)? == 0 {
             return Err(self.why_not_updated("jobs", id, format!("job {}", job.name)));
         }
@@ -114,9 +109,12 @@ impl<'a> Writer<'a> {
                 Some(old) => {
                     // Compare as stored (times to the second), so an unchanged
                     // drive keeps its version.
-                    let values = rows::drive_values(drive)?;
-                    if values != rows::drive_values(old)? {
-                        self.update_drive(job_id, &drive.drive_id, values)?;
+                    let (new, stored) = (rows::drive_values(drive)?, rows::drive_values(old)?);
+                    if new != stored {
+                        let key =
+                            [("job_id", Value::Integer(job_id)), ("drive_id", rows::text(&drive.drive_id))];
+                        let (sql, params) = Updated::Drives.changed(&stored, new, key);
+                        self.conn.prepare_cached(&sql)?.execute(params_from_iter(params))?;
                     }
                 }
             }
@@ -132,15 +130,28 @@ impl<'a> Writer<'a> {
         Ok(())
     }
 
-    fn update_drive(
+    /// Updates row `id` to `new` if it is still at `version` (S7), writing
+    /// only the columns that changed; the number of rows updated (0 or 1).
+    fn update_guarded(
         &mut self,
-        job_id: i64,
-        drive_id: &str,
-        mut values: Vec<Value>,
-    ) -> Result<(), StoreError> {
-        values.extend([Value::Integer(job_id), Value::Text(drive_id.to_string())]);
-        self.conn.prepare_cached(&DRIVE_UPDATE)?.execute(params_from_iter(values))?;
-        Ok(())
+        table: Updated,
+        id: i64,
+        version: i64,
+        new: Vec<Value>,
+    ) -> rusqlite::Result<usize> {
+        let stored = self.conn.prepare_cached(&table.stored_sql())?.query_row([id], |row| {
+            let values = (0..row.as_ref().column_count()).map(|i| row.get::<_, Value>(i));
+            values.collect::<rusqlite::Result<Vec<Value>>>()
+        });
+        let Some(mut stored) = stored.optional()? else {
+            return Ok(0);
+        };
+        if stored.pop() != Some(Value::Integer(version)) {
+            return Ok(0);
+        }
+        let key = [("id", Value::Integer(id)), ("version", Value::Integer(version))];
+        let (sql, params) = table.changed(&stored, new, key);
+        self.conn.prepare_cached(&sql)?.execute(params_from_iter(params))
     }
 
     // --------------------------------------------------------------- arrivals
@@ -162,9 +173,8 @@ impl<'a> Writer<'a> {
         let id = arrival
             .id
             .ok_or_else(|| StoreError::NotFound { what: "the arrival (it was never stored)".to_string() })?;
-        let mut values = rows::arrival_values(arrival)?;
-        values.extend([Value::Integer(id), Value::Integer(arrival.version)]);
-        let updated = self.conn.prepare_cached(&ARRIVAL_UPDATE)?.execute(params_from_iter(values))?;
+        let updated =
+            self.update_guarded(Updated::Arrivals, id, arrival.version, rows::arrival_values(arrival)?)?;
         if updated == 0 {
             return Err(self.why_not_updated("arrivals", id, format!("arrival {id}")));
         }
