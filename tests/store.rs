@@ -286,6 +286,35 @@ fn s7_stale_change_is_refused_and_names_who_changed_it() {
 }
 
 #[test]
+fn s7_a_change_written_over_the_job_it_was_decided_on_is_refused_once_that_job_changed() {
+    let (_dir, mut store) = new_store();
+    create(&mut store, "swept", &["D1", "D2"], t0());
+    let read = store.job("swept").unwrap().unwrap();
+    // Allowed: written over the job as read, only what changed is stored.
+    let when = t0() + Duration::hours(1);
+    let shipped = decide_job(&read, JobAction::Ship(shipping_fields()), "ana", when);
+    store.write(|w| w.apply_over(&read, &shipped)).unwrap();
+    let stored = store.job("swept").unwrap().unwrap();
+    assert_eq!(stored.state, JobState::Shipping);
+    assert_eq!(stored.version, read.version + 1);
+    assert_eq!(Job { version: read.version, ..stored.clone() }, shipped.job, "stored as decided");
+
+    // Refused: the same read again, after ana's change (S7); nothing written.
+    let events = store.event_count().unwrap();
+    let late = decide_job(&read, JobAction::Cancel, "bo", when + Duration::minutes(5));
+    let err = store.write(|w| w.apply_over(&read, &late)).unwrap_err();
+    assert!(matches!(&err, StoreError::Stale { by, action, .. } if by == "ana" && action == "ship"), "{err}");
+    assert_eq!(store.job("swept").unwrap().unwrap(), stored);
+    assert_eq!(store.event_count().unwrap(), events);
+
+    // Refused: a `before` that is not the job the change was decided on.
+    let current = decide_job(&stored, JobAction::Cancel, "bo", when + Duration::minutes(6));
+    let err = store.write(|w| w.apply_over(&read, &current)).unwrap_err();
+    assert!(matches!(err, StoreError::Stale { .. }), "{err}");
+    assert_eq!(store.job("swept").unwrap().unwrap(), stored);
+}
+
+#[test]
 fn s7_stale_arrival_change_is_refused() {
     let (_dir, mut store) = new_store();
     let arrival = held_arrival(&mut store, Some("nobody-job"));

@@ -12,7 +12,7 @@ use crate::domain::arrival::{Outcome, Package, decide_arrival, process_arrival};
 use crate::domain::create::{check_drive_id, check_job_name, create_job};
 use crate::domain::field::Field;
 use crate::domain::sweep::sweep_job;
-use crate::domain::{Action, Change, Ctx, Event, JobType, Request, TargetKind, Timestamp, decide};
+use crate::domain::{Action, Change, Ctx, Event, Job, JobType, Request, TargetKind, Timestamp, decide};
 use crate::store::{Store, StoreError};
 
 pub fn init(s: &mut Session) -> Result<(), CliError> {
@@ -213,15 +213,14 @@ pub fn arrival(
 }
 
 pub fn sweep(s: &mut Session, dry_run: bool) -> Result<(), CliError> {
-    let mut jobs = s.store.sweep_candidates(s.now)?;
-    // Written in id order, which is the order of the rows, their drives and
-    // their audit entries in the file: each page is changed once, in turn,
-    // instead of again and again after the page cache spilled it.
-    jobs.sort_by_key(|j| j.id);
-    let mut changes: Vec<Change> = jobs.iter().filter_map(|j| sweep_job(j, s.now)).collect();
-    if !dry_run && !changes.is_empty() {
-        s.store.write(|w| changes.iter().try_for_each(|c| w.apply(c)))?;
+    // In id order (see `sweep_candidates`); reported in name order.
+    let jobs = s.store.sweep_candidates(s.now)?;
+    let decided: Vec<(&Job, Change)> =
+        jobs.iter().filter_map(|job| sweep_job(job, s.now).map(|change| (job, change))).collect();
+    if !dry_run && !decided.is_empty() {
+        s.store.write(|w| decided.iter().try_for_each(|(before, change)| w.apply_over(before, change)))?;
     }
+    let mut changes: Vec<Change> = decided.into_iter().map(|(_, change)| change).collect();
     changes.sort_by(|a, b| a.job.name.cmp(&b.job.name));
     let lines: Vec<String> = changes.iter().flat_map(|c| event_lines(&c.job.name, &c.events)).collect();
     emit(

@@ -118,16 +118,19 @@ impl Store {
             return Err(StoreError::ReadOnly);
         }
         let normal_kib = self.cache_kib()?;
-        let raised = normal_kib < WRITE_CACHE_KIB;
-        if raised {
-            self.set_cache_kib(WRITE_CACHE_KIB)?;
-        }
+        self.set_cache_kib(normal_kib.max(WRITE_CACHE_KIB))?;
+        // Every statement of a many-statement transaction (a sweep, an
+        // import) keeps the pages it changes in a statement journal, to undo
+        // itself alone if it fails; past 64 KiB SQLite spills that journal to
+        // a temp file, which a 13,000-job sweep wrote 300 MB to. In memory it
+        // holds only what one statement changes. Reads keep spilling their
+        // big sorts to disk: the console's memory stays with its rows.
+        self.set_temp_in_memory(true)?;
         let result = self.transaction(f);
-        if raised {
-            // The transaction has ended either way; the cache only shrinks
-            // later if this fails, so it does not turn a commit into an error.
-            let _ = self.set_cache_kib(normal_kib);
-        }
+        // The transaction has ended either way: a failure here leaves only a
+        // bigger cache, and must not turn a commit into an error.
+        let _ = self.set_temp_in_memory(false);
+        let _ = self.set_cache_kib(normal_kib);
         result
     }
 

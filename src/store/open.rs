@@ -80,6 +80,14 @@ impl Store {
         Ok(())
     }
 
+    /// Where SQLite keeps temporary files: statement journals, and sorts
+    /// too big for the page cache.
+    pub(super) fn set_temp_in_memory(&self, in_memory: bool) -> Result<(), StoreError> {
+        let store = if in_memory { "MEMORY" } else { "DEFAULT" };
+        self.conn.execute_batch(&format!("PRAGMA temp_store = {store}"))?;
+        Ok(())
+    }
+
     /// Copies committed pages from the WAL into the database file, as far as
     /// readers allow, without waiting for them (PASSIVE). Called when nothing
     /// is being committed: when a command ends, and by the console when idle.
@@ -180,12 +188,6 @@ fn open_read_write(path: &Path) -> Result<Connection, StoreError> {
     // Checkpoints are taken off the commit path (see `Store::checkpoint`), so
     // no operator's action waits while the WAL is copied into the file.
     conn.execute_batch("PRAGMA wal_autocheckpoint = 0")?;
-    // Every statement of a many-statement transaction (a sweep, an import)
-    // keeps the pages it changes in a statement journal, to undo itself
-    // alone if it fails; past 64 KiB SQLite spills that journal to a temp
-    // file, which a 13,000-job sweep wrote 300 MB to. In memory it is only
-    // the pages one statement changes.
-    conn.execute_batch("PRAGMA temp_store = MEMORY")?;
     schema::migrate(&mut conn)?;
     Ok(conn)
 }

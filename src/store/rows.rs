@@ -264,11 +264,6 @@ impl Updated {
         }
     }
 
-    /// The stored data columns of the row with id `?1`, then its version.
-    pub(super) fn stored_sql(self) -> String {
-        format!("SELECT {}, version FROM {} WHERE id = ?1", self.columns().join(", "), self.table())
-    }
-
     /// The `UPDATE` of one row (chosen by `key`) that sets only the columns
     /// whose new value differs from the stored one, and bumps the version,
     /// with its parameters. SQLite rewrites every index entry and runs every

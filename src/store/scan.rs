@@ -7,6 +7,7 @@
 use std::collections::BTreeSet;
 
 use chrono::Duration;
+use rusqlite::{Connection, Params};
 
 use super::error::StoreError;
 use super::read::collect;
@@ -40,26 +41,10 @@ impl Store {
              ORDER BY j.name, j.id, d.rowid",
             *DRIVE_SELECT
         );
-        let mut job_stmt = self.conn.prepare(&job_sql)?;
-        let mut drive_stmt = self.conn.prepare(&drive_sql)?;
-        let mut jobs = job_stmt.query([])?;
-        let mut drives = drive_stmt.query([])?;
-        // Both cursors walk the jobs in the same order: a merge, not a lookup per job.
-        let mut next_drive = read_drive(drives.next()?)?;
-        while let Some(row) = jobs.next()? {
-            let mut job = rows::job_from_row(row)?;
-            let id = job.id.unwrap_or_default();
-            while let Some((job_id, drive)) = next_drive.take() {
-                if job_id != id {
-                    next_drive = Some((job_id, drive));
-                    break;
-                }
-                job.drives.push(drive);
-                next_drive = read_drive(drives.next()?)?;
-            }
+        merge_jobs(&self.conn, &job_sql, &drive_sql, [], |job| {
             f(job);
-        }
-        Ok(())
+            true
+        })
     }
 
     /// Active jobs that may have an item in the attention queue at `now`: a
@@ -99,16 +84,17 @@ impl Store {
 
     /// Active jobs whose C1, C3 or C7 may have passed at `now`: what the sweep
     /// decides on, found by index instead of reading every job. The sweep's
-    /// rules (domain `sweep_job`) decide; this only leaves out jobs it would skip.
+    /// rules (domain `sweep_job`) decide; this only leaves out jobs it would
+    /// skip. In id order: the order of the rows, their drives and their
+    /// audit entries in the file, so a sweep writing them in turn changes
+    /// each page once.
     pub fn sweep_candidates(&self, now: Timestamp) -> Result<Vec<Job>, StoreError> {
-        let before = |days: i64| rows::format_ts(&(now - clock::days(days)));
-        let sql = "SELECT id FROM jobs WHERE archived_at IS NULL AND state = 'Creating' AND creating_clock_from <= ?1
-             UNION SELECT id FROM jobs WHERE archived_at IS NULL AND state = 'Shipping' AND shipping_since <= ?2
-             UNION SELECT id FROM jobs WHERE archived_at IS NULL AND state IN ('Completed', 'Closed') AND state_since <= ?3";
-        let params =
-            [before(clock::CREATING_DAYS), before(clock::NEVER_RECEIVED_DAYS), before(clock::RETENTION_DAYS)];
-        let ids: Vec<i64> = collect(&self.conn, sql, params, |row| Ok(row.get::<_, i64>(0)?))?;
-        self.jobs_by_ids(&ids)
+        let mut jobs = Vec::new();
+        for_each_sweep_candidate(&self.conn, now, |job| {
+            jobs.push(job);
+            true
+        })?;
+        Ok(jobs)
     }
 
     /// Jobs by row id, with their drives, in two queries however many; ids that
@@ -161,6 +147,61 @@ impl Store {
         let last_event_id = events.first().map_or(since, |e| e.id);
         Ok(ChangeFeed { job_ids: job_ids.into_iter().collect(), arrivals, events, last_event_id })
     }
+}
+
+/// Calls `f` with each sweep candidate at `now` (see `Store::sweep_candidates`)
+/// in id order, until it returns false.
+fn for_each_sweep_candidate(
+    conn: &Connection,
+    now: Timestamp,
+    f: impl FnMut(Job) -> bool,
+) -> Result<(), StoreError> {
+    let before = |days: i64| rows::format_ts(&(now - clock::days(days)));
+    let ids = "SELECT id FROM jobs WHERE archived_at IS NULL AND state = 'Creating' AND creating_clock_from <= ?1
+         UNION SELECT id FROM jobs WHERE archived_at IS NULL AND state = 'Shipping' AND shipping_since <= ?2
+         UNION SELECT id FROM jobs WHERE archived_at IS NULL AND state IN ('Completed', 'Closed') AND state_since <= ?3";
+    let job_sql = format!("SELECT {} FROM jobs j WHERE j.id IN ({ids}) ORDER BY j.id", *JOB_SELECT);
+    let drive_sql = format!(
+        "SELECT d.job_id, {} FROM drives d WHERE d.job_id IN ({ids}) ORDER BY d.job_id, d.rowid",
+        *DRIVE_SELECT
+    );
+    let params =
+        [before(clock::CREATING_DAYS), before(clock::NEVER_RECEIVED_DAYS), before(clock::RETENTION_DAYS)];
+    merge_jobs(conn, &job_sql, &drive_sql, params, f)
+}
+
+/// Walks two queries together: `job_sql` (`JOB_SELECT`) and `drive_sql`
+/// (`d.job_id`, then `DRIVE_SELECT`), both in the same job order, so each
+/// job comes with its drives without a lookup per job; holds one job at a
+/// time and stops when `f` returns false.
+fn merge_jobs<P: Params + Clone>(
+    conn: &Connection,
+    job_sql: &str,
+    drive_sql: &str,
+    params: P,
+    mut f: impl FnMut(Job) -> bool,
+) -> Result<(), StoreError> {
+    let mut job_stmt = conn.prepare(job_sql)?;
+    let mut drive_stmt = conn.prepare(drive_sql)?;
+    let mut jobs = job_stmt.query(params.clone())?;
+    let mut drives = drive_stmt.query(params)?;
+    let mut next_drive = read_drive(drives.next()?)?;
+    while let Some(row) = jobs.next()? {
+        let mut job = rows::job_from_row(row)?;
+        let id = job.id.unwrap_or_default();
+        while let Some((job_id, drive)) = next_drive.take() {
+            if job_id != id {
+                next_drive = Some((job_id, drive));
+                break;
+            }
+            job.drives.push(drive);
+            next_drive = read_drive(drives.next()?)?;
+        }
+        if !f(job) {
+            break;
+        }
+    }
+    Ok(())
 }
 
 fn read_drive(row: Option<&rusqlite::Row>) -> Result<Option<(i64, crate::domain::Drive)>, StoreError> {

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use rusqlite::types::Value;
-use rusqlite::{Connection, ErrorCode, OptionalExtension, Transaction, params, params_from_iter};
+use rusqlite::{Connection, ErrorCode, Transaction, params, params_from_iter};
 
 use super::error::StoreError;
 use super::read;
@@ -88,32 +88,50 @@ impl<'a> Writer<'a> {
     /// decision read (S7), its new and changed drives, and its events (S6).
     pub fn apply(&mut self, change: &Change) -> Result<(), StoreError> {
         let job = &change.job;
-        let id = job.id.ok_or_else(|| StoreError::NotFound {
-            what: format!("job {} (it was never stored)", job.name),
-        })?;
-        let updated = self.update_guarded(Updated::Jobs, id, job.version, rows::job_values(job)?);
+        let id = stored_id(job)?;
+        let before = read::job_by_id(self.conn, id)?
+            .ok_or_else(|| StoreError::NotFound { what: format!("job {}", job.name) })?;
+        self.apply_over(&before, change)
+    }
+
+    /// As `apply`, for a caller that holds the job the change was decided
+    /// on (`before`, as read at the change's version): nothing is read again,
+    /// and only what differs from `before` is written. If the stored job is
+    /// no longer at that version, nothing is written (S7).
+    pub fn apply_over(&mut self, before: &Job, change: &Change) -> Result<(), StoreError> {
+        let job = &change.job;
+        let id = stored_id(job)?;
+        if before.id != job.id || before.version != job.version {
+            return Err(self.why_not_updated("jobs", id, format!("job {}", job.name)));
+        }
+        let updated = self.update_guarded(
+            Updated::Jobs,
+            id,
+            job.version,
+            rows::job_values(before)?,
+            rows::job_values(job)?,
+        );
         if name_checked(updated, &job.name)? == 0 {
             return Err(self.why_not_updated("jobs", id, format!("job {}", job.name)));
         }
-        self.store_drives(id, &job.drives)?;
+        self.store_drives(id, &before.drives, &job.drives)?;
         self.append(&change.events, job_target(id, &job.name))
     }
 
     /// Inserts new drives and updates changed ones; drives are never deleted (S2).
-    fn store_drives(&mut self, job_id: i64, drives: &[Drive]) -> Result<(), StoreError> {
-        let stored: HashMap<String, Drive> =
-            read::drives_of(self.conn, job_id)?.into_iter().map(|d| (d.drive_id.clone(), d)).collect();
+    fn store_drives(&mut self, job_id: i64, before: &[Drive], drives: &[Drive]) -> Result<(), StoreError> {
+        let before: HashMap<&str, &Drive> = before.iter().map(|d| (d.drive_id.as_str(), d)).collect();
         for drive in drives {
-            match stored.get(&drive.drive_id) {
+            match before.get(drive.drive_id.as_str()) {
                 None => self.insert_drive(job_id, drive)?,
                 Some(old) => {
                     // Compare as stored (times to the second), so an unchanged
                     // drive keeps its version.
-                    let (new, stored) = (rows::drive_values(drive)?, rows::drive_values(old)?);
-                    if new != stored {
+                    let (new, old) = (rows::drive_values(drive)?, rows::drive_values(old)?);
+                    if new != old {
                         let key =
                             [("job_id", Value::Integer(job_id)), ("drive_id", rows::text(&drive.drive_id))];
-                        let (sql, params) = Updated::Drives.changed(&stored, new, key);
+                        let (sql, params) = Updated::Drives.changed(&old, new, key);
                         self.conn.prepare_cached(&sql)?.execute(params_from_iter(params))?;
                     }
                 }
@@ -130,27 +148,19 @@ impl<'a> Writer<'a> {
         Ok(())
     }
 
-    /// Updates row `id` to `new` if it is still at `version` (S7), writing
-    /// only the columns that changed; the number of rows updated (0 or 1).
+    /// Updates row `id` from `before` to `new` if it is still at `version`
+    /// (S7), writing only the columns that differ; the number of rows
+    /// updated (0 or 1).
     fn update_guarded(
         &mut self,
         table: Updated,
         id: i64,
         version: i64,
+        before: Vec<Value>,
         new: Vec<Value>,
     ) -> rusqlite::Result<usize> {
-        let stored = self.conn.prepare_cached(&table.stored_sql())?.query_row([id], |row| {
-            let values = (0..row.as_ref().column_count()).map(|i| row.get::<_, Value>(i));
-            values.collect::<rusqlite::Result<Vec<Value>>>()
-        });
-        let Some(mut stored) = stored.optional()? else {
-            return Ok(0);
-        };
-        if stored.pop() != Some(Value::Integer(version)) {
-            return Ok(0);
-        }
         let key = [("id", Value::Integer(id)), ("version", Value::Integer(version))];
-        let (sql, params) = table.changed(&stored, new, key);
+        let (sql, params) = table.changed(&before, new, key);
         self.conn.prepare_cached(&sql)?.execute(params_from_iter(params))
     }
 
@@ -173,8 +183,11 @@ impl<'a> Writer<'a> {
         let id = arrival
             .id
             .ok_or_else(|| StoreError::NotFound { what: "the arrival (it was never stored)".to_string() })?;
-        let updated =
-            self.update_guarded(Updated::Arrivals, id, arrival.version, rows::arrival_values(arrival)?)?;
+        let Some(before) = read::arrival(self.conn, id)? else {
+            return Err(StoreError::NotFound { what: format!("arrival {id}") });
+        };
+        let (before, new) = (rows::arrival_values(&before)?, rows::arrival_values(arrival)?);
+        let updated = self.update_guarded(Updated::Arrivals, id, arrival.version, before, new)?;
         if updated == 0 {
             return Err(self.why_not_updated("arrivals", id, format!("arrival {id}")));
         }
@@ -246,6 +259,10 @@ impl<'a> Writer<'a> {
             Err(e) => e,
         }
     }
+}
+
+fn stored_id(job: &Job) -> Result<i64, StoreError> {
+    job.id.ok_or_else(|| StoreError::NotFound { what: format!("job {} (it was never stored)", job.name) })
 }
 
 fn job_target(job_id: i64, name: &str) -> EventTarget<'_> {
