@@ -62,14 +62,17 @@ impl Store {
                 .map(|c| format!("trim(coalesce(return_address_{c}, '')) = ''"))
                 .collect::<Vec<_>>()
                 .join(" OR ");
-        // One indexed arm per reason (the partial indexes of schema V3), not a scan.
+        // One indexed arm per reason (the partial indexes of schemas V3 and
+        // V5), not a scan; none reads a job's row.
         let sql = format!(
             "SELECT id FROM jobs WHERE archived_at IS NULL AND state = 'Faulted'
-             UNION SELECT id FROM jobs WHERE archived_at IS NULL AND state IN ('Transferring', 'Packaging')
-                 AND (return_address_invalid = 1 OR {address_problem})
-             UNION SELECT id FROM jobs WHERE archived_at IS NULL AND state = 'Shipping'
-                 AND (wait_until <= ?1 OR notified_at IS NOT NULL OR unreachable_since IS NOT NULL)
-             UNION SELECT id FROM jobs WHERE archived_at IS NULL AND state = 'Creating' AND creating_clock_from <= ?2
+             UNION SELECT id FROM jobs INDEXED BY jobs_return_address_problem WHERE archived_at IS NULL
+                 AND state IN ('Transferring', 'Packaging') AND (return_address_invalid = 1 OR {address_problem})
+             UNION SELECT id FROM jobs WHERE archived_at IS NULL AND state = 'Shipping' AND wait_until <= ?1
+             UNION SELECT id FROM jobs INDEXED BY jobs_shipping_contacted WHERE archived_at IS NULL
+                 AND state = 'Shipping' AND (notified_at IS NOT NULL OR unreachable_since IS NOT NULL)
+             UNION SELECT id FROM jobs INDEXED BY jobs_creating_clock WHERE archived_at IS NULL
+                 AND state = 'Creating' AND creating_clock_from <= ?2
              UNION SELECT id FROM jobs INDEXED BY jobs_flagged WHERE archived_at IS NULL AND (return_problem IS NOT NULL
                  OR unknown_state IS NOT NULL OR unknown_job_type IS NOT NULL OR anomaly_at IS NOT NULL)
              UNION SELECT job_id FROM drives WHERE job_active = 1 AND state = 'Faulted'

@@ -229,7 +229,27 @@ BEGIN
 END;
 "#;
 
-const MIGRATIONS: &[M<'static>] = &[M::up(V1), M::up(V2), M::up(V3), M::up(V4)];
+/// Issue 5: the attention queue's pre-selection (`Store::attention_candidates`)
+/// from indexes alone, without reading the row of every Creating, Shipping,
+/// Transferring and Packaging job before the console's first frame. The
+/// queries name these indexes (INDEXED BY), so a condition that drifts from
+/// the index's fails loudly instead of scanning.
+const V5: &str = r#"
+CREATE INDEX jobs_creating_clock ON jobs (creating_clock_from)
+    WHERE archived_at IS NULL AND state = 'Creating';
+CREATE INDEX jobs_shipping_contacted ON jobs (id)
+    WHERE archived_at IS NULL AND state = 'Shipping' AND (notified_at IS NOT NULL OR unreachable_since IS NOT NULL);
+CREATE INDEX jobs_return_address_problem ON jobs (id)
+    WHERE archived_at IS NULL AND state IN ('Transferring', 'Packaging') AND (return_address_invalid = 1
+        OR trim(coalesce(return_address_recipient_name, '')) = ''
+        OR trim(coalesce(return_address_street_address1, '')) = ''
+        OR trim(coalesce(return_address_city, '')) = ''
+        OR trim(coalesce(return_address_postal_code, '')) = ''
+        OR trim(coalesce(return_address_country_or_region, '')) = ''
+        OR trim(coalesce(return_address_phone, '')) = '');
+"#;
+
+const MIGRATIONS: &[M<'static>] = &[M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5)];
 
 /// The schema version this build writes and reads.
 pub(super) fn latest_version() -> i64 {
