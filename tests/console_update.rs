@@ -80,6 +80,84 @@ fn filter_keeps_only_overdue_shipping_jobs_and_esc_clears_it() {
     assert_eq!(rows::rows(&model, View::Jobs).len(), all);
 }
 
+/// What the filter keeps of the Drives view, worked out from the stored jobs:
+/// every word is in the job's name, a tracking number or the drive's id
+/// (any case), or names the drive's or the job's state, or `faulted`.
+fn drives_expected(store: &Store, filter: &str) -> Vec<(String, String)> {
+    let mut kept = Vec::new();
+    for job in store.jobs(&Default::default()).expect("read") {
+        let tracking = [&job.delivery_package.tracking_number, &job.return_package.tracking_number];
+        for drive in &job.drives {
+            let passes = |word: &str| {
+                let word = word.to_lowercase();
+                match word.strip_prefix("state:") {
+                    Some(state) => {
+                        drive.state.to_string().to_lowercase() == state
+                            || job.state.to_string().to_lowercase() == state
+                    }
+                    None if word == "faulted" => {
+                        job.state == JobState::Faulted || drive.state == ieops::domain::DriveState::Faulted
+                    }
+                    None => {
+                        job.name.to_lowercase().contains(&word)
+                            || drive.drive_id.to_lowercase().contains(&word)
+                            || tracking
+                                .iter()
+                                .any(|t| t.as_ref().is_some_and(|t| t.to_lowercase().contains(&word)))
+                    }
+                }
+            };
+            if filter.split_whitespace().all(passes) {
+                kept.push((job.name.clone(), drive.drive_id.clone()));
+            }
+        }
+    }
+    kept.sort();
+    kept
+}
+
+#[test]
+fn the_drives_filter_keeps_what_each_keystroke_asks_for() {
+    let (store, mut model) = demo();
+    press(&mut model, ch('3'));
+    let shown = |model: &Model| {
+        let mut shown: Vec<(String, String)> = rows::rows(model, View::Drives)
+            .iter()
+            .map(|r| match r {
+                rows::RowRef::Drive(d) => (d.job_name.to_string(), d.drive_id.clone()),
+                other => panic!("not a drive row: {other:?}"),
+            })
+            .collect();
+        shown.sort();
+        shown
+    };
+    assert_eq!(shown(&model), drives_expected(&store, ""));
+    let mut checked_some = false;
+    for filter in ["WD-w", "contoso 1z", "st state:received", "faulted 2026", "S3yj", "zzz"] {
+        press(&mut model, ch('/'));
+        // Each keystroke, as typed: the filter narrows the rows the last one kept.
+        for (typed, c) in filter.char_indices() {
+            press(&mut model, ch(c));
+            let so_far = &filter[..typed + c.len_utf8()];
+            if so_far.trim_end().ends_with("state:") || so_far.ends_with("state:r") {
+                continue; // half a state name does not parse yet
+            }
+            assert_eq!(shown(&model), drives_expected(&store, so_far), "after typing {so_far:?}");
+            checked_some |= !shown(&model).is_empty();
+        }
+        // Deleting a character widens again.
+        press(&mut model, key(KeyCode::Backspace));
+        let shorter = &filter[..filter.len() - 1];
+        if !shorter.contains("state:") {
+            assert_eq!(shown(&model), drives_expected(&store, shorter), "after deleting back to {shorter:?}");
+        }
+        press(&mut model, key(KeyCode::Esc));
+        press(&mut model, key(KeyCode::Esc));
+        assert!(model.filter.is_empty());
+    }
+    assert!(checked_some, "some filter kept some drives");
+}
+
 #[test]
 fn a_filter_that_does_not_parse_is_named() {
     let (_store, mut model) = demo();

@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use super::search::DriveSearch;
 use crate::domain::attention::{self, Item};
 use crate::domain::clock;
 use crate::domain::{Arrival, Drive, DriveState, Job, JobState, JobType, Rule, Timestamp};
@@ -54,8 +55,6 @@ pub struct DriveRow {
     pub notes: String,
     /// The job's lower-cased name and tracking numbers (shared by its drives).
     pub job_search: Arc<str>,
-    /// The lower-cased drive id, for the filter.
-    pub drive_search: Box<str>,
 }
 
 impl JobRow {
@@ -139,7 +138,6 @@ impl DriveRow {
             extra: drive.extra,
             notes: present::drive_notes(drive),
             job_search,
-            drive_search: drive.drive_id.to_lowercase().into_boxed_str(),
         }
     }
 }
@@ -188,6 +186,8 @@ pub struct Data {
     pub events: Vec<AuditRecord>,
     /// The states of each active job's drives, for the filter on the Jobs view.
     pub drive_states: HashMap<i64, Vec<DriveState>>,
+    /// The Drives view's text for the filter, in the order of `drives`.
+    pub drive_search: DriveSearch,
     /// The tables have been read (the first frame comes before they are).
     pub rows_loaded: bool,
     pub archive_loaded: bool,
@@ -225,23 +225,27 @@ impl Data {
         self.drives = drives;
         self.full = attention.into_iter().filter_map(|j| j.id.map(|id| (id, j))).collect();
         self.rows_loaded = true;
-        self.reindex();
+        self.reindex_active();
     }
 
     pub fn set_archive(&mut self, archive: Vec<JobRow>) {
         self.archive = archive;
         self.archive_loaded = true;
-        self.reindex();
+        self.reindex_archive();
     }
 
-    /// Rebuilds the lookups after the tables changed (linear, no sorting).
-    fn reindex(&mut self) {
+    /// Rebuilds the lookups after the active tables changed (linear, no sorting).
+    fn reindex_active(&mut self) {
         self.index = self.jobs.iter().enumerate().map(|(i, r)| (r.name.clone(), i)).collect();
-        self.archive_index = self.archive.iter().enumerate().map(|(i, r)| (r.name.clone(), i)).collect();
         self.drive_ranges.clear();
         for (i, d) in self.drives.iter().enumerate() {
             self.drive_ranges.entry(d.job_id).and_modify(|r| r.1 = i + 1).or_insert((i, i + 1));
         }
+        self.drive_search = DriveSearch::of(&self.drives);
+    }
+
+    fn reindex_archive(&mut self) {
+        self.archive_index = self.archive.iter().enumerate().map(|(i, r)| (r.name.clone(), i)).collect();
     }
 
     /// The row of the active job with that name.
@@ -278,7 +282,8 @@ impl Data {
             // Held in full: it was just touched, someone is likely working on it.
             self.full.insert(id, job.clone());
         }
-        self.reindex();
+        self.reindex_active();
+        self.reindex_archive();
         self.counts = changed.counts;
         if let Some(arrivals) = changed.arrivals {
             self.arrivals = arrivals;

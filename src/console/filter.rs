@@ -76,32 +76,23 @@ impl Filter {
         self.terms.iter().all(|term| term_matches(term, row, now))
     }
 
-    /// `matches` for consecutive drive rows of the same job: what the job's
-    /// shared text says for each text term is worked out once per job.
-    pub fn matches_drive(&self, row: &Facts, now: Timestamp, memo: &mut JobTextMemo) -> bool {
-        let key = row.search.as_ptr() as usize;
-        if memo.key != Some(key) {
-            memo.key = Some(key);
-            memo.hits = self
-                .terms
-                .iter()
-                .map(|t| matches!(t, Term::Text(t) if row.search.contains(t.as_str())))
-                .collect();
-        }
-        self.terms.iter().zip(&memo.hits).all(|(term, job_hit)| match term {
-            Term::Text(t) => *job_hit || row.drive_id.contains(t.as_str()),
-            other => term_matches(other, row, now),
+    /// The free-text terms, lower-cased.
+    pub fn text_terms(&self) -> impl Iterator<Item = &str> {
+        self.terms.iter().filter_map(|t| match t {
+            Term::Text(text) => Some(text.as_str()),
+            _ => None,
         })
     }
-}
 
-/// Which text terms a job's shared text matched, for the job whose text sits
-/// at `key` (an address compared, never read): drive rows of one job are
-/// consecutive, so one filtering pass looks at each job's text once.
-#[derive(Default)]
-pub struct JobTextMemo {
-    key: Option<usize>,
-    hits: Vec<bool>,
+    /// Are there terms besides free text (states, type, overdue, faulted)?
+    pub fn has_fact_terms(&self) -> bool {
+        self.terms.iter().any(|t| !matches!(t, Term::Text(_)))
+    }
+
+    /// `matches`, leaving out the free-text terms (the caller found those).
+    pub fn matches_facts(&self, row: &Facts, now: Timestamp) -> bool {
+        self.terms.iter().filter(|t| !matches!(t, Term::Text(_))).all(|term| term_matches(term, row, now))
+    }
 }
 
 fn term_matches(term: &Term, row: &Facts, now: Timestamp) -> bool {
@@ -167,36 +158,6 @@ mod tests {
         assert_eq!(Filter::parse("state:lost").unwrap_err(), "unknown state 'lost'");
         assert!(Filter::parse("type:both").is_err());
         assert!(Filter::parse("   ").unwrap().is_empty());
-    }
-
-    #[test]
-    fn drive_rows_of_one_job_share_its_text_match_and_keep_their_own() {
-        let now = Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap();
-        let facts = |search: &'static str, drive_id: &'static str| Facts {
-            search,
-            drive_id,
-            job_state: JobState::Shipping,
-            job_faulted_from: None,
-            job_type: JobType::Import,
-            deadline: None,
-            drive_state: Some(DriveState::Specified),
-            drive_states: &[],
-            drive_faulted: false,
-        };
-        let (acme, beta) = ("acme-2026\n1z999", "beta-2026");
-        let rows = [facts(acme, "wd-1"), facts(acme, "st-2"), facts(beta, "st-3"), facts(beta, "wd-4")];
-        for text in ["acme", "st-", "wd", "2026 st", "beta wd-4", "nothing"] {
-            let filter = Filter::parse(text).unwrap();
-            let mut memo = JobTextMemo::default();
-            for row in &rows {
-                assert_eq!(
-                    filter.matches_drive(row, now, &mut memo),
-                    filter.matches(row, now),
-                    "{text} on {}",
-                    row.drive_id
-                );
-            }
-        }
     }
 
     #[test]

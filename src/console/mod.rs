@@ -9,6 +9,7 @@ pub mod keymap;
 pub mod model;
 pub mod msg;
 pub mod rows;
+pub mod search;
 pub mod theme;
 pub mod update;
 pub mod view;

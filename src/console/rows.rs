@@ -10,8 +10,9 @@ use crate::domain::attention::{Item, Subject};
 use crate::store::AuditRecord;
 
 use super::data::{DriveRow, JobRow};
-use super::filter::{Facts, Filter, JobTextMemo};
+use super::filter::{Facts, Filter};
 use super::model::{Model, View};
+use super::search::TermHits;
 
 #[derive(Debug, Clone, Copy)]
 pub enum RowRef<'a> {
@@ -125,49 +126,53 @@ fn filter_view(model: &mut Model, view: View) {
     let i = view.index();
     let narrows = model.filter.narrows(&model.filtered_with[i]);
     let source = if narrows { &model.visible[i] } else { &model.order[i] };
-    let visible: Vec<u32> = if view == View::Drives && !model.filter.is_empty() {
-        // The big table: each job's text is matched once for all its drives.
-        let mut memo = JobTextMemo::default();
-        let (drives, now) = (&model.data.drives, model.now);
-        source
-            .iter()
-            .copied()
-            .filter(|&r| {
-                drives
-                    .get(r as usize)
-                    .is_some_and(|d| model.filter.matches_drive(&drive_facts(d), now, &mut memo))
+    let (filter, data, now) = (&model.filter, &model.data, model.now);
+    let keep = |passes: &dyn Fn(usize) -> bool| -> Vec<u32> {
+        source.iter().copied().filter(|&r| filter.is_empty() || passes(r as usize)).collect()
+    };
+    let visible = match view {
+        View::Attention => keep(&|r| model.attention.get(r).is_some_and(|item| item_passes(model, item))),
+        View::Jobs => {
+            keep(&|r| data.jobs.get(r).is_some_and(|row| filter.matches(&job_facts(model, row), now)))
+        }
+        View::Archive => {
+            keep(&|r| data.archive.get(r).is_some_and(|row| filter.matches(&job_facts(model, row), now)))
+        }
+        View::Drives => drives_passing(model, source),
+        View::Audit => keep(&|r| {
+            data.events.get(r).is_some_and(|e| {
+                filter.matches_text(&[
+                    e.job_name.as_deref().unwrap_or(""),
+                    e.drive_id.as_deref().unwrap_or(""),
+                    &e.operator,
+                    &e.rule,
+                    &e.action,
+                ])
             })
-            .collect()
-    } else {
-        source.iter().copied().filter(|&r| passes(model, view, r as usize)).collect()
+        }),
     };
     model.visible[i] = visible;
     model.filtered_with[i] = model.filter.clone();
     model.cursor[i] = model.cursor[i].min(model.visible[i].len().saturating_sub(1));
 }
 
-fn passes(model: &Model, view: View, index: usize) -> bool {
-    let filter = &model.filter;
-    if filter.is_empty() {
-        return true;
-    }
-    let now = model.now;
-    let data = &model.data;
-    match view {
-        View::Attention => model.attention.get(index).is_some_and(|item| item_passes(model, item)),
-        View::Jobs => data.jobs.get(index).is_some_and(|r| filter.matches(&job_facts(model, r), now)),
-        View::Archive => data.archive.get(index).is_some_and(|r| filter.matches(&job_facts(model, r), now)),
-        View::Drives => data.drives.get(index).is_some_and(|d| filter.matches(&drive_facts(d), now)),
-        View::Audit => data.events.get(index).is_some_and(|e| {
-            filter.matches_text(&[
-                e.job_name.as_deref().unwrap_or(""),
-                e.drive_id.as_deref().unwrap_or(""),
-                &e.operator,
-                &e.rule,
-                &e.action,
-            ])
-        }),
-    }
+/// The Drives view's rows in `source` that pass the filter: its text terms
+/// are found once in the view's text column (`DriveSearch`), so a row is
+/// visited only when the filter also asks about states, type or clocks.
+fn drives_passing(model: &Model, source: &[u32]) -> Vec<u32> {
+    let (filter, data, now) = (&model.filter, &model.data, model.now);
+    let found: Vec<TermHits> = filter.text_terms().map(|t| data.drive_search.find(t)).collect();
+    let visit = filter.has_fact_terms();
+    source
+        .iter()
+        .copied()
+        .filter(|&r| {
+            let r = r as usize;
+            found.iter().all(|hits| data.drive_search.has(hits, r))
+                && (!visit
+                    || data.drives.get(r).is_some_and(|d| filter.matches_facts(&drive_facts(d, ""), now)))
+        })
+        .collect()
 }
 
 fn job_facts<'a>(model: &'a Model, row: &'a JobRow) -> Facts<'a> {
@@ -189,10 +194,12 @@ fn job_facts<'a>(model: &'a Model, row: &'a JobRow) -> Facts<'a> {
     }
 }
 
-fn drive_facts(d: &DriveRow) -> Facts<'_> {
+/// A drive row's facts; `lower_id` is its id lower-cased, if the filter's
+/// text terms are to be matched through these facts.
+fn drive_facts<'a>(d: &'a DriveRow, lower_id: &'a str) -> Facts<'a> {
     Facts {
         search: &d.job_search,
-        drive_id: &d.drive_search,
+        drive_id: lower_id,
         job_state: d.job_state,
         job_faulted_from: None,
         job_type: d.job_type,
@@ -210,9 +217,9 @@ fn item_passes(model: &Model, item: &Item) -> bool {
         Subject::Job(name) | Subject::Drive { job: name, .. } => {
             match data.row(name) {
                 Some(row) => match &item.subject {
-                    Subject::Drive { drive_id, .. } => data
-                        .drive_row(row.id, drive_id)
-                        .is_some_and(|d| model.filter.matches(&drive_facts(d), model.now)),
+                    Subject::Drive { drive_id, .. } => data.drive_row(row.id, drive_id).is_some_and(|d| {
+                        model.filter.matches(&drive_facts(d, &d.drive_id.to_lowercase()), model.now)
+                    }),
                     _ => model.filter.matches(&job_facts(model, row), model.now),
                 },
                 // Before the tables are read, free text still works on the name.
