@@ -36,7 +36,7 @@ pub enum Access {
 /// there again (a sweep closing 13,000 jobs changes about 29,000 pages,
 /// 116 MiB). Only pages a write touches are held; the connection's own limit
 /// comes back after it, giving the memory back.
-const WRITE_CACHE_KIB: i64 = 128 * 1024;
+pub(super) const WRITE_CACHE_KIB: i64 = 128 * 1024;
 
 pub struct Store {
     conn: Connection,
@@ -118,17 +118,19 @@ impl Store {
             return Err(StoreError::ReadOnly);
         }
         let normal_kib = self.cache_kib()?;
-        self.set_cache_kib(normal_kib.max(WRITE_CACHE_KIB))?;
         // Every statement of a many-statement transaction (a sweep, an
         // import) keeps the pages it changes in a statement journal, to undo
         // itself alone if it fails; past 64 KiB SQLite spills that journal to
         // a temp file, which a 13,000-job sweep wrote 300 MB to. In memory it
         // holds only what one statement changes. Reads keep spilling their
         // big sorts to disk: the console's memory stays with its rows.
-        self.set_temp_in_memory(true)?;
-        let result = self.transaction(f);
+        let result = self
+            .set_cache_kib(normal_kib.max(WRITE_CACHE_KIB))
+            .and_then(|()| self.set_temp_in_memory(true))
+            .and_then(|()| self.transaction(f));
         // The transaction has ended either way: a failure here leaves only a
-        // bigger cache, and must not turn a commit into an error.
+        // bigger cache and in-memory temp files, and must not turn a commit
+        // into an error.
         let _ = self.set_temp_in_memory(false);
         let _ = self.set_cache_kib(normal_kib);
         result

@@ -339,6 +339,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_write_has_a_large_cache_and_memory_temp_files_only_while_it_lasts() {
+        let mut store = Store::open_in_memory().unwrap();
+        store.trim_cache().unwrap();
+        let temp_store =
+            |store: &Store| store.conn.query_row("PRAGMA temp_store", [], |r| r.get::<_, i64>(0));
+        let during = store.write(|w| w.conn_settings()).unwrap();
+        assert_eq!(during, (crate::store::WRITE_CACHE_KIB, 2), "128 MiB, temp_store = MEMORY");
+        assert_eq!(store.cache_kib().unwrap(), SCAN_CACHE_KIB, "the reader's limit is back");
+        assert_eq!(temp_store(&store).unwrap(), 0, "temp_store = DEFAULT again");
+        // Also after a write that failed.
+        let failed = store.write(|_| Err::<(), _>(StoreError::ReadOnly));
+        assert!(failed.is_err());
+        assert_eq!(store.cache_kib().unwrap(), SCAN_CACHE_KIB);
+        assert_eq!(temp_store(&store).unwrap(), 0);
+    }
+
+    #[test]
     fn uri_paths_escape_what_a_uri_would_read() {
         assert_eq!(uri_path(Path::new("/srv/ie ops/a?b#c%.db")), "/srv/ie%20ops/a%3Fb%23c%25.db");
     }

@@ -47,6 +47,14 @@ impl<'a> Writer<'a> {
         read::arrival(self.conn, id)
     }
 
+    /// The page cache limit (KiB) and `temp_store` inside this transaction.
+    #[cfg(test)]
+    pub(super) fn conn_settings(&self) -> Result<(i64, i64), StoreError> {
+        let cache: i64 = self.conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+        let temp: i64 = self.conn.query_row("PRAGMA temp_store", [], |r| r.get(0))?;
+        Ok((-cache, temp))
+    }
+
     // ------------------------------------------------------------------- jobs
 
     /// Stores a new job (its `id` is ignored), its drives and its events;
