@@ -105,22 +105,33 @@ fn decide_candidates(bencher: Bencher) {
 
 /// A fresh copy opened as `ieops sweep` opens it, with every change decided
 /// (untimed): the write alone is timed, in one transaction as the CLI does.
-fn decided_on_copy() -> (tempfile::TempDir, Store, Vec<ieops::domain::Change>) {
+fn decided_on_copy() -> (tempfile::TempDir, Store, Vec<(ieops::domain::Job, ieops::domain::Change)>) {
     let (dir, copy) = support::copy_of_database();
     let store = Store::open(&copy, Access::ReadWrite).expect("open the copy");
     let now = later();
-    let changes =
-        store.sweep_candidates(now).expect("candidates").iter().filter_map(|j| sweep_job(j, now)).collect();
-    (dir, store, changes)
+    let decided = store
+        .sweep_candidates(now)
+        .expect("candidates")
+        .into_iter()
+        .filter_map(|job| sweep_job(&job, now).map(|change| (job, change)))
+        .collect();
+    (dir, store, decided)
+}
+
+/// What `ieops sweep` writes: each change over the job it was decided on.
+fn write_decided(store: &mut Store, decided: &[(ieops::domain::Job, ieops::domain::Change)]) {
+    store
+        .write(|w| decided.iter().try_for_each(|(before, change)| w.apply_over(before, change)))
+        .expect("sweep commits");
 }
 
 /// In process: writing the sweep's changes (13,188 jobs at +30 days) in one
-/// transaction with `Store::write`, as the CLI does; the checkpoint when
+/// transaction with `Store::write` and `Writer::apply_over`, as the CLI does; the checkpoint when
 /// the store is dropped is not included (see `checkpoint_after_write`).
 #[divan::bench(sample_count = 3, sample_size = 1)]
 fn write_changes(bencher: Bencher) {
     bencher.with_inputs(decided_on_copy).bench_local_values(|(dir, mut store, changes)| {
-        store.write(|w| changes.iter().try_for_each(|c| w.apply(c))).expect("sweep commits");
+        write_decided(&mut store, &changes);
         (dir, store)
     });
 }
@@ -132,7 +143,7 @@ fn checkpoint_after_write(bencher: Bencher) {
     bencher
         .with_inputs(|| {
             let (dir, mut store, changes) = decided_on_copy();
-            store.write(|w| changes.iter().try_for_each(|c| w.apply(c))).expect("sweep commits");
+            write_decided(&mut store, &changes);
             let wal =
                 std::fs::metadata(format!("{}-wal", store.path().display())).map(|m| m.len()).unwrap_or(0);
             eprintln!("WAL after the sweep's write: {:.1} MiB", wal as f64 / 1024.0 / 1024.0);
