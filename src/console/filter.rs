@@ -86,12 +86,16 @@ impl Filter {
 
     /// Are there terms besides free text (states, type, overdue, faulted)?
     pub fn has_fact_terms(&self) -> bool {
-        self.terms.iter().any(|t| !matches!(t, Term::Text(_)))
+        self.fact_terms().next().is_some()
     }
 
     /// `matches`, leaving out the free-text terms (the caller found those).
     pub fn matches_facts(&self, row: &Facts, now: Timestamp) -> bool {
-        self.terms.iter().filter(|t| !matches!(t, Term::Text(_))).all(|term| term_matches(term, row, now))
+        self.fact_terms().all(|term| term_matches(term, row, now))
+    }
+
+    fn fact_terms(&self) -> impl Iterator<Item = &Term> {
+        self.terms.iter().filter(|t| !matches!(t, Term::Text(_)))
     }
 }
 

@@ -11,7 +11,7 @@ use super::data::DriveRow;
 
 /// The texts of a table's rows, in row order, one buffer.
 #[derive(Debug, Clone, Default)]
-pub struct TextColumn {
+struct TextColumn {
     /// Every row's text, each followed by a line break (which no filter term
     /// holds, so no match spans two rows).
     text: String,
@@ -32,7 +32,7 @@ impl TextColumn {
     }
 
     /// The rows whose text contains `needle` (lower-case, one word).
-    pub fn rows_containing(&self, needle: &str) -> RowSet {
+    fn rows_containing(&self, needle: &str) -> RowSet {
         let mut rows = RowSet::with_len(self.len());
         let mut row = 0;
         for at in memmem::find_iter(self.text.as_bytes(), needle.as_bytes()) {
@@ -48,7 +48,7 @@ impl TextColumn {
 
 /// A set of row positions, one bit each.
 #[derive(Debug, Clone, Default)]
-pub struct RowSet(Vec<u64>);
+struct RowSet(Vec<u64>);
 
 impl RowSet {
     fn with_len(len: usize) -> RowSet {
@@ -61,7 +61,7 @@ impl RowSet {
         }
     }
 
-    pub fn contains(&self, row: usize) -> bool {
+    fn contains(&self, row: usize) -> bool {
         self.0.get(row / 64).is_some_and(|word| word & (1 << (row % 64)) != 0)
     }
 }

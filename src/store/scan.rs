@@ -33,7 +33,7 @@ pub struct ChangeFeed {
 impl Store {
     /// Calls `f` with every active (or archived) job and its drives, in name
     /// order, holding one job at a time.
-    pub fn for_each_job(&self, archived: bool, mut f: impl FnMut(Job)) -> Result<(), StoreError> {
+    pub fn for_each_job(&self, archived: bool, f: impl FnMut(Job)) -> Result<(), StoreError> {
         let which = if archived { "j.archived_at IS NOT NULL" } else { "j.archived_at IS NULL" };
         let job_sql = format!("SELECT {} FROM jobs j WHERE {which} ORDER BY j.name, j.id", *JOB_SELECT);
         let drive_sql = format!(
@@ -41,10 +41,7 @@ impl Store {
              ORDER BY j.name, j.id, d.rowid",
             *DRIVE_SELECT
         );
-        merge_jobs(&self.conn, &job_sql, &drive_sql, [], |job| {
-            f(job);
-            true
-        })
+        merge_jobs(&self.conn, &job_sql, &drive_sql, [], f)
     }
 
     /// Active jobs that may have an item in the attention queue at `now`: a
@@ -92,40 +89,31 @@ impl Store {
     /// audit entries in the file, so a sweep writing them in turn changes
     /// each page once.
     pub fn sweep_candidates(&self, now: Timestamp) -> Result<Vec<Job>, StoreError> {
-        let mut jobs = Vec::new();
-        for_each_sweep_candidate(&self.conn, now, |job| {
-            jobs.push(job);
-            true
-        })?;
-        Ok(jobs)
+        let before = |days: i64| rows::format_ts(&(now - clock::days(days)));
+        let ids = "SELECT id FROM jobs WHERE archived_at IS NULL AND state = 'Creating' AND creating_clock_from <= ?1
+             UNION SELECT id FROM jobs WHERE archived_at IS NULL AND state = 'Shipping' AND shipping_since <= ?2
+             UNION SELECT id FROM jobs WHERE archived_at IS NULL AND state IN ('Completed', 'Closed') AND state_since <= ?3";
+        let params =
+            [before(clock::CREATING_DAYS), before(clock::NEVER_RECEIVED_DAYS), before(clock::RETENTION_DAYS)];
+        self.jobs_in(ids, params)
     }
 
     /// Jobs by row id, with their drives, in two queries however many; ids that
     /// no longer exist are skipped.
     pub fn jobs_by_ids(&self, ids: &[i64]) -> Result<Vec<Job>, StoreError> {
         let list = serde_json::to_string(ids).map_err(|e| StoreError::Sqlite(format!("job ids: {e}")))?;
-        let sql = format!(
-            "SELECT {} FROM jobs j WHERE j.id IN (SELECT value FROM json_each(?1)) ORDER BY j.id",
-            *JOB_SELECT
-        );
-        let mut jobs = collect(&self.conn, &sql, [&list], rows::job_from_row)?;
-        let sql = format!(
-            "SELECT d.job_id, {} FROM drives d WHERE d.job_id IN (SELECT value FROM json_each(?1))
-             ORDER BY d.job_id, d.rowid",
+        self.jobs_in("SELECT value FROM json_each(?1)", [list])
+    }
+
+    /// The jobs whose ids `ids_sql` selects, with their drives, in id order.
+    fn jobs_in<P: Params + Clone>(&self, ids_sql: &str, params: P) -> Result<Vec<Job>, StoreError> {
+        let job_sql = format!("SELECT {} FROM jobs j WHERE j.id IN ({ids_sql}) ORDER BY j.id", *JOB_SELECT);
+        let drive_sql = format!(
+            "SELECT d.job_id, {} FROM drives d WHERE d.job_id IN ({ids_sql}) ORDER BY d.job_id, d.rowid",
             *DRIVE_SELECT
         );
-        let drives = collect(&self.conn, &sql, [&list], |row| {
-            Ok((row.get::<_, i64>(0)?, rows::drive_from_row(row, 1)?))
-        })?;
-        let mut drives = drives.into_iter().peekable();
-        for job in &mut jobs {
-            let id = job.id.unwrap_or_default();
-            while let Some((job_id, drive)) = drives.next_if(|(job_id, _)| *job_id <= id) {
-                if job_id == id {
-                    job.drives.push(drive);
-                }
-            }
-        }
+        let mut jobs = Vec::new();
+        merge_jobs(&self.conn, &job_sql, &drive_sql, params, |job| jobs.push(job))?;
         Ok(jobs)
     }
 
@@ -152,37 +140,16 @@ impl Store {
     }
 }
 
-/// Calls `f` with each sweep candidate at `now` (see `Store::sweep_candidates`)
-/// in id order, until it returns false.
-fn for_each_sweep_candidate(
-    conn: &Connection,
-    now: Timestamp,
-    f: impl FnMut(Job) -> bool,
-) -> Result<(), StoreError> {
-    let before = |days: i64| rows::format_ts(&(now - clock::days(days)));
-    let ids = "SELECT id FROM jobs WHERE archived_at IS NULL AND state = 'Creating' AND creating_clock_from <= ?1
-         UNION SELECT id FROM jobs WHERE archived_at IS NULL AND state = 'Shipping' AND shipping_since <= ?2
-         UNION SELECT id FROM jobs WHERE archived_at IS NULL AND state IN ('Completed', 'Closed') AND state_since <= ?3";
-    let job_sql = format!("SELECT {} FROM jobs j WHERE j.id IN ({ids}) ORDER BY j.id", *JOB_SELECT);
-    let drive_sql = format!(
-        "SELECT d.job_id, {} FROM drives d WHERE d.job_id IN ({ids}) ORDER BY d.job_id, d.rowid",
-        *DRIVE_SELECT
-    );
-    let params =
-        [before(clock::CREATING_DAYS), before(clock::NEVER_RECEIVED_DAYS), before(clock::RETENTION_DAYS)];
-    merge_jobs(conn, &job_sql, &drive_sql, params, f)
-}
-
 /// Walks two queries together: `job_sql` (`JOB_SELECT`) and `drive_sql`
 /// (`d.job_id`, then `DRIVE_SELECT`), both in the same job order, so each
 /// job comes with its drives without a lookup per job; holds one job at a
-/// time and stops when `f` returns false.
+/// time.
 fn merge_jobs<P: Params + Clone>(
     conn: &Connection,
     job_sql: &str,
     drive_sql: &str,
     params: P,
-    mut f: impl FnMut(Job) -> bool,
+    mut f: impl FnMut(Job),
 ) -> Result<(), StoreError> {
     let mut job_stmt = conn.prepare(job_sql)?;
     let mut drive_stmt = conn.prepare(drive_sql)?;
@@ -200,9 +167,7 @@ fn merge_jobs<P: Params + Clone>(
             job.drives.push(drive);
             next_drive = read_drive(drives.next()?)?;
         }
-        if !f(job) {
-            break;
-        }
+        f(job);
     }
     Ok(())
 }
