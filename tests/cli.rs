@@ -331,3 +331,24 @@ fn a_directory_truncated_file_or_newer_schema_is_refused_in_one_line_and_left_al
     let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().map(|e| e.file_name()).collect();
     assert_eq!(leftovers.len(), 2, "no file appeared beside them: {leftovers:?}");
 }
+
+#[test]
+fn s6_the_operator_is_taken_from_the_environment_and_a_write_without_one_is_refused() {
+    let db = Db::new();
+    let run = |env: &[(&str, &str)]| {
+        let mut cmd = assert_cmd::Command::cargo_bin("ieops").unwrap();
+        cmd.env_remove("IEOPS_DB").env_remove("USER").env_remove("LOGNAME");
+        cmd.envs(env.iter().copied()).arg("--db").arg(&db.path).args(["--now", NOW, "--json"]);
+        cmd.args(["job", "create", "who-job", "--type", "import", "--drive", "D1"]).output().unwrap()
+    };
+    // Refused: nobody named, nothing written.
+    let out = run(&[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no operator name: pass --operator NAME"));
+    assert!(!db.ok(&["jobs"]).contains("who-job"));
+    // Allowed: LOGNAME names the operator when USER is not set.
+    let out = run(&[("LOGNAME", "ana")]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let history = db.ok(&["--json", "history", "who-job"]);
+    assert!(history.contains(r#""operator":"ana""#), "{history}");
+}

@@ -81,7 +81,8 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
         // The store keeps whole seconds; decide on what will be stored.
         None => chrono::SubsecRound::trunc_subsecs(chrono::Utc::now(), 0),
     };
-    let operator = operator(g.operator.as_deref(), command.records_events())?;
+    let operator =
+        operator(g.operator.as_deref(), if command.records_events() { None } else { Some("unknown") })?;
     let (path, explicit) = database_path(g.db.as_deref())?;
     let creates = matches!(command, Command::Init | Command::Demo { .. });
     if !creates && !path.exists() {
@@ -150,7 +151,14 @@ fn wall_clock() -> Timestamp {
 /// No command: the console, on the database or on fresh demo data.
 fn console(g: &args::Global, demo: bool) -> Result<(), CliError> {
     let start = given_now(g)?;
-    let operator = operator(g.operator.as_deref(), !g.read_only)?;
+    // The demo's database is thrown away when the console closes: nobody
+    // real needs naming there, so the README's first command works anywhere.
+    let anonymous = match (demo, g.read_only) {
+        (true, _) => Some("demo"),
+        (false, true) => Some("unknown"),
+        (false, false) => None,
+    };
+    let operator = operator(g.operator.as_deref(), anonymous)?;
     let demo_file = demo.then(|| {
         let nanos =
             std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
@@ -186,16 +194,22 @@ fn console(g: &args::Global, demo: bool) -> Result<(), CliError> {
     result.map_err(|e| CliError::Internal(format!("the terminal failed: {e}")))
 }
 
-/// `--operator`, else $USER; required only by commands that record events.
-fn operator(given: Option<&str>, required: bool) -> Result<String, CliError> {
-    let name = given.map(str::to_string).or_else(|| std::env::var("USER").ok()).unwrap_or_default();
+/// `--operator`, else $USER, else $LOGNAME; if none is set, `anonymous`, or
+/// an error where a name is required (commands that record events).
+fn operator(given: Option<&str>, anonymous: Option<&str>) -> Result<String, CliError> {
+    let name = given
+        .map(str::to_string)
+        .or_else(|| {
+            ["USER", "LOGNAME"]
+                .into_iter()
+                .find_map(|var| std::env::var(var).ok().filter(|v| !v.trim().is_empty()))
+        })
+        .unwrap_or_default();
     let name = name.trim().to_string();
     if name.is_empty() {
-        return if required {
-            Err(bad("no operator name: pass --operator NAME (or set USER)"))
-        } else {
-            Ok("unknown".into())
-        };
+        return anonymous
+            .map(str::to_string)
+            .ok_or_else(|| bad("no operator name: pass --operator NAME (or set USER)"));
     }
     if name.chars().count() > 64 || name.chars().any(char::is_control) {
         return Err(bad("--operator must be 1 to 64 printable characters"));
