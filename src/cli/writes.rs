@@ -40,19 +40,20 @@ pub fn demo(s: &mut Session, jobs: usize) -> Result<(), CliError> {
 }
 
 /// Writes demo data relative to `now` in one transaction, streamed from the
-/// generator so memory stays flat however many jobs; (jobs, arrivals) written.
+/// generator (on its own thread) so memory stays flat however many jobs;
+/// (jobs, arrivals) written.
 pub fn fill_demo(store: &mut Store, jobs: usize, now: Timestamp) -> Result<(usize, usize), CliError> {
     store
         .bulk_load(|w| {
             let (mut job_count, mut arrival_count) = (0, 0);
-            demo::generate_each(jobs, now, DEMO_SEED, |record| -> Result<(), DemoFailure> {
+            demo::generate_alongside(jobs, now, DEMO_SEED, |record| -> Result<(), DemoFailure> {
                 match record {
                     demo::Record::Job(job, events) => {
-                        w.insert_job(&job, &events)?;
+                        w.insert_job(job, events)?;
                         job_count += 1;
                     }
                     demo::Record::Arrival(arrival, events) => {
-                        w.insert_arrival(&arrival, &events)?;
+                        w.insert_arrival(arrival, events)?;
                         arrival_count += 1;
                     }
                 }

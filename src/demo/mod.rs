@@ -13,6 +13,7 @@
 //! Serial numbers are unique across the demo; job names too (a held package's
 //! drives are those of the Creating job it names).
 
+mod alongside;
 mod life;
 mod names;
 mod run;
@@ -26,6 +27,7 @@ use fastrand::Rng;
 
 use crate::domain::{Arrival, Event, Job, Timestamp};
 
+pub use alongside::generate_alongside;
 pub use run::ScriptError;
 
 use names::{OPERATORS, Registry};
