@@ -90,9 +90,13 @@ impl Store {
     /// each page once.
     pub fn sweep_candidates(&self, now: Timestamp) -> Result<Vec<Job>, StoreError> {
         let before = |days: i64| rows::format_ts(&(now - clock::days(days)));
-        let ids = "SELECT id FROM jobs WHERE archived_at IS NULL AND state = 'Creating' AND creating_clock_from <= ?1
-             UNION SELECT id FROM jobs WHERE archived_at IS NULL AND state = 'Shipping' AND shipping_since <= ?2
-             UNION SELECT id FROM jobs WHERE archived_at IS NULL AND state IN ('Completed', 'Closed') AND state_since <= ?3";
+        // Each arm a range of its partial index (schemas V5, V6): no job's row is read.
+        let ids = "SELECT id FROM jobs INDEXED BY jobs_creating_clock
+                 WHERE archived_at IS NULL AND state = 'Creating' AND creating_clock_from <= ?1
+             UNION SELECT id FROM jobs INDEXED BY jobs_shipping_since
+                 WHERE archived_at IS NULL AND state = 'Shipping' AND shipping_since <= ?2
+             UNION SELECT id FROM jobs INDEXED BY jobs_retention_since
+                 WHERE archived_at IS NULL AND state IN ('Completed', 'Closed') AND state_since <= ?3";
         let params =
             [before(clock::CREATING_DAYS), before(clock::NEVER_RECEIVED_DAYS), before(clock::RETENTION_DAYS)];
         self.jobs_in(ids, params)
