@@ -86,6 +86,17 @@ fn s6_import_prints_what_it_did_and_records_operator_import() {
     assert!(db.ok(&["actions", "untidy-state"]).contains("no action is valid now"));
     let json: serde_json::Value = serde_json::from_str(&db.ok(&["--json", "show", "untidy-state"])).unwrap();
     assert_eq!(json["state"], "Sleeping");
+    let listed = db.ok(&["--json", "jobs"]);
+    let jobs: Vec<serde_json::Value> = serde_json::from_str(&listed).unwrap();
+    let listed_job = |name: &str| jobs.iter().find(|j| j["name"] == name).expect("listed").clone();
+    let (state, job_type) = (listed_job("untidy-state"), listed_job("untidy-type"));
+    assert_eq!((state["state"].as_str(), job_type["jobType"].as_str()), (Some("Sleeping"), Some("Rental")));
+    assert!(state.get("drives").is_none() && state["driveList"][0]["driveId"] == "ZZZ00001", "{state}");
+    // Written straight from the job, where a parser keeps the last of two equal
+    // keys: each job (and drive) names its state and type once.
+    let drives: usize = jobs.iter().map(|j| j["driveList"].as_array().map_or(0, Vec::len)).sum();
+    assert_eq!(listed.matches("\"jobType\":").count(), jobs.len(), "{listed}");
+    assert_eq!(listed.matches("\"state\":").count(), jobs.len() + drives, "{listed}");
     let refused = db.fails(3, &["act", "untidy-state", "cancel"]);
     assert!(refused.contains("refused by J15") && refused.contains("unknown state: Sleeping"), "{refused}");
     let report: serde_json::Value = serde_json::from_str(&db.ok(&["--json", "import", &path])).unwrap();

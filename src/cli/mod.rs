@@ -242,9 +242,9 @@ fn ensure_default_dir(path: &Path) -> Result<(), CliError> {
 }
 
 /// Prints JSON or text; a closed pipe (`| head`) is not an error.
-pub(crate) fn emit(
+pub(crate) fn emit<J: serde::Serialize>(
     session: &Session,
-    json: impl FnOnce() -> serde_json::Value,
+    json: impl FnOnce() -> J,
     text: impl FnOnce() -> String,
 ) {
     let mut stdout = std::io::stdout().lock();

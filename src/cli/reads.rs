@@ -77,7 +77,7 @@ pub fn show(s: &Session, name: &str) -> Result<(), CliError> {
     emit(
         s,
         || {
-            let mut v = render::job_json(&job);
+            let mut v = serde_json::to_value(render::job_json(&job)).unwrap_or_default();
             if let serde_json::Value::Object(map) = &mut v {
                 map.insert("attention".into(), render::attention_json(&items, s.now));
                 map.insert("actions".into(), render::actions_json(&allowed));

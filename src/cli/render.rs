@@ -1,6 +1,7 @@
 //! How jobs, drives, events and the attention queue read, as tables for
 //! people and as JSON (the service's REST field names) for scripts.
 
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::table::{Fields, Table};
@@ -12,27 +13,34 @@ use crate::present::{
 };
 use crate::store::AuditRecord;
 
-/// The job as JSON: its REST-shaped fields, `driveList`, and the derived percent (S4).
-pub fn job_json(job: &Job) -> Value {
-    let mut value = serde_json::to_value(job).unwrap_or(Value::Null);
-    if let Value::Object(map) = &mut value {
-        if let Some(drives) = map.remove("drives") {
-            map.insert("driveList".into(), drives);
-        }
-        map.insert("percentComplete".into(), json!(job.percent_complete()));
-        // The service's own words for a state or type the console does not know (issue 4).
-        if let Some(raw) = &job.unknown_state {
-            map.insert("state".into(), json!(raw));
-        }
-        if let Some(raw) = &job.unknown_job_type {
-            map.insert("jobType".into(), json!(raw));
-        }
-    }
-    value
+/// A job as the CLI writes it in JSON: its REST-shaped fields, `jobType` and
+/// `state` in the service's own words when the console does not know them
+/// (issue 4), `driveList`, and the derived percent (S4). Serialized straight
+/// to text: building a `serde_json::Value` tree first took longer than reading
+/// the jobs from the database (`jobs --json`).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JobOut<'a> {
+    #[serde(flatten)]
+    job: &'a Job,
+    job_type: &'a str,
+    state: &'a str,
+    drive_list: &'a [Drive],
+    percent_complete: u8,
 }
 
-pub fn jobs_json(jobs: &[Job]) -> Value {
-    Value::Array(jobs.iter().map(job_json).collect())
+pub fn job_json(job: &Job) -> JobOut<'_> {
+    JobOut {
+        job,
+        job_type: job.unknown_job_type.as_deref().unwrap_or(job.job_type.as_str()),
+        state: job.unknown_state.as_deref().unwrap_or(job.state.as_str()),
+        drive_list: &job.drives,
+        percent_complete: job.percent_complete(),
+    }
+}
+
+pub fn jobs_json(jobs: &[Job]) -> Vec<JobOut<'_>> {
+    jobs.iter().map(job_json).collect()
 }
 
 pub fn jobs_table(jobs: &[Job], now: Timestamp) -> String {
@@ -55,18 +63,17 @@ pub fn jobs_table(jobs: &[Job], now: Timestamp) -> String {
     empty_or(t, "no jobs match")
 }
 
-pub fn drives_json(rows: &[(String, Drive)]) -> Value {
-    Value::Array(
-        rows.iter()
-            .map(|(job, drive)| {
-                let mut v = serde_json::to_value(drive).unwrap_or(Value::Null);
-                if let Value::Object(map) = &mut v {
-                    map.insert("jobName".into(), json!(job));
-                }
-                v
-            })
-            .collect(),
-    )
+/// A drive as the CLI writes it in JSON: its REST-shaped fields and its job's name.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DriveOut<'a> {
+    #[serde(flatten)]
+    drive: &'a Drive,
+    job_name: &'a str,
+}
+
+pub fn drives_json(rows: &[(String, Drive)]) -> Vec<DriveOut<'_>> {
+    rows.iter().map(|(job, drive)| DriveOut { drive, job_name: job }).collect()
 }
 
 pub fn drives_table<'a>(rows: impl IntoIterator<Item = (&'a str, &'a Drive)>, now: Timestamp) -> String {

@@ -243,7 +243,7 @@ pub fn sweep(s: &mut Session, dry_run: bool) -> Result<(), CliError> {
 }
 
 /// Prints what a change did, one line an event.
-fn report(s: &Session, subject: &str, events: &[Event], json: impl FnOnce() -> Value) {
+fn report<J: serde::Serialize>(s: &Session, subject: &str, events: &[Event], json: impl FnOnce() -> J) {
     emit(
         s,
         || json!({"result": json(), "events": events_json(events)}),

@@ -233,6 +233,10 @@ impl Drive {
 }
 
 /// A job with its drives: the snapshot every rule decides on.
+///
+/// Serialized without `jobType`, `state` and the drives: whoever writes a job
+/// out adds them in its own terms (the CLI's `JobOut`: the service's words for
+/// a state or type the console does not know, and `driveList`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Job {
@@ -240,12 +244,13 @@ pub struct Job {
     #[serde(skip)]
     pub id: Option<i64>,
     pub name: String,
-    #[serde(rename = "jobType")]
+    #[serde(rename = "jobType", skip_serializing)]
     pub job_type: JobType,
     /// The job type the service reported when it is neither Import nor Export,
     /// verbatim. While set, `job_type` is a placeholder (Import) that no rule
     /// reads: see [`Job::unrecognised`].
     pub unknown_job_type: Option<String>,
+    #[serde(skip_serializing)]
     pub state: JobState,
     /// The job state the service reported when it is none of [`JobState`],
     /// verbatim (it is a free string in the API). While set, `state` keeps the
@@ -310,6 +315,7 @@ pub struct Job {
     /// Set when C1 or C7 expired (J2, J13): the job leaves active views (S2).
     pub archived_at: Option<Timestamp>,
     pub version: i64,
+    #[serde(skip_serializing)]
     pub drives: Vec<Drive>,
 }
 
