@@ -17,8 +17,10 @@ use ieops::console::update::{Effect, update};
 use ieops::console::worker;
 use ieops::domain::attention::Subject;
 use ieops::domain::clock;
-use ieops::domain::{ActionKind, JobState, Rule};
-use ieops::store::Store;
+use ieops::domain::create::create_job;
+use ieops::domain::sweep::sweep_job;
+use ieops::domain::{ActionKind, Change, Ctx, JobState, JobType, Rule};
+use ieops::store::{JobFilter, Store};
 
 fn demo() -> (Store, Model) {
     let mut store = demo_store();
@@ -34,7 +36,7 @@ fn flash(model: &Model) -> &str {
     model.flash.as_ref().map_or("", |(text, _)| text.as_str())
 }
 
-/// Opens the menu on the selected row and chooses `action`, returning every effect.
+/// Has one of the job's clocks passed at the console's time?
 fn is_overdue(job: &ieops::domain::Job, model: &Model) -> bool {
     clock::job_clocks(job).iter().any(|c| c.has_passed(model.now))
 }
@@ -116,21 +118,23 @@ fn drives_expected(store: &Store, filter: &str) -> Vec<(String, String)> {
     kept
 }
 
+/// (job, drive) of the rows the Drives view shows, sorted.
+fn shown(model: &Model) -> Vec<(String, String)> {
+    let mut shown: Vec<(String, String)> = rows::rows(model, View::Drives)
+        .iter()
+        .map(|r| match r {
+            rows::RowRef::Drive(d) => (d.job_name.to_string(), d.drive_id.clone()),
+            other => panic!("not a drive row: {other:?}"),
+        })
+        .collect();
+    shown.sort();
+    shown
+}
+
 #[test]
 fn the_drives_filter_keeps_what_each_keystroke_asks_for() {
     let (store, mut model) = demo();
     press(&mut model, ch('3'));
-    let shown = |model: &Model| {
-        let mut shown: Vec<(String, String)> = rows::rows(model, View::Drives)
-            .iter()
-            .map(|r| match r {
-                rows::RowRef::Drive(d) => (d.job_name.to_string(), d.drive_id.clone()),
-                other => panic!("not a drive row: {other:?}"),
-            })
-            .collect();
-        shown.sort();
-        shown
-    };
     assert_eq!(shown(&model), drives_expected(&store, ""));
     let mut checked_some = false;
     for filter in ["WD-w", "contoso 1z", "st state:received", "faulted 2026", "S3yj", "zzz"] {
@@ -723,4 +727,51 @@ fn the_queue_follows_the_clock_when_a_deadline_passes_not_on_every_tick() {
     assert!(
         model.attention.iter().take_while(|i| i.urgency <= item.urgency).any(|i| i.subject == item.subject)
     );
+}
+
+// ------------------------------------------------------------- live changes
+
+/// Another operator's changes reach a running console as a change feed: here
+/// the sweep a month later (jobs archived, drives marked never received) and
+/// a new job. The console patches its tables in place; they must be exactly
+/// what a full read of the database gives.
+#[test]
+fn a_live_change_leaves_the_tables_as_a_full_read_would() {
+    let (mut store, mut model) = demo();
+    let later = now() + chrono::Duration::days(30);
+    let active = store.jobs(&JobFilter::default()).expect("jobs");
+    let swept: Vec<Change> = active.iter().filter_map(|job| sweep_job(job, later)).collect();
+    let archived = swept.iter().filter(|c| c.job.archived_at.is_some()).count();
+    assert!(archived > 0 && archived < swept.len(), "some jobs archived, some only changed");
+    let ctx = Ctx { operator: "amara", now: later, note: None };
+    // Named to sort among the others, and one without drives: a job's rows
+    // are put where its name belongs, and a job with no drive rows moves none.
+    let new = create_job("m-new-2026", JobType::Import, &["ZZNEW001".into(), "AANEW002".into()], &[], &ctx)
+        .expect("a new job");
+    let empty = create_job("f-empty-2026", JobType::Export, &[], &[], &ctx).expect("a job without drives");
+    store
+        .write(|w| {
+            for change in &swept {
+                w.apply(change)?;
+            }
+            w.insert_job(&new.job, &new.events)?;
+            w.insert_job(&empty.job, &empty.events).map(drop)
+        })
+        .expect("written");
+    run(&mut model, &mut store, vec![Effect::Reload]);
+    let fresh = console(&mut store, false);
+    assert_eq!(model.data.jobs.len(), fresh.data.jobs.len());
+    assert!(model.data.jobs == fresh.data.jobs, "the Jobs table");
+    assert!(model.data.archive == fresh.data.archive, "the Archive table");
+    assert!(model.data.drives == fresh.data.drives, "the Drives table");
+    assert!(model.data.drive_search == fresh.data.drive_search, "the Drives view's filter text");
+    // And the filter finds what changed: the new job's drives, drives now never received.
+    press(&mut model, ch('3'));
+    for filter in ["new0", "state:neverreceived"] {
+        press(&mut model, ch('/'));
+        press_all(&mut model, &filter.chars().map(ch).collect::<Vec<_>>());
+        assert_eq!(shown(&model), drives_expected(&store, filter), "{filter}");
+        assert!(!shown(&model).is_empty(), "{filter}");
+        press_all(&mut model, &[key(KeyCode::Esc), key(KeyCode::Esc)]);
+    }
 }

@@ -4,6 +4,7 @@
 //! Everything here is built from domain jobs by pure functions.
 
 use std::collections::HashMap;
+use std::ops::Range;
 use std::sync::Arc;
 
 use super::search::DriveSearch;
@@ -195,11 +196,6 @@ pub struct Data {
     pub empty: bool,
     /// The newest audit event taken in: changes are read from after it.
     pub last_event_id: i64,
-    /// Where each active job's row is, by name; each archived one's; and
-    /// where each active job's drive rows start and end (they are contiguous).
-    index: HashMap<String, usize>,
-    archive_index: HashMap<String, usize>,
-    drive_ranges: HashMap<i64, (usize, usize)>,
 }
 
 /// How many opened jobs are kept beyond those the attention queue needs.
@@ -225,65 +221,52 @@ impl Data {
         self.drives = drives;
         self.full = attention.into_iter().filter_map(|j| j.id.map(|id| (id, j))).collect();
         self.rows_loaded = true;
-        self.reindex_active();
+        self.drive_search = DriveSearch::of(&self.drives);
     }
 
     pub fn set_archive(&mut self, archive: Vec<JobRow>) {
         self.archive = archive;
         self.archive_loaded = true;
-        self.reindex_archive();
-    }
-
-    /// Rebuilds the lookups after the active tables changed (linear, no sorting).
-    fn reindex_active(&mut self) {
-        self.index = self.jobs.iter().enumerate().map(|(i, r)| (r.name.clone(), i)).collect();
-        self.drive_ranges.clear();
-        for (i, d) in self.drives.iter().enumerate() {
-            self.drive_ranges.entry(d.job_id).and_modify(|r| r.1 = i + 1).or_insert((i, i + 1));
-        }
-        self.drive_search = DriveSearch::of(&self.drives);
-    }
-
-    fn reindex_archive(&mut self) {
-        self.archive_index = self.archive.iter().enumerate().map(|(i, r)| (r.name.clone(), i)).collect();
     }
 
     /// The row of the active job with that name.
     pub fn row(&self, name: &str) -> Option<&JobRow> {
-        self.index.get(name).and_then(|&i| self.jobs.get(i))
+        self.jobs.get(named(&self.jobs, name, |r| &r.name))?.first()
     }
 
-    /// The row of one drive of an active job.
-    pub fn drive_row(&self, job_id: i64, drive_id: &str) -> Option<&DriveRow> {
-        let &(from, to) = self.drive_ranges.get(&job_id)?;
-        self.drives.get(from..to)?.iter().find(|d| d.drive_id == drive_id)
+    /// The row of one drive of the active job with that name.
+    pub fn drive_row(&self, job_name: &str, drive_id: &str) -> Option<&DriveRow> {
+        self.drives
+            .get(named(&self.drives, job_name, |d| &d.job_name))?
+            .iter()
+            .find(|d| d.drive_id == drive_id)
     }
 
     /// Takes in what changed: each touched job's rows are replaced where they
-    /// stand, keeping the tables in name order without sorting them again.
+    /// stand, found by name (every table is held in name order, and a job's
+    /// name never changes), so nothing is sorted or indexed again.
     pub fn apply_changed(&mut self, changed: Changed) {
         for job in &changed.jobs {
             let id = job.id.unwrap_or_default();
-            self.jobs.retain(|r| r.id != id);
-            self.archive.retain(|r| r.id != id);
-            self.drives.retain(|d| d.job_id != id);
+            self.forget_rows(id, &job.name);
             self.drive_states.remove(&id);
             self.full.remove(&id);
             if job.archived_at.is_some() {
-                let at = self.archive.partition_point(|r| r.name < job.name);
+                // In (name, id) order, as a full read holds the archive.
+                let at = self.archive.partition_point(|r| (r.name.as_str(), r.id) < (job.name.as_str(), id));
                 self.archive.insert(at, JobRow::of(job));
                 continue;
             }
             let at = self.jobs.partition_point(|r| r.name < job.name);
             self.jobs.insert(at, JobRow::of(job));
             let at = self.drives.partition_point(|d| *d.job_name < *job.name);
-            self.drives.splice(at..at, drive_rows(job));
+            let rows = drive_rows(job);
+            self.drive_search.insert_job_rows(at, &rows);
+            self.drives.splice(at..at, rows);
             self.drive_states.insert(id, job.drives.iter().map(|d| d.state).collect());
             // Held in full: it was just touched, someone is likely working on it.
             self.full.insert(id, job.clone());
         }
-        self.reindex_active();
-        self.reindex_archive();
         self.counts = changed.counts;
         if let Some(arrivals) = changed.arrivals {
             self.arrivals = arrivals;
@@ -311,9 +294,26 @@ impl Data {
         }
     }
 
+    /// The rows of job `id`, named `name`, leave the tables.
+    fn forget_rows(&mut self, id: i64, name: &str) {
+        for table in [&mut self.jobs, &mut self.archive] {
+            let named = named(table, name, |r| &r.name);
+            if let Some(at) = named.clone().find(|&i| table[i].id == id) {
+                table.remove(at);
+            }
+        }
+        // The job's drives are contiguous among those of its name.
+        let named = named(&self.drives, name, |d| &d.job_name);
+        let start = named.clone().find(|&i| self.drives[i].job_id == id).unwrap_or(named.end);
+        let end = (start..named.end).find(|&i| self.drives[i].job_id != id).unwrap_or(named.end);
+        self.drives.drain(start..end);
+        self.drive_search.remove_job_rows(start..end);
+    }
+
+    /// The active job's id, else the last archived one's of that name.
     pub fn id_of(&self, name: &str) -> Option<i64> {
         self.row(name)
-            .or_else(|| self.archive_index.get(name).and_then(|&i| self.archive.get(i)))
+            .or_else(|| self.archive.get(named(&self.archive, name, |r| &r.name))?.last())
             .map(|r| r.id)
     }
 
@@ -355,6 +355,13 @@ impl Data {
         attention::sort(&mut items);
         items
     }
+}
+
+/// Where the rows of `name` are in a table held in name order.
+fn named<T>(rows: &[T], name: &str, name_of: impl Fn(&T) -> &str) -> Range<usize> {
+    let start = rows.partition_point(|r| name_of(r) < name);
+    let end = start + rows[start..].partition_point(|r| name_of(r) == name);
+    start..end
 }
 
 /// Does the job have, or will it soon have, an item in the attention queue?

@@ -217,7 +217,7 @@ fn item_passes(model: &Model, item: &Item) -> bool {
         Subject::Job(name) | Subject::Drive { job: name, .. } => {
             match data.row(name) {
                 Some(row) => match &item.subject {
-                    Subject::Drive { drive_id, .. } => data.drive_row(row.id, drive_id).is_some_and(|d| {
+                    Subject::Drive { drive_id, .. } => data.drive_row(name, drive_id).is_some_and(|d| {
                         model.filter.matches(&drive_facts(d, &d.drive_id.to_lowercase()), model.now)
                     }),
                     _ => model.filter.matches(&job_facts(model, row), model.now),

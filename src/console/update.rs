@@ -212,9 +212,7 @@ fn data_changed(model: &mut Model) -> Vec<Effect> {
     rows::refresh(model, &View::ALL);
     let data = &model.data;
     if data.rows_loaded {
-        model
-            .marked
-            .retain(|(job, drive)| data.id_of(job).and_then(|id| data.drive_row(id, drive)).is_some());
+        model.marked.retain(|(job, drive)| data.drive_row(job, drive).is_some());
     }
     selection_effects(model)
 }
