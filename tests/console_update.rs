@@ -162,6 +162,81 @@ fn the_drives_filter_keeps_what_each_keystroke_asks_for() {
     assert!(checked_some, "some filter kept some drives");
 }
 
+/// Does an attention item hold every word of `filter` in its text, worked
+/// out from the stored jobs: a job's name, tracking numbers and drive ids; a
+/// drive's id and its job's name and tracking numbers; an arrival's tracking
+/// number, job name and drive ids.
+fn attention_item_expected(store: &Store, subject: &Subject, filter: &str) -> bool {
+    let job_text = |name: &str| {
+        let job = store.job(name).expect("read").expect("stored");
+        let mut text = vec![job.name.clone()];
+        text.extend(job.delivery_package.tracking_number.clone());
+        text.extend(job.return_package.tracking_number.clone());
+        (text, job.drives.iter().map(|d| d.drive_id.clone()).collect::<Vec<_>>())
+    };
+    let texts = match subject {
+        Subject::Job(name) => {
+            let (mut text, drives) = job_text(name);
+            text.extend(drives);
+            text
+        }
+        Subject::Drive { job, drive_id } => {
+            let (mut text, _) = job_text(job);
+            text.push(drive_id.clone());
+            text
+        }
+        Subject::Arrival(id) => {
+            let arrival = store.arrival(*id).expect("read").expect("stored");
+            let mut text = vec![arrival.tracking_number, arrival.job_name.unwrap_or_default()];
+            text.extend(arrival.drive_ids);
+            text
+        }
+    };
+    filter
+        .split_whitespace()
+        .all(|word| texts.iter().any(|t| t.to_lowercase().contains(&word.to_lowercase())))
+}
+
+#[test]
+fn the_attention_filter_finds_jobs_drives_and_arrivals_by_their_text() {
+    let (store, mut model) = demo();
+    press(&mut model, ch('1'));
+    let shown = |model: &Model| -> Vec<Subject> {
+        rows::rows(model, View::Attention)
+            .iter()
+            .map(|r| match r {
+                rows::RowRef::Item(item) => item.subject.clone(),
+                other => panic!("not an attention item: {other:?}"),
+            })
+            .collect()
+    };
+    assert_eq!(shown(&model).len(), model.attention.len());
+    let mut kinds_kept = [false; 3];
+    // A faulted drive's id (E6), a customer's name, a word and a drive id prefix.
+    for filter in ["s3yjnx0koy3mbq", "northwind", "2026-11 s3yj", "zl2", "zzz"] {
+        press(&mut model, ch('/'));
+        type_text(&mut model, filter);
+        press(&mut model, key(KeyCode::Enter));
+        let expected: Vec<Subject> = model
+            .attention
+            .iter()
+            .filter(|item| attention_item_expected(&store, &item.subject, filter))
+            .map(|item| item.subject.clone())
+            .collect();
+        let kept = shown(&model);
+        assert_eq!(kept, expected, "{filter}");
+        for subject in &kept {
+            kinds_kept[match subject {
+                Subject::Job(_) => 0,
+                Subject::Drive { .. } => 1,
+                Subject::Arrival(_) => 2,
+            }] = true;
+        }
+        press(&mut model, key(KeyCode::Esc));
+    }
+    assert_eq!(kinds_kept, [true; 3], "some job, drive and arrival items were kept by some filter");
+}
+
 #[test]
 fn a_filter_that_does_not_parse_is_named() {
     let (_store, mut model) = demo();

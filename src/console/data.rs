@@ -60,13 +60,7 @@ pub struct DriveRow {
 
 impl JobRow {
     pub fn of(job: &Job) -> JobRow {
-        let mut search = job.name.to_lowercase();
-        for tracking in
-            [&job.delivery_package.tracking_number, &job.return_package.tracking_number].into_iter().flatten()
-        {
-            search.push('\n');
-            search.push_str(&tracking.to_lowercase());
-        }
+        let mut search = job_search_text(job);
         for d in &job.drives {
             search.push('\n');
             search.push_str(&d.drive_id.to_lowercase());
@@ -95,9 +89,9 @@ impl JobRow {
     }
 }
 
-/// The drive rows of a job, by drive id (the order the Drives view lists them in).
-pub fn drive_rows(job: &Job) -> Vec<DriveRow> {
-    let job_name: Arc<str> = Arc::from(job.name.as_str());
+/// What the `/` filter finds a job by: its name and tracking numbers,
+/// lower-cased, one per line.
+fn job_search_text(job: &Job) -> String {
     let mut search = job.name.to_lowercase();
     for tracking in
         [&job.delivery_package.tracking_number, &job.return_package.tracking_number].into_iter().flatten()
@@ -105,7 +99,13 @@ pub fn drive_rows(job: &Job) -> Vec<DriveRow> {
         search.push('\n');
         search.push_str(&tracking.to_lowercase());
     }
-    let job_search: Arc<str> = Arc::from(search);
+    search
+}
+
+/// The drive rows of a job, by drive id (the order the Drives view lists them in).
+pub fn drive_rows(job: &Job) -> Vec<DriveRow> {
+    let job_name: Arc<str> = Arc::from(job.name.as_str());
+    let job_search: Arc<str> = Arc::from(job_search_text(job));
     let deadline = clock::job_clocks(job).first().map(|c| c.deadline);
     let mut rows: Vec<DriveRow> = job
         .drives

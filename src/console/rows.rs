@@ -213,19 +213,18 @@ fn drive_facts<'a>(d: &'a DriveRow, lower_id: &'a str) -> Facts<'a> {
 /// An attention item passes the filter through the job it is about.
 fn item_passes(model: &Model, item: &Item) -> bool {
     let data = &model.data;
+    // Before the tables are read, free text still works on the job's name.
+    let by_name = |name: &str| model.filter.matches_text(&[name]);
     match &item.subject {
-        Subject::Job(name) | Subject::Drive { job: name, .. } => {
-            match data.row(name) {
-                Some(row) => match &item.subject {
-                    Subject::Drive { drive_id, .. } => data.drive_row(name, drive_id).is_some_and(|d| {
-                        model.filter.matches(&drive_facts(d, &d.drive_id.to_lowercase()), model.now)
-                    }),
-                    _ => model.filter.matches(&job_facts(model, row), model.now),
-                },
-                // Before the tables are read, free text still works on the name.
-                None => model.filter.matches_text(&[name]),
-            }
-        }
+        Subject::Job(name) => match data.row(name) {
+            Some(row) => model.filter.matches(&job_facts(model, row), model.now),
+            None => by_name(name),
+        },
+        // One lookup in the usual case: the drive's row, found by its job's name.
+        Subject::Drive { job, drive_id } => match data.drive_row(job, drive_id) {
+            Some(d) => model.filter.matches(&drive_facts(d, &d.drive_id.to_lowercase()), model.now),
+            None => data.row(job).is_none() && by_name(job),
+        },
         Subject::Arrival(id) => model.arrival(*id).is_some_and(|a| {
             let mut texts: Vec<&str> = vec![&a.tracking_number, a.job_name.as_deref().unwrap_or("")];
             texts.extend(a.drive_ids.iter().map(String::as_str));
