@@ -19,16 +19,7 @@ pub fn sweep_job(job: &Job, now: Timestamp) -> Option<Change> {
     let mut next = job.clone();
     match job.state {
         JobState::Creating if now >= clock::creating_deadline(job) => {
-            // J2 via C1; S2: deletion archives.
-            next.archived_at = Some(now);
-            rec.record(
-                None,
-                "sweep",
-                job.state,
-                "archived",
-                Rule::J2,
-                Some("14 days in Creating (C1): deleted".into()),
-            );
+            delete(&mut next, &mut rec, now, Rule::J2, "14 days in Creating (C1): deleted");
         }
         JobState::Shipping => {
             let since = job.shipping_since?;
@@ -51,17 +42,15 @@ pub fn sweep_job(job: &Job, now: Timestamp) -> Option<Change> {
         JobState::Completed | JobState::Closed
             if now >= job.state_since + clock::days(clock::RETENTION_DAYS) =>
         {
-            next.archived_at = Some(now);
-            rec.record(
-                None,
-                "sweep",
-                job.state,
-                "archived",
-                Rule::J13,
-                Some("90 days since the job ended (C7): deleted".into()),
-            );
+            delete(&mut next, &mut rec, now, Rule::J13, "90 days since the job ended (C7): deleted");
         }
         _ => {}
     }
     (!rec.events.is_empty()).then_some(Change { job: next, events: rec.events })
+}
+
+/// The service deletes the job (J2 via C1, J13 via C7); S2: deletion archives.
+fn delete(job: &mut Job, rec: &mut Recorder, now: Timestamp, rule: Rule, why: &str) {
+    job.archived_at = Some(now);
+    rec.record(None, "sweep", job.state, "archived", rule, Some(why.into()));
 }
