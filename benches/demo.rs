@@ -21,7 +21,7 @@ fn main() {
 }
 
 /// The release binary: `ieops --db NEW --now 2026-11-22T12:00:00Z demo --jobs 100000`.
-#[divan::bench(sample_count = 3, sample_size = 1)]
+#[divan::bench(sample_count = 5, sample_size = 1)]
 fn demo_100k_jobs(bencher: Bencher) {
     bencher
         .with_inputs(|| {

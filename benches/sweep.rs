@@ -66,8 +66,9 @@ fn sweep_dry_run(bencher: Bencher) {
 }
 
 /// `ieops sweep` at +30 days on a fresh copy: reads, decides and commits
-/// every change with its audit events in one transaction.
-#[divan::bench(sample_count = 3, sample_size = 1)]
+/// every change with its audit events in one transaction. Ten samples: the
+/// closest target to its limit on a machine whose speed drifts (BENCHMARKS.md).
+#[divan::bench(sample_count = 10, sample_size = 1)]
 fn sweep_real(bencher: Bencher) {
     bencher.with_inputs(support::copy_of_database).bench_local_values(|(dir, copy)| {
         sweep(&copy, LATER, false);
