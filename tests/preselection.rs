@@ -67,7 +67,54 @@ fn c1_c3_c7_sweep_preselection_holds_every_job_the_sweep_changes() {
         assert!(missing.is_empty(), "+{days} days: jobs the sweep changes left out: {missing:?}");
         let in_id_order = candidates.windows(2).all(|pair| pair[0].id < pair[1].id);
         assert!(in_id_order, "+{days} days: candidates in id order");
+        // A few at a time, as the sweep reads them: the same jobs, in the same order.
+        let mut chunked = Vec::new();
+        store
+            .for_each_sweep_chunk(now, 7, |jobs| {
+                assert!((1..=7).contains(&jobs.len()), "+{days} days: a chunk of {}", jobs.len());
+                chunked.extend(jobs);
+                Ok(())
+            })
+            .unwrap();
+        assert!(chunked == candidates, "+{days} days: chunks of 7 are the candidates");
         swept_somewhere |= !needed.is_empty();
     }
     assert!(swept_somewhere, "some clock passes in the times checked");
+}
+
+/// The sweep as the CLI writes it: read a chunk, decide, write over it, in
+/// one transaction. Written seven jobs at a time (reads between writes), it
+/// changes exactly the jobs the rules change, each once, and leaves nothing
+/// for a second sweep.
+#[test]
+fn c1_c3_c7_a_sweep_written_chunk_by_chunk_changes_each_job_the_rules_change() {
+    let db = demo();
+    let mut store = Store::open(&db.path, Access::ReadWrite).unwrap();
+    let now = at(91);
+    let active = store.jobs(&JobFilter::default()).unwrap();
+    let expected: Vec<_> = active.iter().filter_map(|job| sweep_job(job, now)).collect();
+    let events_before = store.event_count().unwrap();
+    let mut written = Vec::new();
+    store
+        .write(|w| {
+            w.for_each_sweep_chunk(now, 7, |w, jobs| {
+                for job in &jobs {
+                    if let Some(change) = sweep_job(job, now) {
+                        w.apply_over(job, &change)?;
+                        written.push(change);
+                    }
+                }
+                Ok(())
+            })
+        })
+        .unwrap();
+    written.sort_by_key(|c| c.job.id);
+    let mut expected = expected;
+    expected.sort_by_key(|c| c.job.id);
+    assert!(expected.len() > 7, "more than one chunk of changes: {}", expected.len());
+    assert!(written == expected, "the changes written are the rules' changes");
+    let events: usize = expected.iter().map(|c| c.events.len()).sum();
+    assert_eq!(store.event_count().unwrap(), events_before + events as u64, "each change's events, once");
+    let left = store.jobs(&JobFilter::default()).unwrap();
+    assert!(left.iter().all(|job| sweep_job(job, now).is_none()), "nothing left to sweep");
 }

@@ -213,23 +213,37 @@ pub fn arrival(
     Ok(())
 }
 
+/// How many of the sweep's candidates are held at once: a backlog of tens of
+/// thousands of jobs is decided and written without holding them all (and a
+/// changed copy of each) in memory.
+const SWEEP_CHUNK: usize = 512;
+
 pub fn sweep(s: &mut Session, dry_run: bool) -> Result<(), CliError> {
-    // In id order (see `sweep_candidates`); reported in name order.
-    let jobs = s.store.sweep_candidates(s.now)?;
-    let decided: Vec<(&Job, Change)> =
-        jobs.iter().filter_map(|job| sweep_job(job, s.now).map(|change| (job, change))).collect();
-    if !dry_run && !decided.is_empty() {
-        s.store.write(|w| decided.iter().try_for_each(|(before, change)| w.apply_over(before, change)))?;
+    let now = s.now;
+    // Candidates come a chunk at a time, in id order; only what is reported
+    // (each changed job's name and events) is kept, in name order at the end.
+    let mut changes: Vec<(String, Vec<Event>)> = Vec::new();
+    if dry_run {
+        s.store.for_each_sweep_chunk(now, SWEEP_CHUNK, |jobs| {
+            sweep_chunk(&jobs, now, &mut changes, |_, _| Ok(()))
+        })?;
+    } else {
+        // Read, decided and written in one transaction: nobody acts on a job
+        // between the sweep's decision and its write.
+        s.store.write(|w| {
+            w.for_each_sweep_chunk(now, SWEEP_CHUNK, |w, jobs| {
+                sweep_chunk(&jobs, now, &mut changes, |before, change| w.apply_over(before, change))
+            })
+        })?;
     }
-    let mut changes: Vec<Change> = decided.into_iter().map(|(_, change)| change).collect();
-    changes.sort_by(|a, b| a.job.name.cmp(&b.job.name));
-    let lines: Vec<String> = changes.iter().flat_map(|c| event_lines(&c.job.name, &c.events)).collect();
+    changes.sort_by(|a, b| a.0.cmp(&b.0));
+    let lines: Vec<String> = changes.iter().flat_map(|(job, events)| event_lines(job, events)).collect();
     emit(
         s,
         || {
             json!({
                 "dryRun": dry_run,
-                "changes": changes.iter().map(|c| json!({"job": c.job.name, "events": events_json(&c.events)})).collect::<Vec<Value>>(),
+                "changes": changes.iter().map(|(job, events)| json!({"job": job, "events": events_json(events)})).collect::<Vec<Value>>(),
             })
         },
         || {
@@ -239,6 +253,23 @@ pub fn sweep(s: &mut Session, dry_run: bool) -> Result<(), CliError> {
             out
         },
     );
+    Ok(())
+}
+
+/// Decides the sweep for each job of a chunk, `store`s each change over the
+/// job it was decided on, and keeps what is reported of it.
+fn sweep_chunk(
+    jobs: &[Job],
+    now: Timestamp,
+    changes: &mut Vec<(String, Vec<Event>)>,
+    mut store: impl FnMut(&Job, &Change) -> Result<(), StoreError>,
+) -> Result<(), StoreError> {
+    for job in jobs {
+        if let Some(change) = sweep_job(job, now) {
+            store(job, &change)?;
+            changes.push((change.job.name, change.events));
+        }
+    }
     Ok(())
 }
 

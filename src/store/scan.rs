@@ -83,42 +83,30 @@ impl Store {
     }
 
     /// Active jobs whose C1, C3 or C7 may have passed at `now`: what the sweep
-    /// decides on, found by index instead of reading every job. The sweep's
-    /// rules (domain `sweep_job`) decide; this only leaves out jobs it would
-    /// skip. In id order: the order of the rows, their drives and their
-    /// audit entries in the file, so a sweep writing them in turn changes
-    /// each page once.
+    /// decides on (see `sweep_chunks`), all at once.
     pub fn sweep_candidates(&self, now: Timestamp) -> Result<Vec<Job>, StoreError> {
-        let before = |days: i64| rows::format_ts(&(now - clock::days(days)));
-        // Each arm a range of its partial index (schemas V5, V6): no job's row is read.
-        let ids = "SELECT id FROM jobs INDEXED BY jobs_creating_clock
-                 WHERE archived_at IS NULL AND state = 'Creating' AND creating_clock_from <= ?1
-             UNION SELECT id FROM jobs INDEXED BY jobs_shipping_since
-                 WHERE archived_at IS NULL AND state = 'Shipping' AND shipping_since <= ?2
-             UNION SELECT id FROM jobs INDEXED BY jobs_retention_since
-                 WHERE archived_at IS NULL AND state IN ('Completed', 'Closed') AND state_since <= ?3";
-        let params =
-            [before(clock::CREATING_DAYS), before(clock::NEVER_RECEIVED_DAYS), before(clock::RETENTION_DAYS)];
-        self.jobs_in(ids, params)
+        let mut all = Vec::new();
+        sweep_chunks(&self.conn, now, usize::MAX, |jobs| {
+            all.extend(jobs);
+            Ok(())
+        })?;
+        Ok(all)
+    }
+
+    /// The sweep's candidates, `f` called on `chunk` of them at a time.
+    pub fn for_each_sweep_chunk(
+        &self,
+        now: Timestamp,
+        chunk: usize,
+        f: impl FnMut(Vec<Job>) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        sweep_chunks(&self.conn, now, chunk, f)
     }
 
     /// Jobs by row id, with their drives, in two queries however many; ids that
     /// no longer exist are skipped.
     pub fn jobs_by_ids(&self, ids: &[i64]) -> Result<Vec<Job>, StoreError> {
-        let list = serde_json::to_string(ids).map_err(|e| StoreError::Sqlite(format!("job ids: {e}")))?;
-        self.jobs_in("SELECT value FROM json_each(?1)", [list])
-    }
-
-    /// The jobs whose ids `ids_sql` selects, with their drives, in id order.
-    fn jobs_in<P: Params + Clone>(&self, ids_sql: &str, params: P) -> Result<Vec<Job>, StoreError> {
-        let job_sql = format!("SELECT {} FROM jobs j WHERE j.id IN ({ids_sql}) ORDER BY j.id", *JOB_SELECT);
-        let drive_sql = format!(
-            "SELECT d.job_id, {} FROM drives d WHERE d.job_id IN ({ids_sql}) ORDER BY d.job_id, d.rowid",
-            *DRIVE_SELECT
-        );
-        let mut jobs = Vec::new();
-        merge_jobs(&self.conn, &job_sql, &drive_sql, params, |job| jobs.push(job))?;
-        Ok(jobs)
+        jobs_by_ids(&self.conn, ids)
     }
 
     /// The id of the newest audit event (0 for an empty log).
@@ -142,6 +130,48 @@ impl Store {
         let last_event_id = events.first().map_or(since, |e| e.id);
         Ok(ChangeFeed { job_ids: job_ids.into_iter().collect(), arrivals, events, last_event_id })
     }
+}
+
+/// Calls `f` with the active jobs whose C1, C3 or C7 may have passed at
+/// `now`, `chunk` jobs at a time (the caller holds a chunk, not every
+/// candidate): found by index instead of reading every job. The sweep's rules (domain `sweep_job`) decide; this only leaves out
+/// jobs they would skip. In id order: the order of the rows, their drives and
+/// their audit entries in the file, so a sweep writing them in turn changes
+/// each page once.
+pub(super) fn sweep_chunks(
+    conn: &Connection,
+    now: Timestamp,
+    chunk: usize,
+    mut f: impl FnMut(Vec<Job>) -> Result<(), StoreError>,
+) -> Result<(), StoreError> {
+    let before = |days: i64| rows::format_ts(&(now - clock::days(days)));
+    // Each arm a range of its partial index (schemas V5, V6): no job's row is read.
+    let sql = "SELECT id FROM jobs INDEXED BY jobs_creating_clock
+             WHERE archived_at IS NULL AND state = 'Creating' AND creating_clock_from <= ?1
+         UNION SELECT id FROM jobs INDEXED BY jobs_shipping_since
+             WHERE archived_at IS NULL AND state = 'Shipping' AND shipping_since <= ?2
+         UNION SELECT id FROM jobs INDEXED BY jobs_retention_since
+             WHERE archived_at IS NULL AND state IN ('Completed', 'Closed') AND state_since <= ?3
+         ORDER BY id";
+    let params =
+        [before(clock::CREATING_DAYS), before(clock::NEVER_RECEIVED_DAYS), before(clock::RETENTION_DAYS)];
+    let ids = collect(conn, sql, params, |row| Ok(row.get::<_, i64>(0)?))?;
+    ids.chunks(chunk.max(1)).try_for_each(|chunk| f(jobs_by_ids(conn, chunk)?))
+}
+
+/// Jobs by row id, with their drives, in id order; ids that no longer exist
+/// are skipped.
+pub(super) fn jobs_by_ids(conn: &Connection, ids: &[i64]) -> Result<Vec<Job>, StoreError> {
+    let list = serde_json::to_string(ids).map_err(|e| StoreError::Sqlite(format!("job ids: {e}")))?;
+    let ids_sql = "SELECT value FROM json_each(?1)";
+    let job_sql = format!("SELECT {} FROM jobs j WHERE j.id IN ({ids_sql}) ORDER BY j.id", *JOB_SELECT);
+    let drive_sql = format!(
+        "SELECT d.job_id, {} FROM drives d WHERE d.job_id IN ({ids_sql}) ORDER BY d.job_id, d.rowid",
+        *DRIVE_SELECT
+    );
+    let mut jobs = Vec::new();
+    merge_jobs(conn, &job_sql, &drive_sql, [list], |job| jobs.push(job))?;
+    Ok(jobs)
 }
 
 /// Walks two queries together: `job_sql` (`JOB_SELECT`) and `drive_sql`

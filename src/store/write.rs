@@ -9,9 +9,9 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, ErrorCode, Transaction, params, params_from_iter};
 
 use super::error::StoreError;
-use super::read;
 use super::rows::{self, ARRIVAL_INSERT, AUDIT_INSERT, DRIVE_INSERT, EventTarget, JOB_INSERT, Updated};
-use crate::domain::{Arrival, Change, Drive, Event, Job};
+use super::{read, scan};
+use crate::domain::{Arrival, Change, Drive, Event, Job, Timestamp};
 
 /// Stores changes inside one transaction; see `Store::write`.
 pub struct Writer<'a> {
@@ -45,6 +45,19 @@ impl<'a> Writer<'a> {
 
     pub fn arrival(&self, id: i64) -> Result<Option<Arrival>, StoreError> {
         read::arrival(self.conn, id)
+    }
+
+    /// As `Store::for_each_sweep_chunk`, inside this transaction: the jobs the
+    /// sweep decides on are the ones it writes over, and nobody changes them
+    /// in between.
+    pub fn for_each_sweep_chunk(
+        &mut self,
+        now: Timestamp,
+        chunk: usize,
+        mut f: impl FnMut(&mut Writer<'a>, Vec<Job>) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let conn = self.conn;
+        scan::sweep_chunks(conn, now, chunk, |jobs| f(self, jobs))
     }
 
     /// The page cache limit (KiB) and `temp_store` inside this transaction.
