@@ -3,9 +3,10 @@
 //! time, so the sweep runs 30 days later (`--now 2026-12-22T12:00:00Z`),
 //! when C1, C3 and C7 have real work: a dry run on the shared database, and
 //! a real sweep on a fresh copy each sample (the copy is made untimed).
-//! In-process benchmarks split the time as `ieops sweep` spends it: reading
-//! the candidates, deciding, writing (`Store::write`), and the
-//! checkpoint when the store is dropped.
+//! In-process benchmarks split the time as `ieops sweep` spends it: its
+//! transaction (candidates read a chunk at a time, decided, written), with
+//! the read and the decisions alone beside it, and the checkpoint when the
+//! store is dropped.
 //!
 //! `cargo bench --bench sweep`
 
@@ -17,7 +18,7 @@ use std::process::{Command, Output, Stdio};
 use divan::Bencher;
 
 use ieops::domain::sweep::sweep_job;
-use ieops::store::{Access, JobFilter, Store};
+use ieops::store::{Access, JobFilter, SWEEP_CHUNK, Store};
 
 /// 30 days after the demo's time.
 const LATER: &str = "2026-12-22T12:00:00Z";
@@ -104,35 +105,41 @@ fn decide_candidates(bencher: Bencher) {
     bencher.bench_local(|| jobs.iter().filter_map(|j| sweep_job(j, now)).count());
 }
 
-/// A fresh copy opened as `ieops sweep` opens it, with every change decided
-/// (untimed): the write alone is timed, in one transaction as the CLI does.
-fn decided_on_copy() -> (tempfile::TempDir, Store, Vec<(ieops::domain::Job, ieops::domain::Change)>) {
+/// A fresh copy opened as `ieops sweep` opens it (untimed).
+fn opened_copy() -> (tempfile::TempDir, Store) {
     let (dir, copy) = support::copy_of_database();
-    let store = Store::open(&copy, Access::ReadWrite).expect("open the copy");
+    (dir, Store::open(&copy, Access::ReadWrite).expect("open the copy"))
+}
+
+/// What `ieops sweep` does in its transaction: candidates a chunk at a time,
+/// each decided and written over the job it was decided on.
+fn sweep_in_process(store: &mut Store) -> usize {
     let now = later();
-    let decided = store
-        .sweep_candidates(now)
-        .expect("candidates")
-        .into_iter()
-        .filter_map(|job| sweep_job(&job, now).map(|change| (job, change)))
-        .collect();
-    (dir, store, decided)
-}
-
-/// What `ieops sweep` writes: each change over the job it was decided on.
-fn write_decided(store: &mut Store, decided: &[(ieops::domain::Job, ieops::domain::Change)]) {
+    let mut changed = 0;
     store
-        .write(|w| decided.iter().try_for_each(|(before, change)| w.apply_over(before, change)))
+        .write(|w| {
+            w.for_each_sweep_chunk(now, SWEEP_CHUNK, |w, jobs| {
+                for job in &jobs {
+                    if let Some(change) = sweep_job(job, now) {
+                        w.apply_over(job, &change)?;
+                        changed += 1;
+                    }
+                }
+                Ok(())
+            })
+        })
         .expect("sweep commits");
+    changed
 }
 
-/// In process: writing the sweep's changes (13,188 jobs at +30 days) in one
-/// transaction with `Store::write` and `Writer::apply_over`, as the CLI does; the checkpoint when
-/// the store is dropped is not included (see `checkpoint_after_write`).
+/// In process: the sweep's transaction (13,188 jobs changed at +30 days):
+/// reading the candidates, deciding and writing, as the CLI does; the
+/// checkpoint when the store is dropped is not included (see
+/// `checkpoint_after_write`).
 #[divan::bench(sample_count = 3, sample_size = 1)]
-fn write_changes(bencher: Bencher) {
-    bencher.with_inputs(decided_on_copy).bench_local_values(|(dir, mut store, changes)| {
-        write_decided(&mut store, &changes);
+fn read_decide_write(bencher: Bencher) {
+    bencher.with_inputs(opened_copy).bench_local_values(|(dir, mut store)| {
+        sweep_in_process(&mut store);
         (dir, store)
     });
 }
@@ -143,8 +150,8 @@ fn write_changes(bencher: Bencher) {
 fn checkpoint_after_write(bencher: Bencher) {
     bencher
         .with_inputs(|| {
-            let (dir, mut store, changes) = decided_on_copy();
-            write_decided(&mut store, &changes);
+            let (dir, mut store) = opened_copy();
+            sweep_in_process(&mut store);
             let wal =
                 std::fs::metadata(format!("{}-wal", store.path().display())).map(|m| m.len()).unwrap_or(0);
             eprintln!("WAL after the sweep's write: {:.1} MiB", wal as f64 / 1024.0 / 1024.0);

@@ -13,7 +13,7 @@ use crate::domain::create::{check_drive_id, check_job_name, create_job};
 use crate::domain::field::Field;
 use crate::domain::sweep::sweep_job;
 use crate::domain::{Action, Change, Ctx, Event, Job, JobType, Request, TargetKind, Timestamp, decide};
-use crate::store::{Store, StoreError};
+use crate::store::{SWEEP_CHUNK, Store, StoreError};
 
 pub fn init(s: &mut Session) -> Result<(), CliError> {
     let path = s.store.path().display().to_string();
@@ -212,11 +212,6 @@ pub fn arrival(
     }
     Ok(())
 }
-
-/// How many of the sweep's candidates are held at once: a backlog of tens of
-/// thousands of jobs is decided and written without holding them all (and a
-/// changed copy of each) in memory.
-const SWEEP_CHUNK: usize = 512;
 
 pub fn sweep(s: &mut Session, dry_run: bool) -> Result<(), CliError> {
     let now = s.now;

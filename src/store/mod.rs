@@ -19,7 +19,7 @@ use rusqlite::Connection;
 use crate::domain::{DriveState, JobState, Timestamp};
 
 pub use error::StoreError;
-pub use scan::ChangeFeed;
+pub use scan::{ChangeFeed, SWEEP_CHUNK};
 pub use write::Writer;
 
 /// How the database file is opened.

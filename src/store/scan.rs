@@ -132,6 +132,11 @@ impl Store {
     }
 }
 
+/// How many of the sweep's candidates `ieops sweep` holds at once: a backlog
+/// of tens of thousands of jobs is decided and written without holding them
+/// all (and a changed copy of each) in memory.
+pub const SWEEP_CHUNK: usize = 512;
+
 /// Calls `f` with the active jobs whose C1, C3 or C7 may have passed at
 /// `now`, `chunk` jobs at a time (the caller holds a chunk, not every
 /// candidate): found by index instead of reading every job. The sweep's rules (domain `sweep_job`) decide; this only leaves out
