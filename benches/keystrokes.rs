@@ -24,6 +24,8 @@ use ieops::console::model::View;
 use ieops::console::msg::Msg;
 use ieops::console::rows;
 use ieops::console::update::update;
+use ieops::domain::Job;
+use ieops::domain::sweep::sweep_job;
 use support::{Console, ch, key};
 
 const VIEWS: &[&str] = &["Attention", "Jobs", "Drives", "Audit", "Archive"];
@@ -57,6 +59,7 @@ fn main() {
     divan::main();
     report();
     filter_every_view_breakdown();
+    live_refresh_a_sweep();
 }
 
 fn with_console<R>(f: impl FnOnce(&mut Console) -> R) -> R {
@@ -390,4 +393,48 @@ fn report() {
     for (max, p50, text) in chars.iter().take(8) {
         println!("  {text:<44} p50 {:>11}  max {:>11}", support::ms(*p50), support::ms(*max));
     }
+}
+
+/// Not a key: an open console taking in a sweep run elsewhere, the 30-day
+/// backlog (13,188 jobs changed at once), then the jobs as they were (untimed),
+/// five times; `update(Changed)` and the frame.
+fn live_refresh_a_sweep() {
+    with_console(|c| {
+        support::settle(c);
+        let later = support::now() + chrono::Duration::days(30);
+        let before = c.store.sweep_candidates(later).expect("candidates");
+        let swept: Vec<Job> =
+            before.iter().filter_map(|job| sweep_job(job, later)).map(|change| change.job).collect();
+        let as_they_were: Vec<Job> =
+            before.into_iter().filter(|job| swept.iter().any(|s| s.id == job.id)).collect();
+        let counts = c.store.counts().expect("counts");
+        let changed = |jobs: &[Job], c: &Console| Changed {
+            counts: counts.clone(),
+            jobs: jobs.to_vec(),
+            arrivals: None,
+            events: Vec::new(),
+            last_event_id: c.model.data.last_event_id,
+        };
+        let mut took = Vec::new();
+        for _ in 0..5 {
+            let msg = Msg::Changed(Box::new(changed(&swept, c)));
+            let started = Instant::now();
+            let effects = update(&mut c.model, msg);
+            support::draw(c);
+            took.push(started.elapsed());
+            c.pending.extend(effects);
+            let msg = Msg::Changed(Box::new(changed(&as_they_were, c)));
+            let effects = update(&mut c.model, msg);
+            c.pending.extend(effects);
+            support::settle(c);
+        }
+        let (n, p50, _, max) = support::summary(&took);
+        println!();
+        println!(
+            "live refresh, a sweep of {} jobs seen by an open console (not a key): n={n} p50 {} max {}",
+            swept.len(),
+            support::ms(p50),
+            support::ms(max)
+        );
+    });
 }

@@ -806,47 +806,90 @@ fn the_queue_follows_the_clock_when_a_deadline_passes_not_on_every_tick() {
 
 // ------------------------------------------------------------- live changes
 
-/// Another operator's changes reach a running console as a change feed: here
-/// the sweep a month later (jobs archived, drives marked never received) and
-/// a new job. The console patches its tables in place; they must be exactly
-/// what a full read of the database gives.
+/// Another operator's changes reach a running console as a change feed: the
+/// console patches its tables (a few jobs one by one, a batch in one merge);
+/// they must be exactly what a full read of the database gives, and the
+/// attention queue what a fresh console computes.
+fn assert_as_a_full_read(model: &Model, store: &mut Store, when: &str) {
+    let fresh = console(store, false);
+    assert_eq!(model.data.jobs.len(), fresh.data.jobs.len(), "{when}");
+    assert!(model.data.jobs == fresh.data.jobs, "{when}: the Jobs table");
+    assert!(model.data.archive == fresh.data.archive, "{when}: the Archive table");
+    assert!(model.data.drives == fresh.data.drives, "{when}: the Drives table");
+    assert!(model.data.drive_search == fresh.data.drive_search, "{when}: the Drives view's filter text");
+    assert!(model.attention == fresh.attention, "{when}: the attention queue");
+}
+
+/// Writes `changes` and inserts `new` jobs as another operator would, then
+/// lets the console take them in through its change feed.
+fn changed_elsewhere(store: &mut Store, model: &mut Model, changes: &[&Change], new: &[&Change]) {
+    store
+        .write(|w| {
+            for change in changes {
+                w.apply(change)?;
+            }
+            new.iter().try_for_each(|n| w.insert_job(&n.job, &n.events).map(drop))
+        })
+        .expect("written");
+    run(model, store, vec![Effect::Reload]);
+}
+
+/// The sweep of every active job at `at`.
+fn sweep_at(store: &Store, at: ieops::domain::Timestamp) -> Vec<Change> {
+    store.jobs(&JobFilter::default()).expect("jobs").iter().filter_map(|job| sweep_job(job, at)).collect()
+}
+
 #[test]
-fn a_live_change_leaves_the_tables_as_a_full_read_would() {
+fn live_changes_leave_the_tables_as_a_full_read_would() {
     let (mut store, mut model) = demo();
     let later = now() + chrono::Duration::days(30);
-    let active = store.jobs(&JobFilter::default()).expect("jobs");
-    let swept: Vec<Change> = active.iter().filter_map(|job| sweep_job(job, later)).collect();
-    let archived = swept.iter().filter(|c| c.job.archived_at.is_some()).count();
-    assert!(archived > 0 && archived < swept.len(), "some jobs archived, some only changed");
+    let swept = sweep_at(&store, later);
+    let (archiving, changing): (Vec<&Change>, Vec<&Change>) =
+        swept.iter().partition(|c| c.job.archived_at.is_some());
+    assert!(!archiving.is_empty() && !changing.is_empty(), "some jobs archived, some only changed");
     let ctx = Ctx { operator: "amara", now: later, note: None };
-    // Named to sort among the others, and one without drives: a job's rows
-    // are put where its name belongs, and a job with no drive rows moves none.
+    // A new job named as the one just archived (names repeat in the archive);
+    // one named to sort among the others; one without drives, whose rows move
+    // nothing.
+    let reused = archiving[0].job.name.clone();
+    let again =
+        create_job(&reused, JobType::Import, &["QQAGAIN1".into()], &[], &ctx).expect("the name again");
     let new = create_job("m-new-2026", JobType::Import, &["ZZNEW001".into(), "AANEW002".into()], &[], &ctx)
         .expect("a new job");
     let empty = create_job("f-empty-2026", JobType::Export, &[], &[], &ctx).expect("a job without drives");
-    store
-        .write(|w| {
-            for change in &swept {
-                w.apply(change)?;
-            }
-            w.insert_job(&new.job, &new.events)?;
-            w.insert_job(&empty.job, &empty.events).map(drop)
-        })
-        .expect("written");
-    run(&mut model, &mut store, vec![Effect::Reload]);
-    let fresh = console(&mut store, false);
-    assert_eq!(model.data.jobs.len(), fresh.data.jobs.len());
-    assert!(model.data.jobs == fresh.data.jobs, "the Jobs table");
-    assert!(model.data.archive == fresh.data.archive, "the Archive table");
-    assert!(model.data.drives == fresh.data.drives, "the Drives table");
-    assert!(model.data.drive_search == fresh.data.drive_search, "the Drives view's filter text");
-    // And the filter finds what changed: the new job's drives, drives now never received.
+
+    // A few jobs: patched one by one.
+    changed_elsewhere(&mut store, &mut model, &[archiving[0], changing[0]], &[&again, &new, &empty]);
+    assert_as_a_full_read(&model, &mut store, "five jobs changed");
     press(&mut model, ch('3'));
-    for filter in ["new0", "state:neverreceived"] {
+    let filter = "new0";
+    press(&mut model, ch('/'));
+    press_all(&mut model, &filter.chars().map(ch).collect::<Vec<_>>());
+    assert_eq!(shown(&model), drives_expected(&store, filter), "{filter}");
+    assert_eq!(shown(&model).len(), 2, "the new job's two drives");
+    press_all(&mut model, &[key(KeyCode::Esc), key(KeyCode::Esc)]);
+
+    // A batch, merged: the rest of the backlog, and the job that reused a
+    // name deleted in turn (C1, two weeks on), so the archive holds that name twice.
+    let two_weeks_on = later + chrono::Duration::days(15);
+    let again_stored = store.job(&reused).expect("read").expect("the new job of that name");
+    let again_deleted = sweep_job(&again_stored, two_weeks_on).expect("C1 has passed");
+    let batch: Vec<&Change> =
+        archiving[1..].iter().chain(&changing[1..]).copied().chain([&again_deleted]).collect();
+    assert!(batch.len() > 8, "a batch: {} jobs", batch.len());
+    changed_elsewhere(&mut store, &mut model, &batch, &[]);
+    assert_as_a_full_read(&model, &mut store, "the sweep's backlog");
+    assert_eq!(model.data.archive.iter().filter(|r| r.name == reused).count(), 2, "{reused} archived twice");
+    // And a few more, patched: the other new jobs deleted two weeks on.
+    let swept = sweep_at(&store, two_weeks_on);
+    assert!((1..=8).contains(&swept.len()), "a few: {} jobs", swept.len());
+    changed_elsewhere(&mut store, &mut model, &swept.iter().collect::<Vec<_>>(), &[]);
+    assert_as_a_full_read(&model, &mut store, "two weeks on");
+    for filter in ["state:neverreceived", "qqagain1"] {
         press(&mut model, ch('/'));
         press_all(&mut model, &filter.chars().map(ch).collect::<Vec<_>>());
         assert_eq!(shown(&model), drives_expected(&store, filter), "{filter}");
-        assert!(!shown(&model).is_empty(), "{filter}");
         press_all(&mut model, &[key(KeyCode::Esc), key(KeyCode::Esc)]);
     }
+    assert!(!drives_expected(&store, "state:neverreceived").is_empty(), "drives never received are listed");
 }

@@ -3,7 +3,7 @@
 //! attention queue needs and those an operator opens, and the counts.
 //! Everything here is built from domain jobs by pure functions.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -198,6 +198,10 @@ pub struct Data {
     pub last_event_id: i64,
 }
 
+/// Up to this many changed jobs are patched in place one by one; more are
+/// merged in one pass (see `Data::apply_changed`).
+const PATCHED_ONE_BY_ONE: usize = 8;
+
 /// How many opened jobs are kept beyond those the attention queue needs.
 const OPENED_KEPT: usize = 512;
 
@@ -242,30 +246,32 @@ impl Data {
             .find(|d| d.drive_id == drive_id)
     }
 
-    /// Takes in what changed: each touched job's rows are replaced where they
-    /// stand, found by name (every table is held in name order, and a job's
-    /// name never changes), so nothing is sorted or indexed again.
-    pub fn apply_changed(&mut self, changed: Changed) {
+    /// Takes in what changed. A few jobs (another operator's action) have
+    /// their rows replaced where they stand, found by name: every table is
+    /// held in name order and a job's name never changes. A batch (a sweep
+    /// seen from the console) is merged in one pass over the tables instead,
+    /// since each in-place patch moves the rows after it.
+    pub fn apply_changed(&mut self, changed: Changed, now: Timestamp) {
+        let few = changed.jobs.len() <= PATCHED_ONE_BY_ONE;
+        if few {
+            for job in &changed.jobs {
+                self.patch_rows(job);
+            }
+        } else {
+            self.merge_rows(&changed.jobs);
+        }
         for job in &changed.jobs {
             let id = job.id.unwrap_or_default();
-            self.forget_rows(id, &job.name);
             self.drive_states.remove(&id);
             self.full.remove(&id);
-            if job.archived_at.is_some() {
-                // In (name, id) order, as a full read holds the archive.
-                let at = self.archive.partition_point(|r| (r.name.as_str(), r.id) < (job.name.as_str(), id));
-                self.archive.insert(at, JobRow::of(job));
-                continue;
+            if job.archived_at.is_none() {
+                self.drive_states.insert(id, job.drives.iter().map(|d| d.state).collect());
+                // Held in full for the attention queue, and when only a few
+                // changed: someone is likely working on them.
+                if few || needs_attention(job, now) {
+                    self.full.insert(id, job.clone());
+                }
             }
-            let at = self.jobs.partition_point(|r| r.name < job.name);
-            self.jobs.insert(at, JobRow::of(job));
-            let at = self.drives.partition_point(|d| *d.job_name < *job.name);
-            let rows = drive_rows(job);
-            self.drive_search.insert_job_rows(at, &rows);
-            self.drives.splice(at..at, rows);
-            self.drive_states.insert(id, job.drives.iter().map(|d| d.state).collect());
-            // Held in full: it was just touched, someone is likely working on it.
-            self.full.insert(id, job.clone());
         }
         self.counts = changed.counts;
         if let Some(arrivals) = changed.arrivals {
@@ -292,6 +298,48 @@ impl Data {
         if let Some(id) = job.id {
             self.full.insert(id, job);
         }
+    }
+
+    /// One job's rows replaced where they stand (see `apply_changed`).
+    fn patch_rows(&mut self, job: &Job) {
+        let id = job.id.unwrap_or_default();
+        self.forget_rows(id, &job.name);
+        if job.archived_at.is_some() {
+            let at = self.archive.partition_point(|r| archive_order(r) < (job.name.as_str(), id));
+            self.archive.insert(at, JobRow::of(job));
+            return;
+        }
+        let at = self.jobs.partition_point(|r| r.name < job.name);
+        self.jobs.insert(at, JobRow::of(job));
+        let at = self.drives.partition_point(|d| *d.job_name < *job.name);
+        let rows = drive_rows(job);
+        self.drive_search.insert_job_rows(at, &rows);
+        self.drives.splice(at..at, rows);
+    }
+
+    /// Many jobs' rows replaced in one pass: the old rows leave, the new ones
+    /// are appended in order and each table is sorted again, which for two
+    /// sorted runs is a merge; the Drives filter text is built again once.
+    fn merge_rows(&mut self, jobs: &[Job]) {
+        let touched: HashSet<i64> = jobs.iter().filter_map(|j| j.id).collect();
+        self.jobs.retain(|r| !touched.contains(&r.id));
+        self.archive.retain(|r| !touched.contains(&r.id));
+        self.drives.retain(|d| !touched.contains(&d.job_id));
+        let (archived, active): (Vec<&Job>, Vec<&Job>) = jobs.iter().partition(|j| j.archived_at.is_some());
+        let mut archive: Vec<JobRow> = archived.into_iter().map(JobRow::of).collect();
+        archive.sort_by(|a, b| archive_order(a).cmp(&archive_order(b)));
+        self.archive.append(&mut archive);
+        self.archive.sort_by(|a, b| archive_order(a).cmp(&archive_order(b)));
+        let mut rows: Vec<JobRow> = active.iter().map(|j| JobRow::of(j)).collect();
+        rows.sort_by(|a, b| a.name.cmp(&b.name));
+        self.jobs.append(&mut rows);
+        self.jobs.sort_by(|a, b| a.name.cmp(&b.name));
+        // A job's drive rows are already in drive id order (`drive_rows`).
+        let mut drives: Vec<DriveRow> = active.iter().flat_map(|j| drive_rows(j)).collect();
+        drives.sort_by(|a, b| a.job_name.cmp(&b.job_name));
+        self.drives.append(&mut drives);
+        self.drives.sort_by(|a, b| a.job_name.cmp(&b.job_name));
+        self.drive_search = DriveSearch::of(&self.drives);
     }
 
     /// The rows of job `id`, named `name`, leave the tables.
@@ -355,6 +403,11 @@ impl Data {
         attention::sort(&mut items);
         items
     }
+}
+
+/// How a full read orders the archive: by name, then id (names repeat there).
+fn archive_order(row: &JobRow) -> (&str, i64) {
+    (row.name.as_str(), row.id)
 }
 
 /// Where the rows of `name` are in a table held in name order.

@@ -219,7 +219,7 @@ fn data_changed(model: &mut Model) -> Vec<Effect> {
 
 fn changed_elsewhere(model: &mut Model, changed: Changed) -> Vec<Effect> {
     let touched: Vec<i64> = changed.jobs.iter().filter_map(|j| j.id).collect();
-    model.data.apply_changed(changed);
+    model.data.apply_changed(changed, model.now);
     if model.history.as_ref().is_some_and(|(id, _)| touched.contains(id)) {
         model.history = None;
     }
