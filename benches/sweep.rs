@@ -77,8 +77,9 @@ fn sweep_real(bencher: Bencher) {
     });
 }
 
-/// In process: the read the sweep starts with, the jobs whose C1, C3 or C7
-/// may have passed (`Store::sweep_candidates`), with their drives.
+/// In process: reading the sweep's candidates alone, all at once: the jobs
+/// whose C1, C3 or C7 may have passed (`Store::sweep_candidates`), with
+/// their drives.
 #[divan::bench(sample_count = 5, sample_size = 1)]
 fn read_candidates(bencher: Bencher) {
     let db = support::database();

@@ -86,21 +86,24 @@ impl Store {
     /// decides on (see `sweep_chunks`), all at once.
     pub fn sweep_candidates(&self, now: Timestamp) -> Result<Vec<Job>, StoreError> {
         let mut all = Vec::new();
-        sweep_chunks(&self.conn, now, usize::MAX, |jobs| {
+        self.for_each_sweep_chunk(now, usize::MAX, |jobs| {
             all.extend(jobs);
             Ok(())
         })?;
         Ok(all)
     }
 
-    /// The sweep's candidates, `f` called on `chunk` of them at a time.
+    /// The sweep's candidates, `f` called on `chunk` of them at a time, all
+    /// read from one snapshot of the database (a read transaction), as the
+    /// real sweep reads them inside its write.
     pub fn for_each_sweep_chunk(
         &self,
         now: Timestamp,
         chunk: usize,
         f: impl FnMut(Vec<Job>) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
-        sweep_chunks(&self.conn, now, chunk, f)
+        let snapshot = self.conn.unchecked_transaction()?;
+        sweep_chunks(&snapshot, now, chunk, f)
     }
 
     /// Jobs by row id, with their drives, in two queries however many; ids that
@@ -139,8 +142,9 @@ pub const SWEEP_CHUNK: usize = 512;
 
 /// Calls `f` with the active jobs whose C1, C3 or C7 may have passed at
 /// `now`, `chunk` jobs at a time (the caller holds a chunk, not every
-/// candidate): found by index instead of reading every job. The sweep's rules (domain `sweep_job`) decide; this only leaves out
-/// jobs they would skip. In id order: the order of the rows, their drives and
+/// candidate): found by index instead of reading every job. The sweep's
+/// rules (domain `sweep_job`) decide; this only leaves out jobs they would
+/// skip. In id order: the order of the rows, their drives and
 /// their audit entries in the file, so a sweep writing them in turn changes
 /// each page once.
 pub(super) fn sweep_chunks(
