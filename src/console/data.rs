@@ -7,6 +7,7 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::Arc;
 
+use super::by_name::RowsByName;
 use super::search::DriveSearch;
 use crate::domain::attention::{self, Item};
 use crate::domain::clock;
@@ -189,6 +190,8 @@ pub struct Data {
     pub drive_states: HashMap<i64, Vec<DriveState>>,
     /// The Drives view's text for the filter, in the order of `drives`.
     pub drive_search: DriveSearch,
+    /// Where each active job's rows are in `jobs` and `drives`.
+    by_name: RowsByName,
     /// The tables have been read (the first frame comes before they are).
     pub rows_loaded: bool,
     pub archive_loaded: bool,
@@ -226,6 +229,7 @@ impl Data {
         self.full = attention.into_iter().filter_map(|j| j.id.map(|id| (id, j))).collect();
         self.rows_loaded = true;
         self.drive_search = DriveSearch::of(&self.drives);
+        self.by_name = RowsByName::of(&self.jobs, &self.drives);
     }
 
     pub fn set_archive(&mut self, archive: Vec<JobRow>) {
@@ -235,14 +239,16 @@ impl Data {
 
     /// The row of the active job with that name.
     pub fn row(&self, name: &str) -> Option<&JobRow> {
-        self.jobs.get(named(&self.jobs, name, |r| &r.name))?.first()
+        self.jobs.get(self.by_name.get(name)?.job)
     }
 
     /// The row of one drive of the active job with that name.
     pub fn drive_row(&self, job_name: &str, drive_id: &str) -> Option<&DriveRow> {
+        let first = self.by_name.get(job_name)?.drives?;
         self.drives
-            .get(named(&self.drives, job_name, |d| &d.job_name))?
+            .get(first..)?
             .iter()
+            .take_while(|d| *d.job_name == *job_name)
             .find(|d| d.drive_id == drive_id)
     }
 
@@ -273,6 +279,7 @@ impl Data {
                 }
             }
         }
+        debug_assert!(self.by_name.agrees_with(&self.jobs, &self.drives), "rows by name follow the tables");
         self.counts = changed.counts;
         if let Some(arrivals) = changed.arrivals {
             self.arrivals = arrivals;
@@ -309,10 +316,11 @@ impl Data {
             self.archive.insert(at, JobRow::of(job));
             return;
         }
-        let at = self.jobs.partition_point(|r| r.name < job.name);
-        self.jobs.insert(at, JobRow::of(job));
+        let job_at = self.jobs.partition_point(|r| r.name < job.name);
+        self.jobs.insert(job_at, JobRow::of(job));
         let at = self.drives.partition_point(|d| *d.job_name < *job.name);
         let rows = drive_rows(job);
+        self.by_name.inserted(&job.name, job_at, at, rows.len());
         self.drive_search.insert_job_rows(at, &rows);
         self.drives.splice(at..at, rows);
     }
@@ -340,22 +348,26 @@ impl Data {
         self.drives.append(&mut drives);
         self.drives.sort_by(|a, b| a.job_name.cmp(&b.job_name));
         self.drive_search = DriveSearch::of(&self.drives);
+        self.by_name = RowsByName::of(&self.jobs, &self.drives);
     }
 
     /// The rows of job `id`, named `name`, leave the tables.
     fn forget_rows(&mut self, id: i64, name: &str) {
-        for table in [&mut self.jobs, &mut self.archive] {
-            let named = named(table, name, |r| &r.name);
-            if let Some(at) = named.clone().find(|&i| table[i].id == id) {
-                table.remove(at);
-            }
+        // Active, it is the one job of that name there.
+        let active = self.by_name.get(name).filter(|at| self.jobs.get(at.job).is_some_and(|r| r.id == id));
+        if let Some(at) = active {
+            self.jobs.remove(at.job);
+            let start = at.drives.unwrap_or(0);
+            let rest = self.drives.get(start..).unwrap_or_default();
+            let count = at.drives.map_or(0, |_| rest.iter().take_while(|d| d.job_id == id).count());
+            self.drives.drain(start..start + count);
+            self.drive_search.remove_job_rows(start..start + count);
+            self.by_name.removed(name, at.job, start..start + count);
         }
-        // The job's drives are contiguous among those of its name.
-        let named = named(&self.drives, name, |d| &d.job_name);
-        let start = named.clone().find(|&i| self.drives[i].job_id == id).unwrap_or(named.end);
-        let end = (start..named.end).find(|&i| self.drives[i].job_id != id).unwrap_or(named.end);
-        self.drives.drain(start..end);
-        self.drive_search.remove_job_rows(start..end);
+        let named = named(&self.archive, name, |r| &r.name);
+        if let Some(at) = named.clone().find(|&i| self.archive[i].id == id) {
+            self.archive.remove(at);
+        }
     }
 
     /// The active job's id, else the last archived one's of that name.

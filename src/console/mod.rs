@@ -3,6 +3,7 @@
 //! [`view::view`]. Keys become messages only in [`keymap`]; the database is
 //! read and written by [`worker`] off the render path.
 
+mod by_name;
 pub mod data;
 pub mod filter;
 pub mod keymap;
