@@ -61,6 +61,7 @@ fn first_frame_breakdown(db: &std::path::Path) {
             lap = Instant::now();
         };
         let store = Store::open(db, Access::ReadWrite).expect("open");
+        store.trim_cache().expect("the worker's page cache");
         mark(0);
         let counts = store.counts().expect("counts");
         mark(1);
@@ -104,6 +105,7 @@ fn start_to_first_full_frame(bencher: Bencher) {
 fn overview_read(bencher: Bencher) {
     let db = support::database();
     let store = ieops::store::Store::open(&db, ieops::store::Access::ReadWrite).expect("open");
+    store.trim_cache().expect("the worker's page cache");
     bencher.bench_local(|| ieops::console::worker::overview(&store, support::now()).expect("first read"));
 }
 

@@ -94,6 +94,12 @@ pub fn database() -> PathBuf {
     .clone()
 }
 
+/// Reads a file through once, so its pages are in the OS page cache.
+pub fn read_through(path: &Path) {
+    let mut file = std::fs::File::open(path).expect("open the benchmark database");
+    std::io::copy(&mut file, &mut std::io::sink()).expect("read the benchmark database");
+}
+
 /// Size and modification time of the `ieops` binary.
 fn binary_fingerprint() -> String {
     let meta = std::fs::metadata(ieops()).expect("the ieops binary exists");
@@ -145,6 +151,7 @@ pub fn config(db: &Path) -> Config {
 /// worker's first read (`overview`), `update(Overview)`, one frame.
 pub fn first_frame(db: &Path) -> Console {
     let store = Store::open(db, Access::ReadWrite).expect("open the benchmark database");
+    store.trim_cache().expect("the worker's page cache");
     let mut model = Model::new(config(db), now());
     let overview = worker::overview(&store, now()).expect("first read");
     let pending = update(&mut model, Msg::Overview(Box::new(overview)));

@@ -39,6 +39,10 @@ pub fn spawn(
         let mut seen = store.data_version().ok();
         let mut full_read = Instant::now();
         let mut last_checkpoint = Instant::now();
+        // A small page cache from the start: every page the reads below need
+        // is read once, and a fresh process pays for each page of memory it
+        // touches first.
+        let _ = store.trim_cache();
         let first = overview(&store, now()).map(|o| {
             last_event = o.last_event_id;
             Msg::Overview(Box::new(o))
