@@ -1,5 +1,5 @@
-//! What the console holds of the database: compact rows for the tables (a
-//! hundred thousand jobs fit in a few megabytes), full jobs only for those the
+//! What the console holds of the database: compact rows for the tables
+//! (about 1.3 KB a job with its drives), full jobs only for those the
 //! attention queue needs and those an operator opens, and the counts.
 //! Everything here is built from domain jobs by pure functions.
 
