@@ -402,11 +402,13 @@ fn live_refresh_a_sweep() {
     with_console(|c| {
         support::settle(c);
         let later = support::now() + chrono::Duration::days(30);
-        let before = c.store.sweep_candidates(later).expect("candidates");
-        let swept: Vec<Job> =
-            before.iter().filter_map(|job| sweep_job(job, later)).map(|change| change.job).collect();
-        let as_they_were: Vec<Job> =
-            before.into_iter().filter(|job| swept.iter().any(|s| s.id == job.id)).collect();
+        let (as_they_were, swept): (Vec<Job>, Vec<Job>) = c
+            .store
+            .sweep_candidates(later)
+            .expect("candidates")
+            .into_iter()
+            .filter_map(|job| sweep_job(&job, later).map(|change| (job, change.job)))
+            .unzip();
         let counts = c.store.counts().expect("counts");
         let changed = |jobs: &[Job], c: &Console| Changed {
             counts: counts.clone(),

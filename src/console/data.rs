@@ -3,6 +3,7 @@
 //! attention queue needs and those an operator opens, and the counts.
 //! Everything here is built from domain jobs by pure functions.
 
+use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::Arc;
@@ -326,27 +327,22 @@ impl Data {
     }
 
     /// Many jobs' rows replaced in one pass: the old rows leave, the new ones
-    /// are appended in order and each table is sorted again, which for two
-    /// sorted runs is a merge; the Drives filter text is built again once.
+    /// are merged in; the Drives filter text and the rows by name are built
+    /// again once.
     fn merge_rows(&mut self, jobs: &[Job]) {
         let touched: HashSet<i64> = jobs.iter().filter_map(|j| j.id).collect();
         self.jobs.retain(|r| !touched.contains(&r.id));
         self.archive.retain(|r| !touched.contains(&r.id));
         self.drives.retain(|d| !touched.contains(&d.job_id));
         let (archived, active): (Vec<&Job>, Vec<&Job>) = jobs.iter().partition(|j| j.archived_at.is_some());
-        let mut archive: Vec<JobRow> = archived.into_iter().map(JobRow::of).collect();
-        archive.sort_by(|a, b| archive_order(a).cmp(&archive_order(b)));
-        self.archive.append(&mut archive);
-        self.archive.sort_by(|a, b| archive_order(a).cmp(&archive_order(b)));
-        let mut rows: Vec<JobRow> = active.iter().map(|j| JobRow::of(j)).collect();
-        rows.sort_by(|a, b| a.name.cmp(&b.name));
-        self.jobs.append(&mut rows);
-        self.jobs.sort_by(|a, b| a.name.cmp(&b.name));
-        // A job's drive rows are already in drive id order (`drive_rows`).
-        let mut drives: Vec<DriveRow> = active.iter().flat_map(|j| drive_rows(j)).collect();
-        drives.sort_by(|a, b| a.job_name.cmp(&b.job_name));
-        self.drives.append(&mut drives);
-        self.drives.sort_by(|a, b| a.job_name.cmp(&b.job_name));
+        merge_in(&mut self.archive, archived.into_iter().map(JobRow::of).collect(), |a, b| {
+            archive_order(a).cmp(&archive_order(b))
+        });
+        merge_in(&mut self.jobs, active.iter().map(|j| JobRow::of(j)).collect(), |a, b| a.name.cmp(&b.name));
+        // Stable: a job's drive rows stay in drive id order (`drive_rows`).
+        merge_in(&mut self.drives, active.iter().flat_map(|j| drive_rows(j)).collect(), |a, b| {
+            a.job_name.cmp(&b.job_name)
+        });
         self.drive_search = DriveSearch::of(&self.drives);
         self.by_name = RowsByName::of(&self.jobs, &self.drives);
     }
@@ -415,6 +411,14 @@ impl Data {
         attention::sort(&mut items);
         items
     }
+}
+
+/// Adds `new` rows to a table held in `order`: sorted, then appended, and the
+/// table sorted again, which for two sorted runs is a linear merge.
+fn merge_in<T>(table: &mut Vec<T>, mut new: Vec<T>, order: impl Fn(&T, &T) -> Ordering) {
+    new.sort_by(&order);
+    table.append(&mut new);
+    table.sort_by(order);
 }
 
 /// How a full read orders the archive: by name, then id (names repeat there).

@@ -214,16 +214,16 @@ fn drive_facts<'a>(d: &'a DriveRow, lower_id: &'a str) -> Facts<'a> {
 fn item_passes(model: &Model, item: &Item) -> bool {
     let data = &model.data;
     // Before the tables are read, free text still works on the job's name.
-    let by_name = |name: &str| model.filter.matches_text(&[name]);
+    let name_matches = |name: &str| model.filter.matches_text(&[name]);
     match &item.subject {
         Subject::Job(name) => match data.row(name) {
             Some(row) => model.filter.matches(&job_facts(model, row), model.now),
-            None => by_name(name),
+            None => name_matches(name),
         },
         // One lookup in the usual case: the drive's row, found by its job's name.
         Subject::Drive { job, drive_id } => match data.drive_row(job, drive_id) {
             Some(d) => model.filter.matches(&drive_facts(d, &d.drive_id.to_lowercase()), model.now),
-            None => data.row(job).is_none() && by_name(job),
+            None => data.row(job).is_none() && name_matches(job),
         },
         Subject::Arrival(id) => model.arrival(*id).is_some_and(|a| {
             let mut texts: Vec<&str> = vec![&a.tracking_number, a.job_name.as_deref().unwrap_or("")];
