@@ -347,10 +347,10 @@ fn a_drive_received_with_the_keyboard_is_persisted_and_shown_after_reopening() {
     console.wait_for(" Drives · 2 rows");
     console.send("g");
     console.send(ENTER);
-    // Exactly the actions valid on a Specified drive of a Shipping job, receive first.
-    console.wait_until("a menu of exactly receive, never-received, fault", |s| {
-        dialog_items(s, "Actions on acme-import-7/WD-1001")
-            .is_some_and(|items| items == ["receive", "never-received", "fault"])
+    // Exactly the actions valid on a Specified drive of a Shipping job whose
+    // package has not come yet (no never-received before it does, D3), receive first.
+    console.wait_until("a menu of exactly receive, fault", |s| {
+        dialog_items(s, "Actions on acme-import-7/WD-1001").is_some_and(|items| items == ["receive", "fault"])
     });
     console.send(ENTER); // the first entry, receive
     console.wait_for("receive acme-import-7/WD-1001?");
@@ -568,7 +568,7 @@ fn resizing_to_one_cell_and_back_does_not_panic() {
 }
 
 /// Brings a receive of `acme-import-7/WD-1001` to its confirmation, then has
-/// another process mark the drive never received, and waits until the
+/// another process fault the drive, and waits until the
 /// console's table shows that change behind the still-open confirmation.
 fn confirmation_made_stale() -> (Db, Console) {
     let db = Db::new();
@@ -581,9 +581,9 @@ fn confirmation_made_stale() -> (Db, Console) {
     console.wait_for("Actions on acme-import-7/WD-1001");
     console.send(ENTER);
     console.wait_for("receive acme-import-7/WD-1001?");
-    db.ok(&["act", "acme-import-7/WD-1001", "never-received"]);
-    console.wait_until("WD-1001 shown as NeverReceived behind the confirmation", |s| {
-        row_shows(s, "WD-1001", "NeverReceived")
+    db.ok(&["act", "acme-import-7/WD-1001", "fault", "--set", "reason=label torn"]);
+    console.wait_until("WD-1001 shown as Faulted behind the confirmation", |s| {
+        row_shows(s, "WD-1001", "Faulted")
     });
     console.wait_for("receive acme-import-7/WD-1001?");
     console.send("y");
@@ -607,7 +607,7 @@ fn s7_confirming_a_change_someone_else_made_stale_writes_nothing() {
         "the console wrote despite the stale read: {events:#?}"
     );
     let drive = job["driveList"].as_array().and_then(|d| d.iter().find(|d| d["driveId"] == "WD-1001"));
-    assert_eq!(drive.map(|d| d["state"].clone()), Some("NeverReceived".into()));
+    assert_eq!(drive.map(|d| d["state"].clone()), Some("Faulted".into()));
 }
 
 #[test]

@@ -50,8 +50,9 @@ fn d2_specified_drive_is_received_while_its_job_is_shipping() {
     let received = step(&job, drive_req("D1", "receive", &[]), t);
     let r = refuse(&received, &drive_req("D1", "receive", &[]), t);
     assert_refused(&r, Rule::D2, &["D1", "already Received"]);
+    // S8: one physical drive is in one place; a second arrival of it is refused.
     let r = process_arrival(Some(&received), &package(&["D1"], Some("imp-1")), &ctx(t)).unwrap_err();
-    assert_refused(&r, Rule::D2, &["D1", "already Received"]);
+    assert_refused(&r, Rule::S8, &["D1", "already Received"]);
     // Not before the job is Shipping (J16).
     let r = refuse(&import_job(&["D1"]), &drive_req("D1", "receive", &[]), t);
     assert_eq!(r.rule, Rule::J16);
@@ -107,15 +108,19 @@ fn d4_never_received_drive_is_received_when_it_arrives_later() {
     assert_eq!(transitions(&change.events), [(Some("D2"), "NeverReceived", "Received", Rule::D4)]);
     assert_eq!(change.job.state, JobState::Transferring);
 
-    // Too late once the job is Packaging.
+    // Still in Packaging (S12); too late once the job ended.
     let packaging = step(&transferring, drive_req("D1", "complete", &[]), t);
     assert_eq!(packaging.state, JobState::Packaging);
-    let r = refuse(&packaging, &drive_req("D2", "receive", &[]), t + days(5));
-    assert_refused(&r, Rule::D4, &["Packaging"]);
+    let change = accept(&packaging, &drive_req("D2", "receive", &[]), t + days(5));
+    assert_eq!(transitions(&change.events), [(Some("D2"), "NeverReceived", "Received", Rule::S12)]);
+    let closed = step(&packaging, job_req("ship-back", &RETURN_PACKAGE), t + days(1));
+    assert_eq!(closed.state, JobState::Closed);
+    let r = refuse(&closed, &drive_req("D2", "receive", &[]), t + days(5));
+    assert_refused(&r, Rule::S12, &["Closed", "up to and including Packaging"]);
 }
 
 #[test]
-fn d4_a_never_received_drive_cannot_resume_as_received_once_the_job_is_packaging() {
+fn d4_a_never_received_drive_resumes_as_received_up_to_packaging_only() {
     let job = shipping_import(&["D1", "D2"]);
     let t = t0() + days(2);
     let job = arrive(&job, &["D1"], t).job;
@@ -125,10 +130,17 @@ fn d4_a_never_received_drive_cannot_resume_as_received_once_the_job_is_packaging
     assert_eq!(job.state, JobState::Packaging);
     let faulted = step(&job, drive_req("D2", "fault", &[("reason", "found in the mail room")]), t);
 
-    let r = refuse(&faulted, &drive_req("D2", "resolve", &[("state", "Received")]), t);
-    assert_refused(&r, Rule::D4, &["Packaging"]);
+    // S12: a late drive may still come in while the job is Packaging.
+    let late = step(&faulted, drive_req("D2", "resolve", &[("state", "Received")]), t);
+    assert_eq!(drive_state(&late, "D2"), DriveState::Received);
     let back = step(&faulted, drive_req("D2", "resolve", &[("state", "NeverReceived")]), t);
     assert_eq!(drive_state(&back, "D2"), DriveState::NeverReceived);
+    // Not once the job has ended.
+    let closed = step(&back, job_req("ship-back", &RETURN_PACKAGE), t);
+    assert_eq!(closed.state, JobState::Closed);
+    let faulted = step(&closed, drive_req("D2", "fault", &[("reason", "found in the mail room")]), t);
+    let r = refuse(&faulted, &drive_req("D2", "resolve", &[("state", "Received")]), t);
+    assert_refused(&r, Rule::S12, &["Closed"]);
 
     // While the job is still copying, the late drive resumes as Received.
     let transferring = arrive(&shipping_import(&["D1", "D2"]), &["D1"], t).job;

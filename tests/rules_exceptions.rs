@@ -253,29 +253,32 @@ fn e4_wrong_return_address_blocks_shipping_back_until_it_is_fixed() {
 }
 
 #[test]
-fn e4_unreachable_contact_gets_the_drives_destroyed_after_c6() {
+fn e4_unreachable_contact_and_a_failed_return_get_the_drives_destroyed_within_c6() {
     let job = step(&packaging_import(&["D1"]), job_req("bad-return-address", &[]), t0() + days(4));
     let r = refuse(&packaging_import(&["D1"]), &job_req("destroy-drives", &[]), t0() + days(200));
     assert_refused(&r, Rule::E4, &["return-address problem"]);
     let r = refuse(&job, &job_req("destroy-drives", &[]), t0() + days(200));
-    assert_refused(&r, Rule::C6, &["not been recorded unreachable"]);
+    assert_refused(&r, Rule::S11, &["not been recorded unreachable"]);
 
     let since = t0() + days(5);
     let job = step(&job, job_req("contact", &[("via", "email"), ("outcome", "unreachable")]), since);
     assert_eq!(job.unreachable_since, Some(since));
-    let r = refuse(&job, &job_req("destroy-drives", &[]), since + days(90) - secs(1));
-    assert_refused(&r, Rule::C6, &["held until C6 passes"]);
-    assert_eq!(items_with(&job, Rule::E4, since + days(90) - secs(1))[0].urgency, Urgency::DueSoon);
-    let item = &items_with(&job, Rule::E4, since + days(90))[0];
-    assert_eq!(item.urgency, Urgency::Overdue);
-    assert!(item.next_step.contains("destroy-drives"));
+    let r = refuse(&job, &job_req("destroy-drives", &[]), since + days(1));
+    assert_refused(&r, Rule::S11, &["no failed return attempt"]);
+    let job = step(&job, job_req("return-failed", &[]), since + days(1));
+    // S11: C6 is the deadline to destroy by, counting down from the day the customer was unreachable.
+    let item = &items_with(&job, Rule::E4, since + days(2))[0];
+    assert_eq!((item.due, item.urgency), (Some(since + days(90)), Urgency::Open));
+    assert!(item.next_step.contains("destroy-drives before C6 ends"), "{}", item.next_step);
+    assert_eq!(items_with(&job, Rule::E4, since + days(90))[0].urgency, Urgency::Overdue);
 
-    let change = accept(&job, &job_req("destroy-drives", &[]), since + days(90));
+    let at = since + days(2);
+    let change = accept(&job, &job_req("destroy-drives", &[]), at);
     assert_eq!(change.job.state, JobState::Closed);
-    assert_eq!(change.job.drive("D1").unwrap().destroyed_at, Some(since + days(90)));
+    assert_eq!(change.job.drive("D1").unwrap().destroyed_at, Some(at));
     assert_eq!(
         transitions(&change.events),
-        [(Some("D1"), "Completed", "Completed", Rule::C6), (None, "Packaging", "Closed", Rule::E4)]
+        [(Some("D1"), "Completed", "Completed", Rule::S11), (None, "Packaging", "Closed", Rule::S11)]
     );
     // A destroyed drive takes no more actions.
     let r = refuse(&change.job, &drive_req("D1", "fault", &[("reason", "x")]), since + days(91));
@@ -442,10 +445,10 @@ fn c5_held_drives_are_returned_once_14_days_pass_without_the_customer() {
 }
 
 #[test]
-fn c6_drives_of_an_unreachable_customer_are_destroyed_90_days_on() {
+fn c6_drives_of_an_unreachable_customer_are_destroyed_within_90_days() {
     let (arrival, _) = held(None, &["Q1", "Q2"], None, t0());
     let r = arrival_refused(&arrival, "destroy-drives", &[], t0() + days(200));
-    assert_refused(&r, Rule::C6, &["not been recorded unreachable"]);
+    assert_refused(&r, Rule::S11, &["not been recorded unreachable"]);
 
     let since = t0() + days(3);
     let (unreachable, _) =
@@ -457,18 +460,23 @@ fn c6_drives_of_an_unreachable_customer_are_destroyed_90_days_on() {
         on_arrival(&unreachable, "contact", &[("via", "email"), ("outcome", "unreachable")], since + days(5));
     assert_eq!(again.unreachable_since, Some(since));
 
-    let r = arrival_refused(&again, "destroy-drives", &[], since + days(90) - secs(1));
-    assert_refused(&r, Rule::C6, &["held until C6 passes"]);
-    let (destroyed, event) = on_arrival(&again, "destroy-drives", &[], since + days(90));
+    // S11: destruction needs a failed return first; a return is tried once C5 passed.
+    let r = arrival_refused(&again, "destroy-drives", &[], since + days(20));
+    assert_refused(&r, Rule::S11, &["no failed return attempt"]);
+    let r = arrival_refused(&again, "return-failed", &[], t0() + days(14) - secs(1));
+    assert_refused(&r, Rule::C5, &["until C5 passes"]);
+    let (failed, _) = on_arrival(&again, "return-failed", &[], t0() + days(14));
+    // Within the 90 days, not after them: C6 is the deadline.
+    let (destroyed, event) = on_arrival(&failed, "destroy-drives", &[], since + days(20));
     assert_eq!(destroyed.status, ArrivalStatus::Destroyed);
-    assert_eq!(event.rule, Rule::C6);
+    assert_eq!(event.rule, Rule::S11);
     assert!(event.detail.as_deref().unwrap().contains("Q1, Q2 securely destroyed"));
 
     // Reaching the customer stops C6.
-    let (reached, _) = on_arrival(&again, "contact", &[("via", "email")], since + days(10));
+    let (reached, _) = on_arrival(&failed, "contact", &[("via", "email")], since + days(10));
     assert_eq!(reached.unreachable_since, None);
     let r = arrival_refused(&reached, "destroy-drives", &[], since + days(100));
-    assert_eq!(r.rule, Rule::C6);
+    assert_eq!(r.rule, Rule::S11);
 }
 
 #[test]

@@ -254,6 +254,10 @@ fn j7_no_answer_within_30_days_closes_the_job_from_shipping() {
     let r = refuse(&job, &job_req("close-unanswered", &[]), notified_at + days(30) - secs(1));
     assert_refused(&r, Rule::J7, &["to answer (C4)"]);
 
+    // S12: D1 came in; it goes back before the job closes.
+    let r = refuse(&job, &job_req("close-unanswered", &[]), notified_at + days(30));
+    assert_refused(&r, Rule::S12, &["D1", "ship it back"]);
+    let job = step(&job, drive_req("D1", "ship-back", &RETURN_PACKAGE), notified_at + days(30));
     let change = accept(&job, &job_req("close-unanswered", &[]), notified_at + days(30));
     assert_eq!(change.job.state, JobState::Closed);
     assert_eq!(drive_state(&change.job, "D2"), DriveState::NeverReceived);
@@ -297,7 +301,7 @@ fn j8_job_is_received_when_the_drive_change_completes_the_set() {
 #[test]
 fn j8_job_stays_shipping_until_at_least_one_drive_is_received() {
     let job = shipping_import(&["D1", "D2"]);
-    let t = t0() + days(2);
+    let t = t0() + days(14); // C3 passed: no arrival needed for D3
     let job = step(&job, drive_req("D1", "never-received", &[]), t);
     let change = accept(&job, &drive_req("D2", "never-received", &[]), t);
     assert_eq!(change.job.state, JobState::Shipping);
@@ -395,7 +399,7 @@ fn j10_a_faulted_job_resumes_in_packaging_only_once_every_received_drive_is_proc
     // Received → Packaging is the cancelled job's transition (S3), not a shortcut past the copy.
     let faulted = step(&received_import(&["D1"]), job_req("fault", &[("reason", "r")]), t);
     let r = refuse(&faulted, &job_req("resolve", &[("state", "Packaging")]), t);
-    assert_refused(&r, Rule::J10, &["D1 is Received"]);
+    assert_refused(&r, Rule::S3, &["only a cancelled job"]);
 }
 
 // ------------------------------------------------------------------------ J11
@@ -620,14 +624,18 @@ fn s1_every_cause_of_errors_ends_the_job_closed_not_completed() {
     let t = t0() + days(2);
     let closed = (JobState::Closed, Rule::J12);
 
-    // Only warnings and infos: no errors, Completed.
-    let job = transfer_all(received_import(&["D1"]), &[("message", "warning:w"), ("message", "info:i")]);
+    // Nothing went wrong: Completed.
+    let job = transfer_all(received_import(&["D1"]), &[]);
     assert!(!job.had_errors());
     assert_eq!(ship_all_back(&job), (JobState::Completed, Rule::J11));
 
-    // A drive ended CompletedMoreInfo with an error message.
-    let job = transfer_all(received_import(&["D1"]), &[("message", "error:crc")]);
-    assert_eq!(ship_all_back(&job), closed);
+    // A drive ended CompletedMoreInfo, whatever its messages' severity (« lorsque le
+    // service a rencontré des erreurs »).
+    for message in ["info:blob overwritten", "warning:w", "error:crc"] {
+        let job = transfer_all(received_import(&["D1"]), &[("message", message)]);
+        assert!(job.had_errors(), "{message}");
+        assert_eq!(ship_all_back(&job), closed, "{message}");
+    }
 
     // A drive ended NeverReceived.
     let job = arrive(&shipping_import(&["D1", "D2"]), &["D1"], t).job;
@@ -644,10 +652,11 @@ fn s1_every_cause_of_errors_ends_the_job_closed_not_completed() {
     let job = step(&job, job_req("resolve", &[("state", "Received")]), t);
     assert_eq!(ship_all_back(&transfer_all(job, &[])), closed);
 
-    // The job was cancelled.
+    // Cancellation alone is not an error: the job ends Completed.
     let job = step(&received_import(&["D1"]), job_req("cancel", &[]), t);
     assert_eq!(job.state, JobState::Packaging);
-    assert_eq!(ship_all_back(&job), closed);
+    assert!(!job.had_errors());
+    assert_eq!(ship_all_back(&job), (JobState::Completed, Rule::J11));
 }
 
 #[test]
@@ -656,8 +665,13 @@ fn s1_a_job_that_had_errors_cannot_be_resolved_into_completed() {
     let job = step(&job, job_req("fault", &[("reason", "label")]), t0() + days(4));
     let r = refuse(&job, &job_req("resolve", &[("state", "Completed")]), t0() + days(4));
     assert_refused(&r, Rule::S1, &["had errors", "Closed"]);
-    let closed = step(&job, job_req("resolve", &[("state", "Closed")]), t0() + days(4));
-    assert_eq!(closed.state, JobState::Closed);
+    // S12: not Closed either while D1 is still here; back in Packaging, it ships
+    // back and the job ends Closed (J12) for the fault.
+    let r = refuse(&job, &job_req("resolve", &[("state", "Closed")]), t0() + days(4));
+    assert_refused(&r, Rule::S12, &["D1", "still here"]);
+    let back = step(&job, job_req("resolve", &[("state", "Packaging")]), t0() + days(4));
+    let change = accept(&back, &job_req("ship-back", &RETURN_PACKAGE), t0() + days(4));
+    assert_eq!(job_transitions(&change.events), [("Packaging", "Closed", Rule::J12)]);
 }
 
 // ------------------------------------------------------------------------- S2
@@ -693,7 +707,7 @@ fn s2_deletion_archives_the_job_and_an_archived_job_refuses_everything() {
 // ------------------------------------------------------------------------- S3
 
 #[test]
-fn s3_cancelled_job_skips_the_copy_and_ends_closed() {
+fn s3_cancelled_job_skips_the_copy_and_ends_completed_when_nothing_else_went_wrong() {
     let job = step(&shipping_import(&["D1", "D2"]), job_req("cancel", &[]), t0());
     let t = t0() + days(2);
     let change = arrive(&job, &["D1", "D2"], t);
@@ -707,13 +721,13 @@ fn s3_cancelled_job_skips_the_copy_and_ends_closed() {
     assert_refused(&r, Rule::S3, &["cancelled"]);
 
     let change = accept(&job, &job_req("ship-back", &RETURN_PACKAGE), t + days(1));
-    assert_eq!(change.job.state, JobState::Closed);
+    assert_eq!(change.job.state, JobState::Completed);
     assert_eq!(
         transitions(&change.events),
         [
             (Some("D1"), "Received", "ShippedBack", Rule::S3),
             (Some("D2"), "Received", "ShippedBack", Rule::S3),
-            (None, "Packaging", "Closed", Rule::J12),
+            (None, "Packaging", "Completed", Rule::J11),
         ]
     );
 }
@@ -775,7 +789,11 @@ fn s5_resolving_a_job_offers_its_state_before_the_fault_and_one_transition_on() 
 
     let back = step(&faulted, job_req("resolve", &[("state", "Shipping")]), t);
     assert_eq!(back.state, JobState::Shipping);
-    let change = accept(&faulted, &job_req("resolve", &[("state", "Closed")]), t);
+    // Closed stands for J7: only once the customer did not answer or cannot be reached.
+    let r = refuse(&faulted, &job_req("resolve", &[("state", "Closed")]), t);
+    assert_refused(&r, Rule::J7, &["never notified"]);
+    let unreachable = step(&faulted, job_req("contact", &[("via", "phone"), ("outcome", "unreachable")]), t);
+    let change = accept(&unreachable, &job_req("resolve", &[("state", "Closed")]), t);
     assert_eq!(change.job.state, JobState::Closed);
     assert_eq!(drive_state(&change.job, "D1"), DriveState::NeverReceived);
 }
@@ -785,13 +803,20 @@ fn s5_resolving_a_drive_offers_its_state_before_the_fault_and_one_transition_on(
     let job = received_import(&["D1"]);
     let t = t0() + days(2);
     let job = step(&job, drive_req("D1", "start-transfer", &[]), t);
-    let faulted = step(&job, drive_req("D1", "fault", &[("reason", "r")]), t);
+    let stuck = step(&job, drive_req("D1", "progress", &[("percent", "54")]), t);
+    let faulted = step(&stuck, drive_req("D1", "fault", &[("reason", "r")]), t);
 
     let r = refuse(&faulted, &drive_req("D1", "resolve", &[("state", "Received")]), t);
     assert_refused(&r, Rule::S5, &["Transferring or Completed or CompletedMoreInfo", "not Received"]);
+    // Completed stands for D6: only at 100%.
+    let r = refuse(&faulted, &drive_req("D1", "resolve", &[("state", "Completed")]), t);
+    assert_refused(&r, Rule::S5, &["54%", "100%"]);
     let back = step(&faulted, drive_req("D1", "resolve", &[("state", "Transferring")]), t);
     assert_eq!(drive_state(&back, "D1"), DriveState::Transferring);
     assert_eq!(back.state, JobState::Transferring);
+
+    let job = step(&back, drive_req("D1", "progress", &[("percent", "100")]), t);
+    let faulted = step(&job, drive_req("D1", "fault", &[("reason", "r")]), t);
 
     let change = accept(&faulted, &drive_req("D1", "resolve", &[("state", "Completed")]), t);
     assert_eq!(drive_state(&change.job, "D1"), DriveState::Completed);
@@ -822,6 +847,7 @@ fn s5_a_drive_that_never_arrived_cannot_resume_as_specified_once_the_job_moved_o
     // Closed for no answer: D1 resumes as NeverReceived or Received, never Specified.
     let job =
         step(&job, job_req("contact", &[("via", "phone"), ("outcome", "unreachable")]), t0() + days(14));
+    let job = step(&job, drive_req("D2", "ship-back", &RETURN_PACKAGE), t0() + days(14)); // S12
     let closed = step(&job, job_req("close-unanswered", &[]), t0() + days(14));
     assert_eq!(closed.state, JobState::Closed);
     let r = refuse(&closed, &drive_req("D1", "resolve", &[("state", "Specified")]), t0() + days(15));

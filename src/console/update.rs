@@ -441,24 +441,20 @@ fn field(key: &'static str, hint: String, required: bool, value: &str) -> FormFi
     FormField { key, hint, required, input }
 }
 
-/// S5: name the states a fault can resolve to.
+/// S5: name the states a fault can resolve to now (their conditions hold).
 fn resolve_hint(model: &Model, subject: &Subject) -> String {
-    use crate::domain::decide::resolvable;
-    fn names<S: ToString>(states: Vec<S>) -> Vec<String> {
-        states.iter().map(ToString::to_string).collect()
-    }
+    use crate::domain::decide::resolve_targets;
     let states: Vec<String> = match subject {
-        Subject::Job(name) => {
-            model.job(name).and_then(|j| j.faulted_from).map(|f| names(resolvable(f, f.successors())))
+        Subject::Job(name) => model.job(name).map(|j| resolve_targets(j, None, model.now)),
+        Subject::Drive { job, drive_id } => {
+            model.job(job).map(|j| resolve_targets(j, Some(drive_id), model.now))
         }
-        Subject::Drive { job, drive_id } => model
-            .job(job)
-            .and_then(|j| j.drive(drive_id))
-            .and_then(|d| d.faulted_from)
-            .map(|f| names(resolvable(f, f.successors()))),
         Subject::Arrival(_) => None,
     }
     .unwrap_or_default();
+    if states.is_empty() {
+        return "no state's conditions hold yet (S5): fix what blocks it first".to_string();
+    }
     format!("resume in {} (S5)", states.join(" or "))
 }
 

@@ -14,7 +14,7 @@ use crate::domain::{JobType, Timestamp};
 use super::Site;
 use super::life::{Pace, Plan, Stage, days, hours, live, minutes, receive};
 use super::names::{self, Customer};
-use super::run::{ArrivalRun, Run, ScriptError};
+use super::run::{ArrivalRun, Run, ScriptError, Who};
 
 pub(super) type Script = fn(&mut Site) -> Result<(), ScriptError>;
 
@@ -366,14 +366,18 @@ fn return_address_unreachable(site: &mut Site) -> Result<(), ScriptError> {
     Ok(())
 }
 
-/// E4, C6: nobody answered for 90 days, so the drives were destroyed.
+/// E4, S11: nobody answered and the return failed; the drives were destroyed
+/// once C6 had run out (late: the attention queue had them overdue).
 fn drives_destroyed(site: &mut Site) -> Result<(), ScriptError> {
     let (report_gap, contact_gap) = (site.span(hours(2), days(1)), site.span(days(1), days(4)));
     let destroy_gap = days(90) + site.span(hours(1), days(3));
     let tail = report_gap + contact_gap + destroy_gap + site.span(hours(1), days(60));
     let mut run = unreachable_for_return(site, tail, report_gap, contact_gap)?;
+    let contacted = run.last();
     let who = site.operator().noting("destroyed by the certified contractor; certificate filed");
-    run.act(run.last() + destroy_gap, who, JobAction::DestroyDrives)?;
+    let carrier = Who::new(who.operator).noting("the carrier brought the package back: address unknown");
+    run.act(contacted + hours(1), carrier, JobAction::ReturnFailed)?;
+    run.act(contacted + destroy_gap, who, JobAction::DestroyDrives)?;
     site.keep(run);
     Ok(())
 }
@@ -465,7 +469,7 @@ fn package_naming_no_job(site: &mut Site) -> Result<(), ScriptError> {
     Ok(())
 }
 
-/// E1, C5: the customer was reached but never created the job.
+/// E1, S10: the customer was reached (C5 stops) but has not created the job.
 fn held_past_c5(site: &mut Site) -> Result<(), ScriptError> {
     let mut run = stray_package(site, days(16), days(40))?;
     let at = run.recorded_at() + site.span(days(1), days(2));
@@ -475,11 +479,15 @@ fn held_past_c5(site: &mut Site) -> Result<(), ScriptError> {
     Ok(())
 }
 
-/// E1, C6: the sender could not be reached for over 90 days.
+/// E1, S11: the sender could not be reached and the return failed; C6 has
+/// run out with the drives still here.
 fn held_sender_unreachable(site: &mut Site) -> Result<(), ScriptError> {
     let mut run = stray_package(site, days(110), days(160))?;
     let at = run.recorded_at() + site.span(days(2), days(10));
-    run.act(at, site.operator(), ArrivalAction::Contact { via: ContactVia::Phone, reached: false })?;
+    let who = site.operator();
+    run.act(at, who, ArrivalAction::Contact { via: ContactVia::Phone, reached: false })?;
+    let carrier = who.noting("the carrier brought the package back: sender unknown");
+    run.act(after_c5(&run, at), carrier, ArrivalAction::ReturnFailed)?;
     site.keep_arrival(run);
     Ok(())
 }
@@ -495,14 +503,21 @@ fn returned_to_sender(site: &mut Site) -> Result<(), ScriptError> {
     Ok(())
 }
 
-/// C6: the sender never answered, so the drives were destroyed.
+/// S11: the sender never answered and the return failed, so the drives were destroyed.
 fn destroyed_unclaimed(site: &mut Site) -> Result<(), ScriptError> {
     let mut run = stray_package(site, days(120), days(400))?;
     let unreachable = run.recorded_at() + site.span(days(2), days(10));
     run.act(unreachable, site.operator(), ArrivalAction::Contact { via: ContactVia::Phone, reached: false })?;
     let destroyed = unreachable + days(90) + site.span(hours(1), days(5));
     let who = site.operator().noting("destroyed by the certified contractor; certificate filed");
+    let carrier = Who::new(who.operator).noting("the carrier brought the package back: sender unknown");
+    run.act(after_c5(&run, unreachable), carrier, ArrivalAction::ReturnFailed)?;
     run.act(destroyed, who, ArrivalAction::DestroyDrives)?;
     site.keep_arrival(run);
     Ok(())
+}
+
+/// An hour after C5 ran out, or after `at` if later: when a return is first tried (E1).
+fn after_c5(run: &ArrivalRun, at: Timestamp) -> Timestamp {
+    (run.recorded_at() + days(14)).max(at) + hours(1)
 }

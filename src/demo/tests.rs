@@ -76,8 +76,8 @@ fn raises_every_exception(items: &[Item]) {
     assert!(e1.iter().any(|i| i.what.contains("is Creating")), "E1 for a Creating job");
     assert!(e1.iter().any(|i| i.what.contains("unknown job")), "E1 for an unknown job");
     assert!(e1.iter().any(|i| i.what.contains("with no job")), "E1 without a job name");
-    assert!(has_item(items, Rule::E1, "customer not reached within C5"), "E1 past C5");
-    assert!(has_item(items, Rule::E1, "unreachable past C6"), "E1 past C6");
+    assert!(has_item(items, Rule::E1, "customer reached"), "E1 with the customer reached (S10)");
+    assert!(has_item(items, Rule::E1, "destroy-drives before C6 ends"), "E1 past C6");
     assert!(has_item(items, Rule::E2, "notify-customer"), "E2 not yet notified");
     assert!(has_item(items, Rule::E2, "extend-wait or cancel"), "E2 notified within C4");
     assert!(has_item(items, Rule::E2, "close-unanswered"), "E2 notified past C4");

@@ -73,6 +73,7 @@ action_kinds!(
     Contact => "contact": [Job, Arrival],
     BadReturnAddress => "bad-return-address": [Job],
     ReportReturnProblem => "report-return-problem": [Job],
+    ReturnFailed => "return-failed": [Job, Arrival],
     DestroyDrives => "destroy-drives": [Job, Arrival],
     ReturnDrives => "return-drives": [Arrival],
     Receive => "receive": [Drive],
@@ -138,17 +139,32 @@ impl ActionKind {
 pub enum JobAction {
     Update(Vec<FieldSet>),
     Ship(Vec<FieldSet>),
-    NotifyCustomer { via: ContactVia },
-    ExtendWait { days: u32 },
+    NotifyCustomer {
+        via: ContactVia,
+    },
+    ExtendWait {
+        days: u32,
+    },
     Cancel,
     CloseUnanswered,
-    Contact { via: ContactVia, reached: bool },
+    Contact {
+        via: ContactVia,
+        reached: bool,
+    },
     BadReturnAddress,
-    ReportReturnProblem { kind: ReturnProblem },
+    ReportReturnProblem {
+        kind: ReturnProblem,
+    },
+    /// A recorded attempt to return the drives failed (S11).
+    ReturnFailed,
     DestroyDrives,
     ShipBack(Vec<FieldSet>),
-    Fault { reason: String },
-    Resolve { state: JobState },
+    Fault {
+        reason: String,
+    },
+    Resolve {
+        state: JobState,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -166,8 +182,13 @@ pub enum DriveAction {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ArrivalAction {
-    Contact { via: ContactVia, reached: bool },
+    Contact {
+        via: ContactVia,
+        reached: bool,
+    },
     ReturnDrives,
+    /// A recorded attempt to return the drives failed (S11).
+    ReturnFailed,
     DestroyDrives,
 }
 
@@ -191,6 +212,7 @@ impl JobAction {
             JobAction::Contact { .. } => ActionKind::Contact,
             JobAction::BadReturnAddress => ActionKind::BadReturnAddress,
             JobAction::ReportReturnProblem { .. } => ActionKind::ReportReturnProblem,
+            JobAction::ReturnFailed => ActionKind::ReturnFailed,
             JobAction::DestroyDrives => ActionKind::DestroyDrives,
             JobAction::ShipBack(_) => ActionKind::ShipBack,
             JobAction::Fault { .. } => ActionKind::Fault,
@@ -220,6 +242,7 @@ impl ArrivalAction {
         match self {
             ArrivalAction::Contact { .. } => ActionKind::Contact,
             ArrivalAction::ReturnDrives => ActionKind::ReturnDrives,
+            ArrivalAction::ReturnFailed => ActionKind::ReturnFailed,
             ArrivalAction::DestroyDrives => ActionKind::DestroyDrives,
         }
     }
@@ -265,6 +288,7 @@ impl Action {
                 let kind = args.required_parsed::<ReturnProblem>("kind")?;
                 Action::Job(JobAction::ReportReturnProblem { kind })
             }
+            (TargetKind::Job, ActionKind::ReturnFailed) => Action::Job(JobAction::ReturnFailed),
             (TargetKind::Job, ActionKind::DestroyDrives) => Action::Job(JobAction::DestroyDrives),
             (TargetKind::Job, ActionKind::ShipBack) => Action::Job(JobAction::ShipBack(args.fields()?)),
             (TargetKind::Job, ActionKind::Fault) => {
@@ -300,6 +324,7 @@ impl Action {
                 Action::Arrival(ArrivalAction::Contact { via, reached })
             }
             (TargetKind::Arrival, ActionKind::ReturnDrives) => Action::Arrival(ArrivalAction::ReturnDrives),
+            (TargetKind::Arrival, ActionKind::ReturnFailed) => Action::Arrival(ArrivalAction::ReturnFailed),
             (TargetKind::Arrival, ActionKind::DestroyDrives) => Action::Arrival(ArrivalAction::DestroyDrives),
             (target, kind) => return Err(format!("'{kind}' does not apply to a {target}")),
         })

@@ -1,12 +1,14 @@
 //! Packages arriving at the data center: drives received into a Shipping job
-//! (D2, D4), extra drives (D9, E5), export drives (D1), and drives held because
-//! their job is not Shipping or does not exist (E1, J16).
+//! (D2, D4), extra drives (D9, E5), export drives (D1, S9), drives held because
+//! their job is not Shipping or does not exist (E1, J16), each drive routed to
+//! the one job that lists it (S8), and held drives released when their job
+//! ships (S10).
 
 use super::action::ArrivalAction;
 use super::change::{Change, Ctx, Event, Recorder, Refusal};
 use super::clock;
 use super::create::check_drive_id;
-use super::decide::{Allowed, enter_drive, settle, stamp};
+use super::decide::{Allowed, destruction_allowed, enter_drive, expected_export_drives, settle, stamp};
 use super::model::{Arrival, Contact, Drive, Job, Timestamp};
 use super::rule::Rule;
 use super::state::{ArrivalStatus, ContactVia, DriveState, JobState, JobType};
@@ -35,18 +37,7 @@ pub enum Outcome {
 /// Decides what a package's arrival does. `job` is the job the package names
 /// (or the one its drives belong to), `None` when there is none.
 pub fn process_arrival(job: Option<&Job>, package: &Package, ctx: &Ctx) -> Result<Outcome, Refusal> {
-    if package.carrier_name.trim().is_empty() || package.tracking_number.trim().is_empty() {
-        return Err(Refusal::new(Rule::E1, "an arrival records the carrier and tracking number"));
-    }
-    if package.drive_ids.is_empty() {
-        return Err(Refusal::new(Rule::E1, "an arrival lists at least one drive (--drive ID)"));
-    }
-    for (i, id) in package.drive_ids.iter().enumerate() {
-        check_drive_id(id).map_err(|m| Refusal::new(Rule::E1, m))?;
-        if package.drive_ids[..i].contains(id) {
-            return Err(Refusal::new(Rule::E1, format!("drive {id} is listed twice")));
-        }
-    }
+    check_package(package)?;
     let Some(job) = job else {
         let why = match &package.job_name {
             Some(name) => format!("no job {name} on record"),
@@ -62,7 +53,8 @@ pub fn process_arrival(job: Option<&Job>, package: &Package, ctx: &Ctx) -> Resul
         return Ok(hold(package, &format!("job {} has an {what}", job.name), ctx));
     }
     match job.state {
-        JobState::Shipping | JobState::Received | JobState::Transferring => {
+        // S12: a late drive may still come in while the job is Packaging.
+        JobState::Shipping | JobState::Received | JobState::Transferring | JobState::Packaging => {
             receive_into(job, package, ctx).map(Outcome::Received)
         }
         JobState::Faulted => Err(Refusal::new(
@@ -80,16 +72,28 @@ fn receive_into(job: &Job, package: &Package, ctx: &Ctx) -> Result<Change, Refus
     let via = format!("in {} {}", package.carrier_name.trim(), package.tracking_number.trim());
     for id in &package.drive_ids {
         let shipping = next.state == JobState::Shipping;
+        let packaging = next.state == JobState::Packaging;
+        // S9: an export job takes arriving drives as its own until it has the count it expects.
+        let own_export = next.job_type == JobType::Export
+            && shipping
+            && expected_export_drives(&next).is_none_or(|n| next.listed_drives().count() < n);
         match next.drive_mut(id) {
             Some(drive) => {
                 let from = drive.state;
                 let rule = match from {
                     DriveState::Specified if shipping => Rule::D2,
+                    DriveState::NeverReceived if packaging => {
+                        drive.late_in_packaging = true; // S12: not copied; the job keeps the error (S1)
+                        Rule::S12
+                    }
                     DriveState::NeverReceived => Rule::D4,
                     other => {
                         return Err(Refusal::new(
-                            Rule::D2,
-                            format!("drive {id} of job {} is already {other}; check the package", job.name),
+                            Rule::S8,
+                            format!(
+                                "drive {id} of job {} is already {other}: one physical drive is in one place; check the package",
+                                job.name
+                            ),
                         ));
                     }
                 };
@@ -97,15 +101,14 @@ fn receive_into(job: &Job, package: &Package, ctx: &Ctx) -> Result<Change, Refus
                 rec.record(Some(id), "receive", from, DriveState::Received, rule, Some(via.clone()));
             }
             None => {
-                // D1: export drives are listed as they arrive; D9/E5: an import
-                // job's unlisted drive is an extra, never processed.
+                // D1/S9: export drives are listed as they arrive; D9/E5: any
+                // other unlisted drive is an extra, never processed.
                 let mut drive = Drive::new(id, DriveState::Received, ctx.now);
-                let rule = match job.job_type {
-                    JobType::Export if shipping => Rule::D1,
-                    _ => {
-                        drive.extra = true;
-                        Rule::D9
-                    }
+                let rule = if own_export {
+                    if expected_export_drives(&next).is_some() { Rule::S9 } else { Rule::D1 }
+                } else {
+                    drive.extra = true;
+                    Rule::D9
                 };
                 let what = if drive.extra {
                     "extra drive, not processed, returned with the job"
@@ -141,6 +144,7 @@ fn hold(package: &Package, why: &str, ctx: &Ctx) -> Outcome {
         status: ArrivalStatus::Held,
         last_contact: None,
         unreachable_since: None,
+        return_failed_at: None,
         version: 0,
     };
     let detail = format!(
@@ -187,32 +191,31 @@ pub fn decide_arrival(
             }
         }
         ArrivalAction::ReturnDrives => {
-            let due = clock::arrival_deadline(arrival);
-            if now < due {
-                return Err(Refusal::new(
-                    Rule::C5,
-                    format!(
-                        "operations try to reach the customer until C5 passes on {}; return the drives after that",
-                        stamp(due)
-                    ),
-                ));
-            }
+            let rule = may_return(arrival, now)?;
             next.status = ArrivalStatus::Returned;
-            (Rule::C5, "drives returned to the sender".to_string())
+            (rule, "drives returned to the sender".to_string())
+        }
+        ArrivalAction::ReturnFailed => {
+            may_return(arrival, now)?;
+            if arrival.return_failed_at.is_some() {
+                return Err(Refusal::new(Rule::S11, "a failed return attempt is already recorded"));
+            }
+            next.return_failed_at = Some(now);
+            let detail = match arrival.unreachable_since {
+                Some(since) => format!(
+                    "return attempt failed; the drives must be destroyed before C6 ends {}",
+                    stamp(clock::destroy_deadline(since))
+                ),
+                None => {
+                    "return attempt failed; destruction also needs the customer recorded unreachable".into()
+                }
+            };
+            (Rule::S11, detail)
         }
         ArrivalAction::DestroyDrives => {
-            let since = arrival.unreachable_since.ok_or_else(|| {
-                Refusal::new(Rule::C6, "the customer has not been recorded unreachable: a contact with outcome=unreachable starts C6")
-            })?;
-            let due = clock::destroy_deadline(since);
-            if now < due {
-                return Err(Refusal::new(
-                    Rule::C6,
-                    format!("the drives are held until C6 passes on {}", stamp(due)),
-                ));
-            }
+            destruction_allowed(arrival.unreachable_since, arrival.return_failed_at)?;
             next.status = ArrivalStatus::Destroyed;
-            (Rule::C6, format!("drives {} securely destroyed", arrival.drive_ids.join(", ")))
+            (Rule::S11, format!("drives {} securely destroyed", arrival.drive_ids.join(", ")))
         }
     };
     rec.record(None, action.kind().name(), arrival.status, next.status, rule, Some(detail));
@@ -225,6 +228,7 @@ pub fn valid_arrival_actions(arrival: &Arrival, now: Timestamp) -> Vec<Allowed> 
     let probes = [
         ArrivalAction::Contact { via: ContactVia::Email, reached: true },
         ArrivalAction::ReturnDrives,
+        ArrivalAction::ReturnFailed,
         ArrivalAction::DestroyDrives,
     ];
     probes
@@ -233,4 +237,151 @@ pub fn valid_arrival_actions(arrival: &Arrival, now: Timestamp) -> Vec<Allowed> 
             decide_arrival(arrival, a, &ctx).ok().map(|(_, e)| Allowed { kind: a.kind(), rule: e.rule })
         })
         .collect()
+}
+
+/// E1, S10: the drives are returned once C5 passed without reaching the
+/// customer, or at any time once the customer was reached (the deadline
+/// stopped; they may ask for the drives back).
+fn may_return(arrival: &Arrival, now: Timestamp) -> Result<Rule, Refusal> {
+    if arrival.last_contact.as_ref().is_some_and(|c| c.reached) {
+        return Ok(Rule::S10);
+    }
+    let due = clock::arrival_deadline(arrival);
+    if now < due {
+        return Err(Refusal::new(
+            Rule::C5,
+            format!(
+                "operations try to reach the customer until C5 passes on {}; return the drives after that",
+                stamp(due)
+            ),
+        ));
+    }
+    Ok(Rule::C5)
+}
+
+// ------------------------------------------------------------------ S8, S10
+
+/// Where each drive of a package goes (S8): to the active job that lists it,
+/// whatever job the package names; the rest to the job the package names
+/// (extra, or an export job's own, S9), or held (E1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Routed {
+    pub outcomes: Vec<Outcome>,
+}
+
+/// Routes a package. `named` is the job the package names (or, without a
+/// name, the one most of its drives belong to); `homes` the active jobs that
+/// list any of its drive ids; `held` the arrivals still held with any of them.
+pub fn route_arrival(
+    named: Option<&Job>,
+    homes: &[Job],
+    held: &[Arrival],
+    package: &Package,
+    ctx: &Ctx,
+) -> Result<Routed, Refusal> {
+    // The package's own checks (carrier, tracking, ids) come first, on all of it.
+    check_package(package)?;
+    for id in &package.drive_ids {
+        if let Some(a) = held.iter().find(|a| a.status == ArrivalStatus::Held && a.drive_ids.contains(id)) {
+            return Err(Refusal::new(
+                Rule::S8,
+                format!(
+                    "drive {id} is already held in arrival:{} (recorded {}): one physical drive is in one place",
+                    a.id.unwrap_or_default(),
+                    stamp(a.recorded_at)
+                ),
+            ));
+        }
+    }
+    // Drive ids grouped by the job they go to, in the package's order.
+    let mut groups: Vec<(Option<&Job>, Vec<String>)> = Vec::new();
+    for id in &package.drive_ids {
+        let home = homes.iter().find(|j| lists_actively(j, id)).or(named);
+        match groups.iter_mut().find(|(job, _)| job.map(|j| &j.name) == home.map(|j| &j.name)) {
+            Some((_, ids)) => ids.push(id.clone()),
+            None => groups.push((home, vec![id.clone()])),
+        }
+    }
+    let outcomes = groups
+        .into_iter()
+        .map(|(job, drive_ids)| {
+            let part = Package {
+                drive_ids,
+                job_name: job.map(|j| j.name.clone()).or_else(|| package.job_name.clone()),
+                ..package.clone()
+            };
+            process_arrival(job, &part, ctx)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Routed { outcomes })
+}
+
+fn check_package(package: &Package) -> Result<(), Refusal> {
+    if package.carrier_name.trim().is_empty() || package.tracking_number.trim().is_empty() {
+        return Err(Refusal::new(Rule::E1, "an arrival records the carrier and tracking number"));
+    }
+    if package.drive_ids.is_empty() {
+        return Err(Refusal::new(Rule::E1, "an arrival lists at least one drive (--drive ID)"));
+    }
+    for (i, id) in package.drive_ids.iter().enumerate() {
+        check_drive_id(id).map_err(|m| Refusal::new(Rule::E1, m))?;
+        if package.drive_ids[..i].contains(id) {
+            return Err(Refusal::new(Rule::E1, format!("drive {id} is listed twice")));
+        }
+    }
+    Ok(())
+}
+
+/// S8: the job is an active home of the drive id (it lists it, in any state
+/// but ShippedBack or destroyed, and is not archived).
+pub fn lists_actively(job: &Job, drive_id: &str) -> bool {
+    job.archived_at.is_none()
+        && job.drive(drive_id).is_some_and(|d| d.state != DriveState::ShippedBack && d.destroyed_at.is_none())
+}
+
+/// S10: a job that reached Shipping takes the drives held for it: those of
+/// arrivals that name it, and those it lists in any held arrival. Each
+/// arrival is released (or keeps only the drives that are not the job's) and
+/// its clocks stop. `None` when nothing was held for the job.
+pub fn release_held(job: &Job, held: &[Arrival], ctx: &Ctx) -> Option<(Change, Vec<(Arrival, Event)>)> {
+    if job.state != JobState::Shipping || job.archived_at.is_some() {
+        return None;
+    }
+    let mut current = job.clone();
+    let mut events = Vec::new();
+    let mut released = Vec::new();
+    for arrival in held.iter().filter(|a| a.status == ArrivalStatus::Held) {
+        let names_job = arrival.job_name.as_deref() == Some(job.name.as_str());
+        let (take, keep): (Vec<String>, Vec<String>) =
+            arrival.drive_ids.iter().cloned().partition(|id| names_job || current.drive(id).is_some());
+        if take.is_empty() {
+            continue;
+        }
+        let package = Package {
+            carrier_name: arrival.carrier_name.clone(),
+            tracking_number: arrival.tracking_number.clone(),
+            drive_ids: take.clone(),
+            job_name: Some(job.name.clone()),
+        };
+        // A drive the job cannot take (already here) stays held for a person to look at.
+        let Ok(change) = receive_into(&current, &package, ctx) else { continue };
+        current = change.job;
+        events.extend(change.events);
+        let mut next = arrival.clone();
+        next.drive_ids = keep;
+        if next.drive_ids.is_empty() {
+            next.status = ArrivalStatus::Released;
+        }
+        let mut rec = Recorder::new(*ctx);
+        rec.record(
+            None,
+            "release",
+            ArrivalStatus::Held,
+            next.status,
+            Rule::S10,
+            Some(format!("drives {} received into job {} once it was Shipping", take.join(", "), job.name)),
+        );
+        released.push((next, rec.events.remove(0)));
+    }
+    (!released.is_empty()).then_some((Change { job: current, events }, released))
 }

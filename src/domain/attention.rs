@@ -136,8 +136,22 @@ pub fn job_items(job: &Job, now: Timestamp) -> Vec<Item> {
         ));
     }
 
+    // S3: a cancelled job waits for no answer; its package may still come.
+    if state == JobState::Shipping && job.cancel_requested {
+        if let Some(c2) = find(Rule::C2).filter(|c2| c2.has_passed(now)) {
+            let c3 = find(Rule::C3).map_or(c2.deadline, |c3| c3.deadline);
+            items.push(item(
+                Urgency::Open,
+                Rule::S3,
+                subject.clone(),
+                "cancelled; its package has not arrived".into(),
+                Some(c3),
+                "receive its drives if they come and ship them back; C3 closes it if none does (S3)",
+            ));
+        }
+    }
     // E2 / J5–J7
-    if state == JobState::Shipping {
+    if state == JobState::Shipping && !job.cancel_requested {
         if let Some(c2) = find(Rule::C2) {
             match (job.notified_at, urgency_of(c2.deadline, now)) {
                 (None, Urgency::Overdue) => items.push(item(
@@ -191,14 +205,16 @@ pub fn job_items(job: &Job, now: Timestamp) -> Vec<Item> {
     // E4
     if matches!(state, JobState::Transferring | JobState::Packaging) {
         if let Some(problem) = job.return_address_problem() {
+            let copying = state == JobState::Transferring;
             let (urgency, due, next) = match find(Rule::C6) {
-                Some(c6) if c6.has_passed(now) => {
-                    (Urgency::Overdue, Some(c6.deadline), "destroy-drives: customer unreachable past C6 (E4)")
+                // S11: C6 is the deadline to destroy by, once the return failed.
+                Some(c6) if job.return_failed_at.is_some() && !copying => {
+                    (urgency_of(c6.deadline, now), Some(c6.deadline), "destroy-drives before C6 ends (S11)")
                 }
                 Some(c6) => (
-                    urgency_of(c6.deadline, now).max(Urgency::DueSoon),
+                    urgency_of(c6.deadline, now),
                     Some(c6.deadline),
-                    "keep trying the customer; update the address if they answer (E4)",
+                    "keep trying the customer; try to return the drives, return-failed if it fails (S11)",
                 ),
                 None => (Urgency::DueSoon, None, "contact the customer for the right address (E4)"),
             };
@@ -272,15 +288,25 @@ pub fn arrival_items(arrival: &Arrival, job_state: Option<JobState>, now: Timest
         (None, _) => format!("drives {drives} arrived with no job"),
     };
     let c5 = clock::arrival_deadline(arrival);
+    let reached = arrival.last_contact.as_ref().is_some_and(|c| c.reached);
     let (urgency, due, next) = match arrival.unreachable_since.map(clock::destroy_deadline) {
-        Some(c6) if now >= c6 => {
-            (Urgency::Overdue, Some(c6), "destroy-drives: customer unreachable past C6 (E1)")
+        // S10: a reached customer stops C5; the drives wait for the job.
+        _ if reached => {
+            (Urgency::Open, None, "customer reached: the drives are released when the job is Shipping (S10)")
         }
-        Some(c6) => (Urgency::Open, Some(c6), "return-drives if possible; destroyed when C6 passes (E1)"),
+        // S11: C6 is the deadline to destroy by, once a return failed.
+        Some(c6) if arrival.return_failed_at.is_some() => {
+            (urgency_of(c6, now), Some(c6), "destroy-drives before C6 ends (S11)")
+        }
+        Some(c6) if now >= c5 => (
+            urgency_of(c6, now),
+            Some(c6),
+            "return-drives; if the return fails, return-failed, then destroy before C6 ends (S11)",
+        ),
         None if now >= c5 => {
             (Urgency::Overdue, Some(c5), "return-drives: customer not reached within C5 (E1)")
         }
-        None => (
+        _ => (
             urgency_of(c5, now).max(Urgency::DueSoon),
             Some(c5),
             "contact the customer to create or update the job (E1)",

@@ -98,7 +98,12 @@ pub fn job_clocks(job: &Job) -> Vec<Clock> {
     let e4 = matches!(state, JobState::Transferring | JobState::Packaging)
         && job.return_address_problem().is_some();
     if let Some(since) = job.unreachable_since.filter(|_| e4) {
-        clocks.push(Clock::new(Rule::C6, since, destroy_deadline(since), "drives destroyed (E4)"));
+        clocks.push(Clock::new(
+            Rule::C6,
+            since,
+            destroy_deadline(since),
+            "drives destroyed by then (E4, S11)",
+        ));
     }
     if state.is_final() && job.state != JobState::Faulted {
         let deadline = job.state_since + days(RETENTION_DAYS);
@@ -113,14 +118,23 @@ pub fn arrival_clocks(arrival: &Arrival) -> Vec<Clock> {
     if arrival.status != ArrivalStatus::Held {
         return Vec::new();
     }
-    let mut clocks = vec![Clock::new(
-        Rule::C5,
-        arrival.recorded_at,
-        arrival_deadline(arrival),
-        "attempt to return the drives (E1)",
-    )];
+    let mut clocks = Vec::new();
+    // S10: a recorded contact that reached the customer stops C5.
+    if !arrival.last_contact.as_ref().is_some_and(|c| c.reached) {
+        clocks.push(Clock::new(
+            Rule::C5,
+            arrival.recorded_at,
+            arrival_deadline(arrival),
+            "attempt to return the drives (E1)",
+        ));
+    }
     if let Some(since) = arrival.unreachable_since {
-        clocks.push(Clock::new(Rule::C6, since, destroy_deadline(since), "drives destroyed (E1)"));
+        clocks.push(Clock::new(
+            Rule::C6,
+            since,
+            destroy_deadline(since),
+            "drives destroyed by then (E1, S11)",
+        ));
     }
     clocks
 }

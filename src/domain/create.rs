@@ -1,5 +1,6 @@
 //! J1 and D1: a new job in `Creating`, with its listed drives.
 
+use super::arrival::lists_actively;
 use super::change::{Change, Ctx, Recorder, Refusal};
 use super::field::FieldSet;
 use super::model::{Drive, Job};
@@ -58,6 +59,26 @@ pub fn create_job(
 }
 
 /// Job names: 2 to 64 letters, digits, `-`, `_` or `.`, as the service allows.
+/// S8: none of `drive_ids` may already be active in another job (`homes`:
+/// the active jobs that list any of them). A drive held in an arrival is not
+/// refused here: that arrival waits for exactly this job, and is released
+/// into it when it ships (S10).
+pub fn one_home(homes: &[Job], drive_ids: &[String]) -> Result<(), Refusal> {
+    for id in drive_ids {
+        if let Some(job) = homes.iter().find(|j| lists_actively(j, id)) {
+            let state = job.drive(id).map_or_else(String::new, |d| d.state.to_string());
+            return Err(Refusal::new(
+                Rule::S8,
+                format!(
+                    "drive {id} is already in job {} ({state}): one physical drive belongs to one active job",
+                    job.name
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 pub fn check_job_name(name: &str) -> Result<(), String> {
     let ok_chars = name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
     if !(2..=64).contains(&name.len()) || !ok_chars || name.starts_with(['-', '.']) {

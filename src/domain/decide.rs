@@ -36,7 +36,7 @@ pub fn decide(job: &Job, request: &Request, ctx: &Ctx) -> Result<Change, Refusal
         }
         Request::Drive { drive_id, action } => {
             let drive = job.drive(drive_id).ok_or_else(|| unknown_drive(job, drive_id))?;
-            let rule = permit_drive(job, drive, action.kind())?;
+            let rule = permit_drive(job, drive, action.kind(), ctx.now)?;
             apply_drive(&mut next, drive_id, action, rule, &mut rec)?;
         }
     }
@@ -54,7 +54,7 @@ pub fn valid_actions(job: &Job, drive_id: Option<&str>, now: Timestamp) -> Vec<A
         .filter(|k| k.targets().contains(&target))
         .filter_map(|kind| {
             let rule = match drive {
-                Some(d) => permit_drive(job, d, kind),
+                Some(d) => permit_drive(job, d, kind, now),
                 None if drive_id.is_some() => return None,
                 None => permit_job(job, kind, now),
             };
@@ -137,6 +137,7 @@ fn permit_job(job: &Job, kind: ActionKind, now: Timestamp) -> Result<Rule, Refus
         }
         ActionKind::NotifyCustomer => {
             let wait_until = shipping_wait_until(job, state)?;
+            not_cancelled(job)?;
             if now < wait_until {
                 return refuse(
                     Rule::J5,
@@ -157,6 +158,7 @@ fn permit_job(job: &Job, kind: ActionKind, now: Timestamp) -> Result<Rule, Refus
         }
         ActionKind::ExtendWait => {
             shipping_wait_until(job, state)?;
+            not_cancelled(job)?;
             if job.notified_at.is_none() {
                 return refuse(
                     Rule::J6,
@@ -189,25 +191,18 @@ fn permit_job(job: &Job, kind: ActionKind, now: Timestamp) -> Result<Rule, Refus
             Ok(Rule::J14)
         }
         ActionKind::CloseUnanswered => {
-            shipping_wait_until(job, state)?;
-            if job.unreachable_since.is_some() {
-                return Ok(Rule::J7);
-            }
-            match job.notified_at {
-                None => refuse(
-                    Rule::J7,
-                    "the customer was never notified of the missing package: notify-customer first (J6)"
-                        .into(),
-                ),
-                Some(at) if now < clock::answer_deadline(at) => refuse(
-                    Rule::J7,
+            j7_conditions(job, state, now)?;
+            // S12: nothing is left behind, J7's path included.
+            if let Some(d) = held_here(job).next() {
+                return refuse(
+                    Rule::S12,
                     format!(
-                        "the customer has until {} to answer (C4); or record that they cannot be reached (contact with outcome=unreachable)",
-                        stamp(clock::answer_deadline(at))
+                        "drive {} is here ({}): ship it back before the job closes (ship-back)",
+                        d.drive_id, d.state
                     ),
-                ),
-                Some(_) => Ok(Rule::J7),
+                );
             }
+            Ok(Rule::J7)
         }
         ActionKind::Contact => {
             if faulted || job.drives.iter().any(|d| d.state == DriveState::Faulted) {
@@ -263,20 +258,41 @@ fn permit_job(job: &Job, kind: ActionKind, now: Timestamp) -> Result<Rule, Refus
                     "drives are destroyed only for a Transferring or Packaging job with a return-address problem (E4)".into(),
                 );
             }
-            match job.unreachable_since {
-                None => refuse(
-                    Rule::C6,
-                    "the customer has not been recorded unreachable: a contact with outcome=unreachable starts C6".into(),
-                ),
-                Some(since) if now < clock::destroy_deadline(since) => refuse(
-                    Rule::C6,
-                    format!("the drives are held until C6 passes on {}", stamp(clock::destroy_deadline(since))),
-                ),
-                Some(_) => Ok(Rule::C6),
+            if let Some(d) = job.drives.iter().find(|d| effective(d) == DriveState::Transferring) {
+                return refuse(
+                    Rule::S11,
+                    format!(
+                        "drive {} is Transferring: destruction never interrupts a copy; wait until the job is Packaging",
+                        d.drive_id
+                    ),
+                );
             }
+            if state != JobState::Packaging {
+                return refuse(
+                    Rule::S11,
+                    format!("job is {state}: drives are destroyed once every copy is over (Packaging)"),
+                );
+            }
+            destruction_allowed(job.unreachable_since, job.return_failed_at)?;
+            Ok(Rule::S11)
+        }
+        ActionKind::ReturnFailed => {
+            if !is_return_address_case(job) {
+                return refuse(
+                    Rule::S11,
+                    "a failed return is recorded for a Transferring or Packaging job with a return-address problem (E4)".into(),
+                );
+            }
+            if job.return_failed_at.is_some() {
+                return refuse(Rule::S11, "a failed return attempt is already recorded".into());
+            }
+            Ok(Rule::S11)
         }
         ActionKind::ShipBack => {
-            if state != JobState::Packaging {
+            if state == JobState::Shipping {
+                // S12: drives that came in for a job closing from Shipping go back first.
+                closing_from_shipping(job, state, now)?;
+            } else if state != JobState::Packaging {
                 return refuse(Rule::J11, format!("job is {state}: drives ship back from a Packaging job"));
             }
             return_address_ok(job)?;
@@ -289,7 +305,13 @@ fn permit_job(job: &Job, kind: ActionKind, now: Timestamp) -> Result<Rule, Refus
             if !job.drives.iter().any(|d| can_ship_back(job, d)) {
                 return refuse(Rule::D8, "no drive is ready to ship back".into());
             }
-            Ok(if job.had_errors() { Rule::J12 } else { Rule::J11 })
+            Ok(if state == JobState::Shipping {
+                Rule::S12
+            } else if job.had_errors() {
+                Rule::J12
+            } else {
+                Rule::J11
+            })
         }
         ActionKind::Fault => {
             if state.is_final() {
@@ -390,6 +412,7 @@ fn apply_job(job: &mut Job, action: &JobAction, rule: Rule, rec: &mut Recorder) 
         }
         JobAction::Cancel => {
             job.cancel_requested = true;
+            job.notified_at = None; // S3: the customer answered; C4 stops
             rec.record(
                 None,
                 name,
@@ -456,7 +479,7 @@ fn apply_job(job: &mut Job, action: &JobAction, rule: Rule, rec: &mut Recorder) 
                     name,
                     drive.state,
                     drive.state,
-                    Rule::C6,
+                    Rule::S11,
                     Some("securely destroyed".into()),
                 );
             }
@@ -466,9 +489,22 @@ fn apply_job(job: &mut Job, action: &JobAction, rule: Rule, rec: &mut Recorder) 
                 name,
                 state,
                 JobState::Closed,
-                Rule::E4,
-                Some("customer unreachable past C6: drives destroyed".into()),
+                Rule::S11,
+                Some("customer unreachable and the return failed: drives destroyed (E4)".into()),
             );
+        }
+        JobAction::ReturnFailed => {
+            job.return_failed_at = Some(now);
+            let detail = match job.unreachable_since {
+                Some(since) => format!(
+                    "return attempt failed; drives must be destroyed before C6 ends {}",
+                    stamp(clock::destroy_deadline(since))
+                ),
+                None => {
+                    "return attempt failed; destruction also needs the customer recorded unreachable".into()
+                }
+            };
+            rec.record(None, name, state, state, Rule::S11, Some(detail));
         }
         JobAction::ShipBack(fields) => {
             apply_fields(job, fields);
@@ -495,7 +531,7 @@ fn apply_job(job: &mut Job, action: &JobAction, rule: Rule, rec: &mut Recorder) 
                     format!("a job Faulted from {from} resumes in {}; not {target}", list(&allowed)),
                 ));
             }
-            job_entry_condition(job, *target)?;
+            job_entry_condition(job, from, *target, now)?;
             job.faulted_from = None;
             job.fault_reason = None;
             if *target == from {
@@ -516,8 +552,9 @@ fn apply_job(job: &mut Job, action: &JobAction, rule: Rule, rec: &mut Recorder) 
     Ok(())
 }
 
-/// What must hold for a job to stand in `target` (checked when a fault is resolved).
-fn job_entry_condition(job: &Job, target: JobState) -> Result<(), Refusal> {
+/// S5: what must hold for a job Faulted from `from` to stand in `target`: the
+/// entry conditions of the transition the resolve stands for.
+fn job_entry_condition(job: &Job, from: JobState, target: JobState, now: Timestamp) -> Result<(), Refusal> {
     // A Faulted drive that never arrived counts as Specified (J8).
     let specified: Vec<&str> = job
         .drives
@@ -531,6 +568,12 @@ fn job_entry_condition(job: &Job, target: JobState) -> Result<(), Refusal> {
                 job,
                 "Shipping needs the delivery package and return address (update them first)",
             )?;
+            if job.cancel_requested && from == JobState::Creating {
+                return Err(Refusal::new(
+                    Rule::S3,
+                    "the job was cancelled while Creating; it expires by C1 (J2)",
+                ));
+            }
         }
         JobState::Received | JobState::Transferring | JobState::Packaging if !specified.is_empty() => {
             return Err(Refusal::new(
@@ -541,13 +584,35 @@ fn job_entry_condition(job: &Job, target: JobState) -> Result<(), Refusal> {
                 ),
             ));
         }
+        // J8: every listed drive is Received or NeverReceived, at least one Received.
+        JobState::Received
+            if from != target && !job.listed_drives().any(|d| effective(d) == DriveState::Received) =>
+        {
+            return Err(Refusal::new(Rule::J8, "no drive of the job has been received"));
+        }
+        // J9: at least one drive has begun processing.
+        JobState::Transferring
+            if from != target && !job.listed_drives().any(|d| effective(d) == DriveState::Transferring) =>
+        {
+            return Err(Refusal::new(
+                Rule::J9,
+                "no drive is Transferring: the job is Transferring once a drive begins processing",
+            ));
+        }
         JobState::Packaging => {
+            if from == JobState::Received && !job.cancel_requested {
+                return Err(Refusal::new(
+                    Rule::S3,
+                    "only a cancelled job goes from Received straight to Packaging; start a transfer instead",
+                ));
+            }
             // J10 (S3 when cancelled): every received drive has been processed.
             let waiting = job.listed_drives().find(|d| {
                 let s = effective(d);
                 s.has_arrived()
                     && !(s.is_processed()
                         || s == DriveState::ShippedBack
+                        || d.late_in_packaging
                         || (job.cancel_requested && s == DriveState::Received))
             });
             if let Some(d) = waiting {
@@ -567,13 +632,18 @@ fn job_entry_condition(job: &Job, target: JobState) -> Result<(), Refusal> {
                 "the job had errors (it was Faulted), so it ends Closed, not Completed",
             ));
         }
-        JobState::Completed => {
-            if let Some(d) =
-                job.drives.iter().find(|d| d.state.has_arrived() && d.state != DriveState::ShippedBack)
-            {
+        JobState::Completed | JobState::Closed => {
+            if from == JobState::Shipping {
+                j7_conditions(job, from, now)?;
+            }
+            // S12: nothing is left behind, whichever way the job ends.
+            if let Some(d) = held_here(job).next() {
                 return Err(Refusal::new(
-                    Rule::J11,
-                    format!("drive {} is {}, not ShippedBack", d.drive_id, d.state),
+                    Rule::S12,
+                    format!(
+                        "drive {} is {}, still here: a job ends only when every drive it holds is ShippedBack or destroyed",
+                        d.drive_id, d.state
+                    ),
                 ));
             }
         }
@@ -584,7 +654,7 @@ fn job_entry_condition(job: &Job, target: JobState) -> Result<(), Refusal> {
 
 // -------------------------------------------------------------- drive actions
 
-fn permit_drive(job: &Job, drive: &Drive, kind: ActionKind) -> Result<Rule, Refusal> {
+fn permit_drive(job: &Job, drive: &Drive, kind: ActionKind, now: Timestamp) -> Result<Rule, Refusal> {
     not_archived(job)?;
     understood(job)?;
     let refuse = |rule: Rule, msg: String| Err(Refusal::new(rule, msg));
@@ -623,9 +693,11 @@ fn permit_drive(job: &Job, drive: &Drive, kind: ActionKind) -> Result<Rule, Refu
             },
             DriveState::NeverReceived => match job_state {
                 JobState::Shipping | JobState::Received | JobState::Transferring => Ok(Rule::D4),
+                // S12: up to and including Packaging; not copied, shipped back with the others.
+                JobState::Packaging => Ok(Rule::S12),
                 other => refuse(
-                    Rule::D4,
-                    format!("job is {other}: a late drive can be received until the job is Packaging"),
+                    Rule::S12,
+                    format!("job is {other}: a late drive can be received up to and including Packaging"),
                 ),
             },
             other => refuse(Rule::D2, format!("drive {id} is already {other}")),
@@ -643,6 +715,7 @@ fn permit_drive(job: &Job, drive: &Drive, kind: ActionKind) -> Result<Rule, Refu
                     format!("job is {job_state}: the package has not arrived yet (the job must be Shipping)"),
                 );
             }
+            package_arrived_or_c3_passed(job, now)?;
             Ok(Rule::D3)
         }
         ActionKind::StartTransfer => {
@@ -689,7 +762,10 @@ fn permit_drive(job: &Job, drive: &Drive, kind: ActionKind) -> Result<Rule, Refu
                     ),
                 );
             }
-            if job_state != JobState::Packaging {
+            if job_state == JobState::Shipping {
+                // S12: a drive that came in for a job closing from Shipping goes back first.
+                closing_from_shipping(job, job_state, now)?;
+            } else if job_state != JobState::Packaging {
                 return refuse(
                     Rule::D8,
                     format!("job is {job_state}: drives ship back once it is Packaging"),
@@ -732,13 +808,21 @@ fn apply_drive(
         ship_drive_back(job, drive_id, rec);
         return Ok(());
     }
+    let job_state = job.state;
+    let c3_or_arrived = package_arrived_or_c3_passed(job, now);
     let drive =
         job.drive_mut(drive_id).ok_or_else(|| Refusal::new(Rule::J1, format!("no drive {drive_id}")))?;
     let from = drive.state;
     let mut resumed_from = from;
     let mut detail = None;
     match action {
-        DriveAction::Receive => enter_drive(drive, DriveState::Received, now),
+        DriveAction::Receive => {
+            if job_state == JobState::Packaging {
+                drive.late_in_packaging = true; // S12: not copied; the job keeps the error (S1)
+                detail = Some("late drive: not copied, ships back with the others".into());
+            }
+            enter_drive(drive, DriveState::Received, now)
+        }
         DriveAction::NeverReceived => enter_drive(drive, DriveState::NeverReceived, now),
         DriveAction::StartTransfer => enter_drive(drive, DriveState::Transferring, now),
         DriveAction::Progress { percent, bytes } => {
@@ -804,6 +888,9 @@ fn apply_drive(
         job.ever_faulted = true; // S1: a fault anywhere is an error of the job
     }
     if let DriveAction::Resolve { state: target } = action {
+        if *target == DriveState::NeverReceived && resumed_from != DriveState::NeverReceived {
+            c3_or_arrived?;
+        }
         drive_entry_condition(job, drive_id, resumed_from, *target)?;
     }
     rec.record(Some(drive_id), name, from, to, rule, detail);
@@ -818,16 +905,37 @@ fn drive_entry_condition(
     target: DriveState,
 ) -> Result<(), Refusal> {
     let js = job.state;
+    let drive = job.drive(drive_id);
     match target {
         DriveState::Received
             if back == DriveState::NeverReceived
-                && !matches!(js, JobState::Shipping | JobState::Received | JobState::Transferring) =>
+                && !matches!(
+                    js,
+                    JobState::Shipping | JobState::Received | JobState::Transferring | JobState::Packaging
+                ) =>
         {
             Err(Refusal::new(
-                Rule::D4,
-                format!("job is {js}: a late drive can be received until the job is Packaging"),
+                Rule::S12,
+                format!("job is {js}: a late drive can be received up to and including Packaging"),
             ))
         }
+        DriveState::Received if back == DriveState::Specified && js != JobState::Shipping => {
+            Err(Refusal::new(
+                Rule::D2,
+                format!("job is {js}: Specified drives are received while it is Shipping"),
+            ))
+        }
+        DriveState::Completed if drive.is_some_and(|d| d.percent_complete < 100) => Err(Refusal::new(
+            Rule::S5,
+            format!(
+                "drive {drive_id} is at {}%: it is Completed only at 100%; resume it in Transferring",
+                drive.map_or(0, |d| d.percent_complete)
+            ),
+        )),
+        DriveState::CompletedMoreInfo if drive.is_some_and(|d| d.messages.is_empty()) => Err(Refusal::new(
+            Rule::D7,
+            format!("drive {drive_id} has no copy message: resume it in Transferring and complete-with-info"),
+        )),
         DriveState::Specified if !matches!(js, JobState::Creating | JobState::Shipping) => Err(Refusal::new(
             Rule::J8,
             format!(
@@ -853,7 +961,10 @@ fn drive_entry_condition(
         DriveState::ShippedBack if js != JobState::Packaging => {
             Err(Refusal::new(Rule::D8, format!("job is {js}: drives ship back once it is Packaging")))
         }
-        DriveState::ShippedBack => return_address_ok(job),
+        DriveState::ShippedBack => {
+            return_address_ok(job)?;
+            require_return_package(job)
+        }
         _ => Ok(()),
     }
 }
@@ -865,14 +976,16 @@ pub(crate) fn settle(job: &mut Job, rec: &mut Recorder) {
     loop {
         let listed: Vec<&Drive> = job.listed_drives().collect();
         let next = match job.state {
+            JobState::Shipping if all_received(job, &listed) => Some((JobState::Received, Rule::J8)),
+            // S3: a cancelled job none of whose drives ever arrived (C3 passed)
+            // has nothing to copy or ship back; it ends Closed (S1: NeverReceived).
             JobState::Shipping
-                if !listed.is_empty()
-                    && listed
-                        .iter()
-                        .all(|d| matches!(d.state, DriveState::Received | DriveState::NeverReceived))
-                    && listed.iter().any(|d| d.state == DriveState::Received) =>
+                if job.cancel_requested
+                    && !listed.is_empty()
+                    && listed.iter().all(|d| d.state == DriveState::NeverReceived)
+                    && held_here(job).next().is_none() =>
             {
-                Some((JobState::Received, Rule::J8))
+                Some((JobState::Closed, Rule::S3))
             }
             JobState::Received if job.cancel_requested => Some((JobState::Packaging, Rule::S3)),
             JobState::Received if listed.iter().any(|d| d.state == DriveState::Transferring) => {
@@ -910,16 +1023,38 @@ pub(crate) fn settle(job: &mut Job, rec: &mut Recorder) {
     }
 }
 
+/// J8, and S9 for an export job that expects `deliveryPackage.driveCount`
+/// drives: received once that many of its own drives are in.
+fn all_received(job: &Job, listed: &[&Drive]) -> bool {
+    let received = listed.iter().filter(|d| d.state == DriveState::Received).count();
+    let settled = listed.iter().all(|d| matches!(d.state, DriveState::Received | DriveState::NeverReceived));
+    match expected_export_drives(job) {
+        Some(expected) => received >= expected,
+        None => !listed.is_empty() && settled && received > 0,
+    }
+}
+
+/// S9: how many drives an export job expects, if the customer said.
+pub(crate) fn expected_export_drives(job: &Job) -> Option<usize> {
+    let count = job.delivery_package.drive_count.filter(|n| *n > 0)?;
+    (job.job_type == JobType::Export).then_some(count as usize)
+}
+
 fn all_shipped_back(job: &Job) -> bool {
     let present: Vec<&Drive> =
         job.drives.iter().filter(|d| d.state.has_arrived() && d.destroyed_at.is_none()).collect();
     !present.is_empty() && present.iter().all(|d| d.state == DriveState::ShippedBack)
 }
 
+/// D8, and the drives that go back uncopied from `Received`: extra (D9), of a
+/// cancelled job (S3), late in Packaging, or of a job closing under J7 (S12).
 fn can_ship_back(job: &Job, drive: &Drive) -> bool {
+    let uncopied = drive.extra
+        || job.cancel_requested
+        || drive.late_in_packaging
+        || job.effective_state() == JobState::Shipping;
     drive.destroyed_at.is_none()
-        && (drive.state.is_processed()
-            || (drive.state == DriveState::Received && (drive.extra || job.cancel_requested)))
+        && (drive.state.is_processed() || (drive.state == DriveState::Received && uncopied))
 }
 
 fn ship_drive_back(job: &mut Job, drive_id: &str, rec: &mut Recorder) {
@@ -930,7 +1065,9 @@ fn ship_drive_back(job: &mut Job, drive_id: &str, rec: &mut Recorder) {
     };
     let rule = if drive.extra {
         Rule::D9
-    } else if cancelled && drive.state == DriveState::Received {
+    } else if drive.state == DriveState::Received && !cancelled {
+        Rule::S12 // late in Packaging, or back before a J7 close
+    } else if drive.state == DriveState::Received {
         Rule::S3
     } else {
         Rule::D8
@@ -974,6 +1111,91 @@ fn is_return_address_case(job: &Job) -> bool {
         && job.return_address_problem().is_some()
 }
 
+/// J7: the customer was notified and C4 passed without an answer, or cannot
+/// be reached; and the job was not cancelled (a cancellation is an answer, S3).
+fn j7_conditions(job: &Job, state: JobState, now: Timestamp) -> Result<(), Refusal> {
+    shipping_wait_until(job, state)?;
+    not_cancelled(job)?;
+    if job.unreachable_since.is_some() {
+        return Ok(());
+    }
+    match job.notified_at {
+        None => Err(Refusal::new(
+            Rule::J7,
+            "the customer was never notified of the missing package: notify-customer first (J6)",
+        )),
+        Some(at) if now < clock::answer_deadline(at) => Err(Refusal::new(
+            Rule::J7,
+            format!(
+                "the customer has until {} to answer (C4); or record that they cannot be reached (contact with outcome=unreachable)",
+                stamp(clock::answer_deadline(at))
+            ),
+        )),
+        Some(_) => Ok(()),
+    }
+}
+
+/// S12: a Shipping job closes without reaching Received by J7, or, cancelled,
+/// by S3 once none of its listed drives came (C3 passed); what did come goes
+/// back first.
+fn closing_from_shipping(job: &Job, state: JobState, now: Timestamp) -> Result<(), Refusal> {
+    if !job.cancel_requested {
+        return j7_conditions(job, state, now);
+    }
+    match job.listed_drives().find(|d| effective(d) != DriveState::NeverReceived) {
+        Some(d) => Err(Refusal::new(
+            Rule::S3,
+            format!(
+                "the job is cancelled and drive {} is {}: its drives ship back once the job is Packaging",
+                d.drive_id,
+                effective(d)
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// S3: a cancelled job waits for no answer; the customer gave it.
+fn not_cancelled(job: &Job) -> Result<(), Refusal> {
+    if job.cancel_requested {
+        return Err(Refusal::new(
+            Rule::S3,
+            "the customer cancelled the job: that was the answer; its drives ship back when they arrive, and C3 settles those that never do",
+        ));
+    }
+    Ok(())
+}
+
+/// S12: the drives the datacenter holds for the job (arrived, listed or
+/// extra, neither shipped back nor destroyed).
+pub(crate) fn held_here(job: &Job) -> impl Iterator<Item = &Drive> {
+    job.drives.iter().filter(|d| {
+        effective(d).has_arrived() && effective(d) != DriveState::ShippedBack && d.destroyed_at.is_none()
+    })
+}
+
+/// S11: destruction is allowed once the customer is recorded unreachable
+/// (which starts C6) and a return attempt failed; C6 is the deadline to do it
+/// by, not a wait.
+pub(crate) fn destruction_allowed(
+    unreachable_since: Option<Timestamp>,
+    return_failed_at: Option<Timestamp>,
+) -> Result<(), Refusal> {
+    if unreachable_since.is_none() {
+        return Err(Refusal::new(
+            Rule::S11,
+            "the customer has not been recorded unreachable: a contact with outcome=unreachable comes first",
+        ));
+    }
+    if return_failed_at.is_none() {
+        return Err(Refusal::new(
+            Rule::S11,
+            "no failed return attempt is recorded: try to return the drives first (return-failed if it fails)",
+        ));
+    }
+    Ok(())
+}
+
 /// A Shipping job's C2 deadline, or a refusal for any other state.
 fn shipping_wait_until(job: &Job, state: JobState) -> Result<Timestamp, Refusal> {
     match (state, job.wait_until) {
@@ -982,6 +1204,25 @@ fn shipping_wait_until(job: &Job, state: JobState) -> Result<Timestamp, Refusal>
             Rule::J6,
             format!("job is {state}: this applies to a Shipping job whose package is overdue"),
         )),
+    }
+}
+
+/// D3 (S12): a drive is NeverReceived only once C3 passed or the job's
+/// package arrived without it (some drive of the job came in).
+fn package_arrived_or_c3_passed(job: &Job, now: Timestamp) -> Result<(), Refusal> {
+    let c3 = job.shipping_since.map(|since| since + days(clock::NEVER_RECEIVED_DAYS));
+    let arrived = job.drives.iter().any(|d| effective(d).has_arrived());
+    match c3 {
+        _ if arrived => Ok(()),
+        Some(c3) if now >= c3 => Ok(()),
+        Some(c3) => Err(Refusal::new(
+            Rule::D3,
+            format!(
+                "no package of the job has arrived and C3 runs until {}: record the arrival first, or wait",
+                stamp(c3)
+            ),
+        )),
+        None => Err(Refusal::new(Rule::D3, "the job has not shipped: no package can be missing a drive")),
     }
 }
 
@@ -1039,6 +1280,40 @@ fn shipping_fields(job: &Job, why: &str) -> Result<(), Refusal> {
         Ok(())
     } else {
         Err(Refusal::new(Rule::J4, format!("{why}; missing {}", missing.join(", "))))
+    }
+}
+
+/// S5: the states a Faulted job (`drive_id` `None`) or drive can resolve to
+/// now: those `decide` would accept, in the order `resolvable` lists them.
+pub fn resolve_targets(job: &Job, drive_id: Option<&str>, now: Timestamp) -> Vec<String> {
+    let ctx = Ctx { operator: "", now, note: None };
+    match drive_id {
+        None => {
+            let Some(from) = job.faulted_from.filter(|_| job.state == JobState::Faulted) else {
+                return Vec::new();
+            };
+            resolvable(from, from.successors())
+                .into_iter()
+                .filter(|&state| decide(job, &Request::Job(JobAction::Resolve { state }), &ctx).is_ok())
+                .map(|s| s.to_string())
+                .collect()
+        }
+        Some(id) => {
+            let Some(from) =
+                job.drive(id).filter(|d| d.state == DriveState::Faulted).and_then(|d| d.faulted_from)
+            else {
+                return Vec::new();
+            };
+            resolvable(from, from.successors())
+                .into_iter()
+                .filter(|&state| {
+                    let request =
+                        Request::Drive { drive_id: id.to_string(), action: DriveAction::Resolve { state } };
+                    decide(job, &request, &ctx).is_ok()
+                })
+                .map(|s| s.to_string())
+                .collect()
+        }
     }
 }
 

@@ -196,8 +196,12 @@ pub struct Drive {
     pub verbose_log_uri: Option<String>,
     /// The blob holding the drive's manifest file, as the service reports it.
     pub manifest_uri: Option<String>,
-    /// Securely destroyed after C6 (E1, E4).
+    /// Securely destroyed (S11, E1, E4).
     pub destroyed_at: Option<Timestamp>,
+    /// Arrived late (D4) while its job was already `Packaging`: never copied,
+    /// shipped back with the others, and the job keeps its NeverReceived
+    /// error (S12, S1).
+    pub late_in_packaging: bool,
     pub version: i64,
 }
 
@@ -222,13 +226,17 @@ impl Drive {
             verbose_log_uri: None,
             manifest_uri: None,
             destroyed_at: None,
+            late_in_packaging: false,
             version: 0,
         }
     }
 
-    /// D7 messages of error severity make the job "had errors" (S1).
-    pub fn has_error_message(&self) -> bool {
-        self.messages.iter().any(|m| m.severity == Severity::Error)
+    /// S1: the copy met issues (D7), whatever their severity: the drive is
+    /// `CompletedMoreInfo`, or was before it shipped back.
+    pub fn ended_with_issues(&self) -> bool {
+        self.state == DriveState::CompletedMoreInfo
+            || self.faulted_from == Some(DriveState::CompletedMoreInfo)
+            || self.copy_status.as_deref().is_some_and(|s| s.eq_ignore_ascii_case("CompletedMoreInfo"))
     }
 }
 
@@ -314,6 +322,8 @@ pub struct Job {
     pub import_anomaly: Option<Anomaly>,
     /// Set when C1 or C7 expired (J2, J13): the job leaves active views (S2).
     pub archived_at: Option<Timestamp>,
+    /// A recorded attempt to return the drives failed (S11, E4).
+    pub return_failed_at: Option<Timestamp>,
     pub version: i64,
     #[serde(skip_serializing)]
     pub drives: Vec<Drive>,
@@ -365,6 +375,7 @@ impl Job {
             encryption_key: None,
             import_anomaly: None,
             archived_at: None,
+            return_failed_at: None,
             version: 0,
             drives: Vec::new(),
         }
@@ -413,14 +424,14 @@ impl Job {
         (!missing.is_empty()).then(|| format!("the return address lacks {}", missing.join(", ")))
     }
 
-    /// S1: did anything go wrong in this job?
+    /// S1: did anything go wrong in this job? Cancellation alone is not an
+    /// error (a cancelled job « passe quand même par toutes les étapes »).
     pub fn had_errors(&self) -> bool {
-        self.cancel_requested
-            || self.ever_faulted
+        self.ever_faulted
             || self.drives.iter().any(|d| {
-                // Error messages come only from CompletedMoreInfo (D7) and stay on the
-                // drive once it has shipped back, when J11/J12 is decided.
-                d.has_error_message() || (!d.extra && d.state == DriveState::NeverReceived)
+                d.ended_with_issues()
+                    || d.destroyed_at.is_some()
+                    || (!d.extra && (d.state == DriveState::NeverReceived || d.late_in_packaging))
             })
     }
 
@@ -466,6 +477,8 @@ pub struct Arrival {
     pub last_contact: Option<Contact>,
     /// Start of C6 for these drives.
     pub unreachable_since: Option<Timestamp>,
+    /// A recorded attempt to return the drives failed (S11).
+    pub return_failed_at: Option<Timestamp>,
     pub version: i64,
 }
 

@@ -1,12 +1,13 @@
-//! Rule IDs of SPEC.md. Every refusal and every audit event names one, so an
-//! operator can look up why something happened.
+//! Rule IDs of the rules document (`assets/rules.md`, SPEC v2). Every refusal
+//! and every audit event names one, so an operator can look up why something
+//! happened; [`Rule::text`] gives the rule's own words.
 
 use std::fmt;
 use std::str::FromStr;
 
 macro_rules! rules {
     ($($id:ident),* $(,)?) => {
-        /// A rule of the domain specification (SPEC.md), by its ID.
+        /// A rule of the domain specification (`assets/rules.md`), by its ID.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
         pub enum Rule { $($id),* }
 
@@ -25,7 +26,7 @@ rules!(
     D1, D2, D3, D4, D5, D6, D7, D8, D9, //
     E1, E2, E3, E4, E5, E6, //
     C1, C2, C3, C4, C5, C6, C7, //
-    S1, S2, S3, S4, S5, S6, S7,
+    S1, S2, S3, S4, S5, S6, S7, S8, S9, S10, S11, S12,
 );
 
 impl fmt::Display for Rule {
@@ -42,5 +43,60 @@ impl FromStr for Rule {
             .copied()
             .find(|r| r.id().eq_ignore_ascii_case(s))
             .ok_or_else(|| format!("unknown rule ID '{s}'"))
+    }
+}
+
+/// The rules document, embedded so the binary carries the rules it enforces.
+pub const RULES_DOCUMENT: &str = include_str!("../../assets/rules.md");
+
+impl Rule {
+    /// The rule's text as the rules document states it (its table row, the
+    /// ID cell and, for exceptions and clocks, every column joined by " — ").
+    pub fn text(self) -> &'static str {
+        rule_rows().find(|(id, _)| *id == self.id()).map_or("", |(_, text)| text)
+    }
+}
+
+/// `(ID, rest of the row)` of every rule row of the rules document.
+fn rule_rows() -> impl Iterator<Item = (&'static str, &'static str)> {
+    RULES_DOCUMENT.lines().filter_map(|line| {
+        let row = line.strip_prefix("| ")?;
+        let (id, text) = row.split_once(" | ")?;
+        let is_id = id.len() >= 2
+            && id.starts_with(['J', 'D', 'E', 'C', 'S'])
+            && id[1..].bytes().all(|b| b.is_ascii_digit());
+        is_id.then(|| (id, text.trim_end_matches(['|', ' '])))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_rule_has_its_text_and_every_documented_rule_is_known() {
+        for rule in Rule::ALL {
+            assert!(!rule.text().is_empty(), "{rule} has no text in assets/rules.md");
+        }
+        let documented: Vec<&str> = rule_rows().map(|(id, _)| id).collect();
+        let known: Vec<&str> = Rule::ALL.iter().map(|r| r.id()).collect();
+        assert_eq!(documented, known, "assets/rules.md and Rule::ALL list the same IDs in order");
+        assert!(Rule::S8.text().starts_with("One physical drive, one place."), "{}", Rule::S8.text());
+    }
+
+    /// The project's copy keeps in step with the product's SPEC.md, row by
+    /// row, wherever the shared specification sits beside the repository (as
+    /// it does for the developers and CI).
+    #[test]
+    fn rules_document_matches_the_shared_spec_row_by_row() {
+        let spec = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/SPEC.md");
+        let Ok(spec) = std::fs::read_to_string(spec) else {
+            eprintln!("no ../shared/SPEC.md beside this checkout: nothing to compare");
+            return;
+        };
+        let rows = |doc: &str| -> Vec<String> {
+            doc.lines().filter(|l| l.starts_with("| ") && l.contains(" | ")).map(str::to_string).collect()
+        };
+        assert_eq!(rows(RULES_DOCUMENT), rows(&spec));
     }
 }

@@ -211,8 +211,9 @@ named_enum!(
 );
 
 named_enum!(
-    /// Where an E1 arrival (drives with no Shipping job) stands.
-    ArrivalStatus { Held, Returned, Destroyed }
+    /// Where an E1 arrival (drives with no Shipping job) stands; `Released`
+    /// once its job reached Shipping and took its drives (S10).
+    ArrivalStatus { Held, Released, Returned, Destroyed }
 );
 
 #[cfg(test)]

@@ -18,6 +18,8 @@ use std::fmt;
 
 use serde::Serialize;
 
+use crate::domain::create::one_home;
+use crate::domain::model::Anomaly;
 use crate::domain::{Ctx, Job, Timestamp};
 use crate::store::{Store, StoreError, Writer};
 use crate::text::visible;
@@ -150,10 +152,14 @@ pub fn import_documents(
                     report.unchanged.push(doc.name.clone());
                     continue;
                 }
-                Decision::Create(change) => {
-                    w.insert_job(&change.job, &change.events).map(|_| ()).map(|()| (change, true))
+                Decision::Create(mut change) => {
+                    flag_second_home(w, &mut change.job, now)?;
+                    w.insert_arriving_job(&change.job, &change.events).map(|_| (change, true))
                 }
-                Decision::Update(change) => w.apply(&change).map(|()| (change, false)),
+                Decision::Update(mut change) => {
+                    flag_second_home(w, &mut change.job, now)?;
+                    w.apply(&change).map(|()| (change, false))
+                }
             };
             let (change, created) = match stored {
                 Err(StoreError::NameTaken { name }) => {
@@ -180,6 +186,18 @@ pub fn import_documents(
         }),
         (Err(e), None) => Err(ImportError::Store(e)),
     }
+}
+
+/// S8: the service is the truth for what it reports, so a job that lists a
+/// drive another active job holds is stored as reported and flagged for the
+/// attention queue, naming the other job, instead of refused.
+fn flag_second_home(w: &Writer<'_>, job: &mut Job, now: Timestamp) -> Result<(), StoreError> {
+    let ids: Vec<String> = job.drives.iter().map(|d| d.drive_id.clone()).collect();
+    let others: Vec<Job> = w.homes_of(&ids)?.into_iter().filter(|other| other.name != job.name).collect();
+    if let Err(refusal) = one_home(&others, &ids) {
+        job.import_anomaly = Some(Anomaly { at: now, rule: refusal.rule, what: refusal.message });
+    }
+    Ok(())
 }
 
 /// Reads every JobResponse of a file, or the first problem with its path,

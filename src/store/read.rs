@@ -147,8 +147,7 @@ pub(super) fn job_for_drives(conn: &Connection, drive_ids: &[String]) -> Result<
     if drive_ids.is_empty() {
         return Ok(None);
     }
-    let ids = serde_json::to_string(drive_ids)
-        .map_err(|e| StoreError::Sqlite(format!("drive ids cannot be searched: {e}")))?;
+    let ids = json_ids(drive_ids)?;
     // If drives of one package are listed by several jobs, the job listing most of them wins.
     // Start from the few drives with these ids: CROSS JOIN fixes the join order
     // and `+d.state` keeps the planner off the state index, which, without
@@ -162,6 +161,44 @@ pub(super) fn job_for_drives(conn: &Connection, drive_ids: &[String]) -> Result<
         Some(id) => job_by_id(conn, id),
         None => Ok(None),
     }
+}
+
+/// S8: the active jobs that list any of `drive_ids` (in a state but
+/// ShippedBack, not destroyed), with their drives, in name order.
+pub(super) fn homes_of(conn: &Connection, drive_ids: &[String]) -> Result<Vec<Job>, StoreError> {
+    let ids = json_ids(drive_ids)?;
+    let sql = "SELECT DISTINCT d.job_id FROM drives d CROSS JOIN jobs j ON j.id = d.job_id
+               WHERE j.archived_at IS NULL AND +d.state <> 'ShippedBack' AND d.destroyed_at IS NULL
+                 AND d.drive_id IN (SELECT value FROM json_each(?1))";
+    let job_ids = collect(conn, sql, [ids], |row| Ok(row.get::<_, i64>(0)?))?;
+    let mut jobs = Vec::new();
+    for id in job_ids {
+        jobs.extend(job_by_id(conn, id)?);
+    }
+    jobs.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(jobs)
+}
+
+/// S8, S10: the held arrivals that hold any of `drive_ids` or name `job_name`, oldest first.
+pub(super) fn held_arrivals_with(
+    conn: &Connection,
+    drive_ids: &[String],
+    job_name: Option<&str>,
+) -> Result<Vec<Arrival>, StoreError> {
+    let ids = json_ids(drive_ids)?;
+    let sql = format!(
+        "SELECT {} FROM arrivals a WHERE a.status = 'Held'
+           AND (a.job_name = ?2 OR EXISTS (SELECT 1 FROM json_each(a.drive_ids) h
+                                           WHERE h.value IN (SELECT value FROM json_each(?1))))
+         ORDER BY a.id",
+        *ARRIVAL_SELECT
+    );
+    collect(conn, &sql, rusqlite::params![ids, job_name], rows::arrival_from_row)
+}
+
+fn json_ids(drive_ids: &[String]) -> Result<String, StoreError> {
+    serde_json::to_string(drive_ids)
+        .map_err(|e| StoreError::Sqlite(format!("drive ids cannot be searched: {e}")))
 }
 
 pub(super) fn arrival(conn: &Connection, id: i64) -> Result<Option<Arrival>, StoreError> {

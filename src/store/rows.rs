@@ -133,6 +133,8 @@ const JOB_DATA: &[&str] = &[
     "anomaly_at",
     "anomaly_rule",
     "anomaly_what",
+    // V7 (issue 12): S11's failed return attempt.
+    "return_failed_at",
 ];
 
 /// Drive columns besides `job_id`, `drive_id` and `version`.
@@ -154,6 +156,8 @@ const DRIVE_DATA: &[&str] = &[
     "verbose_log_uri",
     "destroyed_at",
     "manifest_uri",
+    // V7 (issue 12): S12's late drive.
+    "late_in_packaging",
 ];
 
 /// Arrival columns besides `id` and `version`.
@@ -169,6 +173,8 @@ const ARRIVAL_DATA: &[&str] = &[
     "last_contact_via",
     "last_contact_reached",
     "unreachable_since",
+    // V7 (issue 12): S11's failed return attempt.
+    "return_failed_at",
 ];
 
 /// Audit columns as read into `AuditRecord` (the table also has `job_id`).
@@ -431,6 +437,7 @@ pub(super) fn job_values(job: &Job) -> Result<Vec<Value>, StoreError> {
         Some(a) => v.extend([ts(&a.at)?, text(a.rule.id()), text(&a.what)]),
         None => v.extend([Value::Null, Value::Null, Value::Null]),
     }
+    v.push(opt_ts(&job.return_failed_at)?);
     debug_assert_eq!(v.len(), JOB_DATA.len());
     Ok(v)
 }
@@ -464,6 +471,7 @@ pub(super) fn drive_values(drive: &Drive) -> Result<Vec<Value>, StoreError> {
         opt_text(&drive.verbose_log_uri),
         opt_ts(&drive.destroyed_at)?,
         opt_text(&drive.manifest_uri),
+        flag(drive.late_in_packaging),
     ];
     debug_assert_eq!(v.len(), DRIVE_DATA.len());
     Ok(v)
@@ -484,6 +492,7 @@ pub(super) fn arrival_values(arrival: &Arrival) -> Result<Vec<Value>, StoreError
     ];
     v.extend(contact(&arrival.last_contact)?);
     v.push(opt_ts(&arrival.unreachable_since)?);
+    v.push(opt_ts(&arrival.return_failed_at)?);
     debug_assert_eq!(v.len(), ARRIVAL_DATA.len());
     Ok(v)
 }
@@ -762,6 +771,7 @@ pub(super) fn job_from_row(row: &Row) -> Result<Job, StoreError> {
         export: c.opt_json("export JSON")?,
         encryption_key: c.opt_json("encryptionKey JSON")?,
         import_anomaly: c.anomaly()?,
+        return_failed_at: c.opt_ts()?,
         version: c.int()?,
         drives: Vec::new(),
     })
@@ -792,6 +802,7 @@ pub(super) fn drive_from_row(row: &Row, start: usize) -> Result<Drive, StoreErro
         verbose_log_uri: c.opt_text()?,
         destroyed_at: c.opt_ts()?,
         manifest_uri: c.opt_text()?,
+        late_in_packaging: c.flag()?,
         version: c.int()?,
     })
 }
@@ -812,6 +823,7 @@ pub(super) fn arrival_from_row(row: &Row) -> Result<Arrival, StoreError> {
         status: c.name()?,
         last_contact: c.contact()?,
         unreachable_since: c.opt_ts()?,
+        return_failed_at: c.opt_ts()?,
         version: c.int()?,
     })
 }

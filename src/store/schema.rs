@@ -263,7 +263,47 @@ CREATE INDEX jobs_retention_since ON jobs (state_since)
     WHERE archived_at IS NULL AND state IN ('Completed', 'Closed');
 "#;
 
-const MIGRATIONS: &[M<'static>] = &[M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5), M::up(V6)];
+/// Issue 12 (rules v2): S10's released arrivals, S11's failed return
+/// attempts and S12's late drives. An arrival's status CHECK list gains
+/// `Released`; SQLite cannot change a CHECK in place, so the table is rebuilt.
+/// The audit log references arrivals by id: the check of those references is
+/// deferred to the commit, by which time the rebuilt table holds every id.
+const V7: &str = r#"
+PRAGMA defer_foreign_keys = ON;
+CREATE TABLE arrivals_v7 (
+    id INTEGER PRIMARY KEY,
+    recorded_at TEXT NOT NULL,
+    recorded_by TEXT NOT NULL,
+    carrier_name TEXT NOT NULL,
+    tracking_number TEXT NOT NULL,
+    job_name TEXT,
+    drive_ids TEXT NOT NULL DEFAULT '[]',
+    status TEXT NOT NULL CHECK (status IN ('Held', 'Released', 'Returned', 'Destroyed')),
+    last_contact_at TEXT,
+    last_contact_via TEXT CHECK (last_contact_via IS NULL OR last_contact_via IN ('Email', 'Phone')),
+    last_contact_reached INTEGER CHECK (last_contact_reached IS NULL OR last_contact_reached IN (0, 1)),
+    unreachable_since TEXT,
+    version INTEGER NOT NULL DEFAULT 0,
+    return_failed_at TEXT,
+    CHECK ((last_contact_at IS NULL) = (last_contact_via IS NULL)
+       AND (last_contact_at IS NULL) = (last_contact_reached IS NULL))
+);
+INSERT INTO arrivals_v7 (id, recorded_at, recorded_by, carrier_name, tracking_number, job_name,
+    drive_ids, status, last_contact_at, last_contact_via, last_contact_reached, unreachable_since, version)
+SELECT id, recorded_at, recorded_by, carrier_name, tracking_number, job_name,
+    drive_ids, status, last_contact_at, last_contact_via, last_contact_reached, unreachable_since, version
+FROM arrivals;
+DROP TABLE arrivals;
+ALTER TABLE arrivals_v7 RENAME TO arrivals;
+CREATE INDEX arrivals_status ON arrivals (status);
+CREATE INDEX arrivals_job_name ON arrivals (job_name);
+ALTER TABLE jobs ADD COLUMN return_failed_at TEXT;
+ALTER TABLE drives ADD COLUMN late_in_packaging INTEGER NOT NULL DEFAULT 0
+    CHECK (late_in_packaging IN (0, 1));
+"#;
+
+const MIGRATIONS: &[M<'static>] =
+    &[M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5), M::up(V6), M::up(V7)];
 
 /// The schema version this build writes and reads.
 pub(super) fn latest_version() -> i64 {

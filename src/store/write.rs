@@ -11,7 +11,8 @@ use rusqlite::{Connection, ErrorCode, Transaction, params, params_from_iter};
 use super::error::StoreError;
 use super::rows::{self, ARRIVAL_INSERT, AUDIT_INSERT, DRIVE_INSERT, EventTarget, JOB_INSERT, Updated};
 use super::{read, scan};
-use crate::domain::{Arrival, Change, Drive, Event, Job, Timestamp};
+use crate::domain::arrival::release_held;
+use crate::domain::{Arrival, Change, Ctx, Drive, Event, Job, JobState, Timestamp};
 
 /// Stores changes inside one transaction; see `Store::write`.
 pub struct Writer<'a> {
@@ -45,6 +46,20 @@ impl<'a> Writer<'a> {
 
     pub fn arrival(&self, id: i64) -> Result<Option<Arrival>, StoreError> {
         read::arrival(self.conn, id)
+    }
+
+    /// S8: the active jobs that list any of these drive ids, with their drives.
+    pub fn homes_of(&self, drive_ids: &[String]) -> Result<Vec<Job>, StoreError> {
+        read::homes_of(self.conn, drive_ids)
+    }
+
+    /// S8, S10: the held arrivals holding any of these drive ids or naming `job_name`.
+    pub fn held_arrivals_with(
+        &self,
+        drive_ids: &[String],
+        job_name: Option<&str>,
+    ) -> Result<Vec<Arrival>, StoreError> {
+        read::held_arrivals_with(self.conn, drive_ids, job_name)
     }
 
     /// As `Store::for_each_sweep_chunk`, inside this transaction: the jobs the
@@ -105,6 +120,17 @@ impl<'a> Writer<'a> {
         Ok(id)
     }
 
+    /// As `insert_job`, for a job that comes from outside (an import) and may
+    /// already be Shipping: it takes the drives held for it (S10). The demo
+    /// stores generated jobs whose arrivals are consistent already.
+    pub fn insert_arriving_job(&mut self, job: &Job, events: &[Event]) -> Result<i64, StoreError> {
+        let id = self.insert_job(job, events)?;
+        if job.state == JobState::Shipping && job.archived_at.is_none() {
+            self.release_held(id, events)?;
+        }
+        Ok(id)
+    }
+
     /// Stores a decided change: the job if it is still at the version the
     /// decision read (S7), its new and changed drives, and its events (S6).
     pub fn apply(&mut self, change: &Change) -> Result<(), StoreError> {
@@ -136,7 +162,35 @@ impl<'a> Writer<'a> {
             return Err(self.why_not_updated("jobs", id, format!("job {}", job.name)));
         }
         self.store_drives(id, &before.drives, &job.drives)?;
-        self.append(&change.events, job_target(id, &job.name))
+        self.append(&change.events, job_target(id, &job.name))?;
+        if before.state != JobState::Shipping && job.state == JobState::Shipping {
+            self.release_held(id, &change.events)?;
+        }
+        Ok(())
+    }
+
+    /// S10: a job that just reached Shipping takes the drives held for it, in
+    /// this same transaction, whichever path shipped it (an action, a
+    /// resolve, an import). The domain decides on the job and arrivals as
+    /// stored now; the release is recorded as the operator who shipped it.
+    fn release_held(&mut self, job_id: i64, events: &[Event]) -> Result<(), StoreError> {
+        let Some(job) = read::job_by_id(self.conn, job_id)? else {
+            return Ok(());
+        };
+        let listed: Vec<String> = job.drives.iter().map(|d| d.drive_id.clone()).collect();
+        let held = read::held_arrivals_with(self.conn, &listed, Some(&job.name))?;
+        let Some(last) = events.last() else {
+            return Ok(());
+        };
+        let ctx = Ctx { operator: &last.operator, now: last.at, note: None };
+        let Some((change, arrivals)) = release_held(&job, &held, &ctx) else {
+            return Ok(());
+        };
+        self.apply_over(&job, &change)?;
+        for (arrival, event) in arrivals {
+            self.apply_arrival(&arrival, std::slice::from_ref(&event))?;
+        }
+        Ok(())
     }
 
     /// Inserts new drives and updates changed ones; drives are never deleted (S2).
