@@ -878,6 +878,9 @@ fn apply_drive(
             if *target == back {
                 drive.state = back;
             } else {
+                if back == DriveState::NeverReceived && job_state == JobState::Packaging {
+                    drive.late_in_packaging = true; // S12, as a receive would
+                }
                 enter_drive(drive, *target, now);
             }
         }
