@@ -1,8 +1,10 @@
 //! ieops: the operations console for an Import/Export disk-shipping service.
 //!
 //! Layers, each calling only the ones below it:
-//! - [`domain`]: the rules of SPEC.md, pure (no I/O, `now` passed in);
+//! - [`domain`]: the rules of `assets/rules.md` (SPEC v2), pure (no I/O, `now` passed in);
 //! - [`store`]: SQLite, the one write path (a change and its audit events in one transaction);
+//! - [`ops`]: operations decided on what their write transaction reads (S8, S10),
+//!   shared by the command line and the console;
 //! - [`interop`]: the service's REST JSON in and out (import mapping and decisions are pure;
 //!   writing goes through the store);
 //! - [`cli`]: the command line, which only translates.
@@ -12,6 +14,7 @@ pub mod console;
 pub mod demo;
 pub mod domain;
 pub mod interop;
+pub mod ops;
 pub mod present;
 pub mod store;
 pub mod text;

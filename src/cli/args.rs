@@ -80,7 +80,7 @@ pub enum Command {
     Attention,
     /// Arrivals held because their job is not Shipping or does not exist (E1)
     Arrivals {
-        /// Include returned and destroyed ones
+        /// Include released, returned and destroyed ones
         #[arg(long)]
         all: bool,
     },

@@ -75,6 +75,15 @@ impl From<StoreError> for CliError {
     }
 }
 
+impl From<crate::ops::OpError> for CliError {
+    fn from(e: crate::ops::OpError) -> CliError {
+        match e {
+            crate::ops::OpError::Refused(r) => CliError::Refused(r),
+            crate::ops::OpError::Store(e) => CliError::Store(e),
+        }
+    }
+}
+
 impl From<Refusal> for CliError {
     fn from(r: Refusal) -> CliError {
         CliError::Refused(r)

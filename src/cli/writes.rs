@@ -8,11 +8,12 @@ use super::render;
 use super::target::{self, Target};
 use super::{Session, emit};
 use crate::demo;
-use crate::domain::arrival::{Outcome, Package, decide_arrival, route_arrival};
-use crate::domain::create::{check_drive_id, check_job_name, create_job, one_home};
+use crate::domain::arrival::{Outcome, decide_arrival};
+use crate::domain::create::{check_drive_id, check_job_name};
 use crate::domain::field::Field;
 use crate::domain::sweep::sweep_job;
 use crate::domain::{Action, Change, Ctx, Event, Job, JobType, Request, TargetKind, Timestamp, decide};
+use crate::ops;
 use crate::store::{SWEEP_CHUNK, Store, StoreError};
 
 pub fn init(s: &mut Session) -> Result<(), CliError> {
@@ -122,12 +123,7 @@ pub fn create(
         .collect::<Result<Vec<_>, _>>()?;
     let operator = s.operator.clone();
     let ctx = Ctx { operator: &operator, now: s.now, note };
-    let change = create_job(name, job_type, drives, &fields, &ctx)?;
-    // S8: a second active home for a drive is refused, on what the transaction reads.
-    s.store.write(|w| match one_home(&w.homes_of(drives)?, drives) {
-        Err(refusal) => Ok(Err(refusal)),
-        Ok(()) => w.insert_job(&change.job, &change.events).map(Ok),
-    })??;
+    let change = ops::create(&mut s.store, name, job_type, drives, &fields, &ctx)?;
     report(s, &change.job.name, &change.events, || render::job_json(&change.job));
     Ok(())
 }
@@ -183,35 +179,7 @@ pub fn arrival(
 ) -> Result<(), CliError> {
     let operator = s.operator.clone();
     let ctx = Ctx { operator: &operator, now: s.now, note };
-    // Decided on what the transaction reads (S8: where each drive is now), and
-    // written by it: nobody books the same drive in between.
-    let routed = s.store.write(|w| {
-        let named = match &job_name {
-            Some(name) => w.job(name)?,
-            None => w.job_for_drives(drives)?,
-        };
-        let package = Package {
-            carrier_name: carrier.to_string(),
-            tracking_number: tracking.to_string(),
-            drive_ids: drives.to_vec(),
-            job_name: job_name.clone().or_else(|| named.as_ref().map(|j| j.name.clone())),
-        };
-        let homes = w.homes_of(drives)?;
-        let held = w.held_arrivals_with(drives, None)?;
-        let mut routed = match route_arrival(named.as_ref(), &homes, &held, &package, &ctx) {
-            Ok(routed) => routed,
-            Err(refusal) => return Ok(Err(refusal)),
-        };
-        for outcome in &mut routed.outcomes {
-            match outcome {
-                Outcome::Received(change) => w.apply(change)?,
-                Outcome::Held { arrival, event } => {
-                    arrival.id = Some(w.insert_arrival(arrival, std::slice::from_ref(event))?);
-                }
-            }
-        }
-        Ok(Ok(routed))
-    })??;
+    let routed = ops::record_arrival(&mut s.store, carrier, tracking, drives, job_name.as_deref(), &ctx)?;
     for outcome in &routed.outcomes {
         match outcome {
             Outcome::Received(change) => report(

@@ -1,0 +1,120 @@
+//! Operations: each reads what it decides on from the store inside its write
+//! transaction, decides with the domain, writes the change with its audit
+//! events, and returns what changed. The command line and the console only
+//! parse, call and render (like cargo's `ops` under its thin `commands`).
+
+use std::fmt;
+
+use crate::domain::arrival::{Outcome, Package, Routed, route_arrival};
+use crate::domain::create::{create_job, one_home};
+use crate::domain::field::FieldSet;
+use crate::domain::{Change, Ctx, JobType, Refusal};
+use crate::store::{Store, StoreError};
+
+/// Why an operation wrote nothing.
+#[derive(Debug)]
+pub enum OpError {
+    /// The rules said no (decided on what the transaction read).
+    Refused(Refusal),
+    Store(StoreError),
+}
+
+impl fmt::Display for OpError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            OpError::Refused(r) => r.fmt(f),
+            OpError::Store(e) => e.fmt(f),
+        }
+    }
+}
+
+impl From<StoreError> for OpError {
+    fn from(e: StoreError) -> OpError {
+        OpError::Store(e)
+    }
+}
+
+impl From<Refusal> for OpError {
+    fn from(r: Refusal) -> OpError {
+        OpError::Refused(r)
+    }
+}
+
+/// Runs `f` in one write transaction; a refusal it returns rolls back
+/// whatever it wrote, like a store error does.
+fn write<T>(
+    store: &mut Store,
+    f: impl FnOnce(&mut crate::store::Writer<'_>) -> Result<T, OpError>,
+) -> Result<T, OpError> {
+    let mut refused = None;
+    let written = store.write(|w| {
+        f(w).map_err(|e| match e {
+            OpError::Refused(r) => {
+                refused = Some(r);
+                StoreError::Sqlite("refused".into())
+            }
+            OpError::Store(e) => e,
+        })
+    });
+    match (written, refused) {
+        (_, Some(r)) => Err(OpError::Refused(r)),
+        (Ok(t), None) => Ok(t),
+        (Err(e), None) => Err(OpError::Store(e)),
+    }
+}
+
+/// Creates a job (J1), refusing a drive id another active job holds (S8).
+pub fn create(
+    store: &mut Store,
+    name: &str,
+    job_type: JobType,
+    drive_ids: &[String],
+    fields: &[FieldSet],
+    ctx: &Ctx,
+) -> Result<Change, OpError> {
+    let change = create_job(name, job_type, drive_ids, fields, ctx)?;
+    write(store, |w| {
+        one_home(&w.homes_of(drive_ids)?, drive_ids)?;
+        w.insert_job(&change.job, &change.events)?;
+        Ok(())
+    })?;
+    Ok(change)
+}
+
+/// Records a package at the dock: each drive to the job that lists it (S8),
+/// the rest to the job the package names (`job_name`, or the job most of its
+/// drives belong to) or held (E1). Returns where each part went, arrivals
+/// with their new ids.
+pub fn record_arrival(
+    store: &mut Store,
+    carrier: &str,
+    tracking: &str,
+    drive_ids: &[String],
+    job_name: Option<&str>,
+    ctx: &Ctx,
+) -> Result<Routed, OpError> {
+    write(store, |w| {
+        let named = match job_name {
+            Some(name) => w.job(name)?,
+            None => w.job_for_drives(drive_ids)?,
+        };
+        let package = Package {
+            carrier_name: carrier.to_string(),
+            tracking_number: tracking.to_string(),
+            drive_ids: drive_ids.to_vec(),
+            job_name: job_name.map(str::to_string).or_else(|| named.as_ref().map(|j| j.name.clone())),
+        };
+        let homes = w.homes_of(drive_ids)?;
+        let held = w.held_arrivals_with(drive_ids, None)?;
+        let mut routed = route_arrival(named.as_ref(), &homes, &held, &package, ctx)?;
+        for outcome in &mut routed.outcomes {
+            match outcome {
+                Outcome::Received(change) => w.apply(change)?,
+                Outcome::Held { arrival, event } => {
+                    arrival.id = Some(w.insert_arrival(arrival, std::slice::from_ref(event))?);
+                }
+            }
+        }
+        Ok(routed)
+    })
+}
