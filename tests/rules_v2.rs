@@ -136,7 +136,7 @@ fn s8_a_never_received_drive_of_another_job_goes_to_that_job_not_into_the_packag
         Outcome::Received(change) => change.job.clone(),
         other => panic!("{other:?}"),
     };
-    let r = route_arrival(None, &[b.clone()], &[], &package(&["B1"], None), &ctx(t)).unwrap_err();
+    let r = route_arrival(None, std::slice::from_ref(&b), &[], &package(&["B1"], None), &ctx(t)).unwrap_err();
     assert_refused(&r, Rule::S8, &["B1", "job-b", "already Received"]);
 }
 
