@@ -44,7 +44,7 @@ impl CliError {
             CliError::Store(e) => match e {
                 StoreError::Busy | StoreError::Stale { .. } => Exit::StaleOrBusy,
                 StoreError::ReadOnly | StoreError::NotWritable { .. } => Exit::ReadOnly,
-                StoreError::NameTaken { .. } => Exit::Refused,
+                StoreError::NameTaken { .. } | StoreError::ElsewhereAlready { .. } => Exit::Refused,
                 StoreError::IsDirectory { .. }
                 | StoreError::MissingDirectory { .. }
                 | StoreError::NotADatabase { .. }

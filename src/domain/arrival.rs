@@ -293,6 +293,23 @@ pub fn route_arrival(
             ));
         }
     }
+    for id in &package.drive_ids {
+        let here = homes.iter().find_map(|j| {
+            let d = j
+                .drive(id)
+                .filter(|d| lists_actively(j, id) && d.faulted_from.unwrap_or(d.state).has_arrived())?;
+            Some((j, d))
+        });
+        if let Some((job, drive)) = here {
+            return Err(Refusal::new(
+                Rule::S8,
+                format!(
+                    "drive {id} of job {} is already {}: one physical drive is in one place; check the package",
+                    job.name, drive.state
+                ),
+            ));
+        }
+    }
     // Drive ids grouped by the job they go to, in the package's order.
     let mut groups: Vec<(Option<&Job>, Vec<String>)> = Vec::new();
     for id in &package.drive_ids {
@@ -339,11 +356,17 @@ pub fn lists_actively(job: &Job, drive_id: &str) -> bool {
         && job.drive(drive_id).is_some_and(|d| d.state != DriveState::ShippedBack && d.destroyed_at.is_none())
 }
 
-/// S10: a job that reached Shipping takes the drives held for it: those of
-/// arrivals that name it, and those it lists in any held arrival. Each
-/// arrival is released (or keeps only the drives that are not the job's) and
-/// its clocks stop. `None` when nothing was held for the job.
-pub fn release_held(job: &Job, held: &[Arrival], ctx: &Ctx) -> Option<(Change, Vec<(Arrival, Event)>)> {
+/// S10: a job that reached Shipping takes the drives held for it: those it
+/// lists in any held arrival, and those of arrivals that name it which no
+/// other active job lists (`homes`, S8). Each arrival is released (or keeps
+/// only the drives that are not the job's) and its clocks stop. `None` when
+/// nothing was held for the job.
+pub fn release_held(
+    job: &Job,
+    held: &[Arrival],
+    homes: &[Job],
+    ctx: &Ctx,
+) -> Option<(Change, Vec<(Arrival, Event)>)> {
     if job.state != JobState::Shipping || job.archived_at.is_some() {
         return None;
     }
@@ -352,8 +375,12 @@ pub fn release_held(job: &Job, held: &[Arrival], ctx: &Ctx) -> Option<(Change, V
     let mut released = Vec::new();
     for arrival in held.iter().filter(|a| a.status == ArrivalStatus::Held) {
         let names_job = arrival.job_name.as_deref() == Some(job.name.as_str());
-        let (take, keep): (Vec<String>, Vec<String>) =
-            arrival.drive_ids.iter().cloned().partition(|id| names_job || current.drive(id).is_some());
+        let elsewhere = |id: &str| homes.iter().any(|h| h.name != job.name && lists_actively(h, id));
+        let (take, keep): (Vec<String>, Vec<String>) = arrival
+            .drive_ids
+            .iter()
+            .cloned()
+            .partition(|id| current.drive(id).is_some() || (names_job && !elsewhere(id)));
         if take.is_empty() {
             continue;
         }

@@ -49,6 +49,11 @@ pub enum StoreError {
     #[error("{what} was not found: check the name or id")]
     NotFound { what: String },
 
+    /// S8, checked on what the transaction reads, whichever path wrote: a
+    /// drive received into one job while it is physically somewhere else.
+    #[error("drive {drive} is already {place}: one physical drive is in one place (S8); nothing was written")]
+    ElsewhereAlready { drive: String, place: String },
+
     /// A stored value that cannot be read back (edited outside ieops, or damaged).
     #[error(
         "a stored value cannot be read ({what}): the database was changed outside ieops — fix that row or restore a backup"

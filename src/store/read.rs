@@ -179,6 +179,34 @@ pub(super) fn homes_of(conn: &Connection, drive_ids: &[String]) -> Result<Vec<Jo
     Ok(jobs)
 }
 
+/// S8: where drive `drive_id` physically is, other than in job `except_job`:
+/// arrived (and neither shipped back nor destroyed) in another active job,
+/// or held in an arrival. In words, for a refusal.
+pub(super) fn physical_home(
+    conn: &Connection,
+    drive_id: &str,
+    except_job: i64,
+) -> Result<Option<String>, StoreError> {
+    let in_job = first(
+        conn,
+        "SELECT j.name, d.state FROM drives d JOIN jobs j ON j.id = d.job_id
+         WHERE d.drive_id = ?1 AND d.job_id <> ?2 AND j.archived_at IS NULL AND d.destroyed_at IS NULL
+           AND coalesce(d.faulted_from, d.state) NOT IN ('Specified', 'NeverReceived', 'ShippedBack')",
+        rusqlite::params![drive_id, except_job],
+        |row| Ok(format!("{} in job {}", row.get::<_, String>(1)?, row.get::<_, String>(0)?)),
+    )?;
+    if in_job.is_some() {
+        return Ok(in_job);
+    }
+    first(
+        conn,
+        "SELECT a.id FROM arrivals a WHERE a.status = 'Held'
+           AND EXISTS (SELECT 1 FROM json_each(a.drive_ids) h WHERE h.value = ?1)",
+        [drive_id],
+        |row| Ok(format!("held in arrival:{}", row.get::<_, i64>(0)?)),
+    )
+}
+
 /// S8, S10: the held arrivals that hold any of `drive_ids` or name `job_name`, oldest first.
 pub(super) fn held_arrivals_with(
     conn: &Connection,

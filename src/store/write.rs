@@ -161,6 +161,7 @@ impl<'a> Writer<'a> {
         if name_checked(updated, &job.name)? == 0 {
             return Err(self.why_not_updated("jobs", id, format!("job {}", job.name)));
         }
+        self.one_place(id, &before.drives, &job.drives)?;
         self.store_drives(id, &before.drives, &job.drives)?;
         self.append(&change.events, job_target(id, &job.name))?;
         if before.state != JobState::Shipping && job.state == JobState::Shipping {
@@ -183,12 +184,30 @@ impl<'a> Writer<'a> {
             return Ok(());
         };
         let ctx = Ctx { operator: &last.operator, now: last.at, note: None };
-        let Some((change, arrivals)) = release_held(&job, &held, &ctx) else {
+        let held_ids: Vec<String> = held.iter().flat_map(|a| a.drive_ids.iter().cloned()).collect();
+        let homes = read::homes_of(self.conn, &held_ids)?;
+        let Some((change, arrivals)) = release_held(&job, &held, &homes, &ctx) else {
             return Ok(());
         };
-        self.apply_over(&job, &change)?;
+        // The arrivals give their drives up before the job takes them (S8).
         for (arrival, event) in arrivals {
             self.apply_arrival(&arrival, std::slice::from_ref(&event))?;
+        }
+        self.apply_over(&job, &change)
+    }
+
+    /// S8: a drive that comes in (new, or from Specified / NeverReceived) must
+    /// not be physically anywhere else: arrived in another active job, or held
+    /// in an arrival. Every path that writes a job passes here.
+    fn one_place(&self, job_id: i64, before: &[Drive], drives: &[Drive]) -> Result<(), StoreError> {
+        let arrived = |d: &Drive| d.faulted_from.unwrap_or(d.state).has_arrived();
+        for drive in drives.iter().filter(|d| arrived(d)) {
+            if before.iter().any(|b| b.drive_id == drive.drive_id && arrived(b)) {
+                continue;
+            }
+            if let Some(place) = read::physical_home(self.conn, &drive.drive_id, job_id)? {
+                return Err(StoreError::ElsewhereAlready { drive: drive.drive_id.clone(), place });
+            }
         }
         Ok(())
     }
