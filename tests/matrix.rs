@@ -83,8 +83,10 @@ fn job_actions() -> Vec<(&'static str, Vec<&'static str>, &'static [&'static str
         ("contact", vec!["--set", "via=phone"], &["Shipping", "Transferring", "Packaging", "Faulted"]),
         ("bad-return-address", vec![], &["Transferring", "Packaging", "Faulted"]),
         ("report-return-problem", vec!["--set", "kind=lost"], &["Completed", "Closed"]),
-        ("destroy-drives", vec![], &["Transferring", "Packaging"]),
-        ("ship-back", RETURN_PACKAGE.to_vec(), &["Packaging"]),
+        ("return-failed", vec![], &["Transferring", "Packaging"]),
+        ("destroy-drives", vec![], &["Packaging"]),
+        // S12: what came in for a Shipping job closing under J7 goes back first.
+        ("ship-back", RETURN_PACKAGE.to_vec(), &["Shipping", "Packaging"]),
         (
             "fault",
             vec!["--set", "reason=stuck"],
@@ -116,7 +118,7 @@ fn every_job_action_spec_does_not_allow_is_refused_with_exit_3_and_writes_nothin
             refused += 1;
         }
     }
-    assert!(refused >= 60, "only {refused} combinations checked");
+    assert!(refused >= 65, "only {refused} combinations checked");
 }
 
 /// One fixture drive per drive state: (JOB/DRIVE, state).
@@ -179,6 +181,7 @@ fn drive_actions() -> Vec<(&'static str, Vec<&'static str>, &'static [&'static s
         &["Specified", "Received", "NeverReceived", "Transferring", "Completed", "CompletedMoreInfo"];
     vec![
         ("receive", vec![], &["Specified", "NeverReceived"]),
+        // D3 (v2): only once the package came without it or C3 passed.
         ("never-received", vec![], &["Specified"]),
         ("start-transfer", vec![], &["Received"]),
         ("progress", vec!["--set", "percent=50", "--set", "bytes=1000"], &["Transferring"]),
@@ -214,4 +217,59 @@ fn every_drive_action_spec_does_not_allow_is_refused_with_exit_3_and_writes_noth
         }
     }
     assert!(refused >= 45, "only {refused} combinations checked");
+}
+
+/// Rules v2: each refusal the review of the seeds asked for, from the command
+/// line, is exit 3 naming its rule, and leaves the database as it was.
+#[test]
+fn every_v2_refusal_is_exit_3_names_its_rule_and_writes_nothing() {
+    let db = Db::new();
+    let at = |days: i64| {
+        (chrono::DateTime::parse_from_rfc3339(T0).unwrap() + chrono::Duration::days(days)).to_rfc3339()
+    };
+    db.ok_at(T0, &["job", "create", "v-creating", "--type", "import", "--drive", "V1"]);
+    db.shipping_import("v-shipping", &["W1", "W2"], T0);
+    db.ok_at(
+        T0,
+        &["arrival", "--carrier", "UPS", "--tracking", "1Z5", "--drive", "X9", "--job", "v-shipping"],
+    );
+    db.ok_at(T0, &["arrival", "--carrier", "UPS", "--tracking", "1Z6", "--drive", "LOOSE"]);
+    db.shipping_import("v-waiting", &["Y1"], T0);
+    db.shipping_import("v-copying", &["K1"], T0);
+    db.ok_at(T0, &["act", "v-copying/K1", "receive"]);
+    db.ok_at(T0, &["act", "v-copying/K1", "start-transfer"]);
+    db.ok_at(T0, &["act", "v-copying/K1", "progress", "--set", "percent=54"]);
+    db.ok_at(T0, &["act", "v-copying/K1", "fault", "--set", "reason=bad sector"]);
+    db.shipping_import("v-e4", &["G1"], T0);
+    db.ok_at(T0, &["act", "v-e4/G1", "receive"]);
+    db.ok_at(T0, &["act", "v-e4/G1", "start-transfer"]);
+    db.ok_at(T0, &["act", "v-e4", "bad-return-address"]);
+    db.ok_at(T0, &["act", "v-e4", "contact", "--set", "via=phone", "--set", "outcome=unreachable"]);
+    db.ok_at(T0, &["act", "v-e4", "return-failed"]);
+    db.ok_at(&at(15), &["act", "v-shipping", "notify-customer"]);
+
+    let cases: &[(&str, &[&str], &str)] = &[
+        ("S8", &["job", "create", "v-dup", "--type", "import", "--drive", "W1"], &at(1)),
+        ("S8", &["arrival", "--carrier", "UPS", "--tracking", "1Z7", "--drive", "X9"], &at(1)),
+        ("S8", &["arrival", "--carrier", "UPS", "--tracking", "1Z7", "--drive", "LOOSE"], &at(1)),
+        ("D3", &["act", "v-waiting/Y1", "never-received"], &at(1)),
+        ("S12", &["act", "v-shipping", "close-unanswered"], &at(46)),
+        ("S11", &["act", "v-e4", "destroy-drives"], &at(100)),
+        ("S5", &["act", "v-copying/K1", "resolve", "--set", "state=Completed"], &at(1)),
+    ];
+    for (rule, args, now) in cases {
+        let before = db.bytes();
+        let err = db.fails_at(now, 3, args);
+        assert!(
+            err.contains(&format!("refused by {rule}")) || err.contains(&format!("({rule})")),
+            "{args:?}: {err}"
+        );
+        assert_eq!(db.bytes(), before, "{args:?} changed the database");
+    }
+    // S3: once cancelled, the customer is not asked again.
+    db.ok_at(&at(16), &["act", "v-shipping", "cancel"]);
+    let before = db.bytes();
+    let err = db.fails_at(&at(50), 3, &["act", "v-shipping", "close-unanswered"]);
+    assert!(err.contains("refused by S3"), "{err}");
+    assert_eq!(db.bytes(), before);
 }
