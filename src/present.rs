@@ -6,6 +6,11 @@ use crate::domain::clock::{self, countdown};
 use crate::domain::model::shown_raw;
 use crate::domain::{Drive, DriveState, Job, JobState, Timestamp};
 
+/// "1 change", "3 changes": a count with its noun, for people.
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
+}
+
 pub fn stamp(t: Timestamp) -> String {
     t.format("%Y-%m-%d %H:%M").to_string()
 }

@@ -143,3 +143,108 @@ fn a_locked_database_makes_a_command_wait_then_fail_clearly() {
     drop(holder);
     assert_eq!(db.bytes(), before);
 }
+
+/// Issue 13: two operators receive different drives of one job at the same
+/// moment, 500 times over, each on their own connection (as two processes
+/// have): every receipt is applied, none is refused as stale, because each
+/// is decided on what its write transaction reads. The same drive received by
+/// both goes through exactly once; the other is refused by its rule (D2).
+#[test]
+fn receipts_of_different_drives_of_one_job_never_conflict() {
+    use ieops::domain::{Ctx, DriveAction, JobAction, JobType};
+    use ieops::ops::{self, Ask, OpError};
+    use ieops::store::{Access, Store};
+
+    const ROUNDS: usize = 500;
+    let db = Db::new();
+    let now = chrono::DateTime::parse_from_rfc3339(NOW).expect("time").to_utc();
+    let ctx = Ctx { operator: "setup", now, note: None };
+    let mut store = Store::open(&db.path, Access::ReadWrite).expect("open");
+    let fields: Vec<_> = support::SHIPPABLE
+        .chunks(2)
+        .filter_map(|pair| {
+            let (key, value) = pair[1].split_once('=')?;
+            ieops::domain::field::Field::parse(key)?.validate(value).ok()
+        })
+        .collect();
+    for round in 0..ROUNDS {
+        let (a, b) = (format!("A{round}"), format!("B{round}"));
+        let name = format!("dock-{round}");
+        ops::create(&mut store, &name, JobType::Import, &[a, b], &[], &ctx).expect("create");
+        let ship = Ask::Job { job: name, action: JobAction::Ship(fields.clone()) };
+        ops::act(&mut store, &[ship], &ctx, None).expect("ship");
+    }
+    drop(store);
+
+    let receive = |drive: &str, round: usize| Ask::Drive {
+        job: format!("dock-{round}"),
+        drive_id: format!("{drive}{round}"),
+        action: DriveAction::Receive,
+    };
+    let barrier = std::sync::Barrier::new(2);
+    let outcomes: Vec<Vec<Result<usize, String>>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = ["A", "B"]
+            .into_iter()
+            .map(|drive| {
+                let (barrier, path) = (&barrier, &db.path);
+                scope.spawn(move || {
+                    let mut store = Store::open(path, Access::ReadWrite).expect("open");
+                    let ctx = Ctx { operator: drive, now, note: None };
+                    (0..ROUNDS)
+                        .map(|round| {
+                            barrier.wait();
+                            ops::act(&mut store, &[receive(drive, round)], &ctx, None)
+                                .map(|d| d.steps().len())
+                                .map_err(|e| e.to_string())
+                        })
+                        .collect()
+                })
+            })
+            .collect();
+        workers.into_iter().map(|w| w.join().expect("worker")).collect()
+    });
+    for results in &outcomes {
+        let failed: Vec<&String> = results.iter().filter_map(|r| r.as_ref().err()).collect();
+        assert!(failed.is_empty(), "{} of {ROUNDS} refused, e.g. {:?}", failed.len(), failed.first());
+    }
+    // Every job took both drives: J8 fired once per job, on whichever came second.
+    let store = Store::open(&db.path, Access::ReadOnly).expect("open");
+    for round in [0, ROUNDS / 2, ROUNDS - 1] {
+        let job = store.job(&format!("dock-{round}")).expect("read").expect("job");
+        assert_eq!(job.state, ieops::domain::JobState::Received, "dock-{round}");
+    }
+    let consequences: usize = outcomes.iter().flatten().map(|r| r.as_ref().map_or(0, |n| n - 1)).sum();
+    assert_eq!(consequences, ROUNDS, "one J8 per job");
+
+    // The same drive by both: exactly one receipt, the other refused by D2.
+    let mut store = Store::open(&db.path, Access::ReadWrite).expect("open");
+    let ctx = Ctx { operator: "setup", now, note: None };
+    ops::create(&mut store, "same-drive", JobType::Import, &["S1".into(), "S2".into()], &[], &ctx)
+        .expect("create");
+    let ship = Ask::Job { job: "same-drive".into(), action: JobAction::Ship(fields.clone()) };
+    ops::act(&mut store, &[ship], &ctx, None).expect("ship");
+    drop(store);
+    let same = Ask::Drive { job: "same-drive".into(), drive_id: "S1".into(), action: DriveAction::Receive };
+    let results: Vec<Result<ops::Decided, OpError>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = ["ana", "jonas"]
+            .into_iter()
+            .map(|who| {
+                let (barrier, path, same) = (&barrier, &db.path, &same);
+                scope.spawn(move || {
+                    let mut store = Store::open(path, Access::ReadWrite).expect("open");
+                    barrier.wait();
+                    ops::act(
+                        &mut store,
+                        std::slice::from_ref(same),
+                        &Ctx { operator: who, now, note: None },
+                        None,
+                    )
+                })
+            })
+            .collect();
+        workers.into_iter().map(|w| w.join().expect("worker")).collect()
+    });
+    assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1, "{results:?}");
+    let refusal = results.iter().find_map(|r| r.as_ref().err()).map(ToString::to_string).unwrap_or_default();
+    assert!(refusal.contains("already Received") && refusal.contains("D2"), "{refusal}");
+}

@@ -353,7 +353,7 @@ fn a_drive_received_with_the_keyboard_is_persisted_and_shown_after_reopening() {
         dialog_items(s, "Actions on acme-import-7/WD-1001").is_some_and(|items| items == ["receive", "fault"])
     });
     console.send(ENTER); // the first entry, receive
-    console.wait_for("receive acme-import-7/WD-1001?");
+    console.wait_for("receive acme-import-7/WD-1001: 1 change?");
     console.wait_for("acme-import-7/WD-1001: Specified → Received (D2)");
     console.send("y");
     console.wait_for("done: ");
@@ -580,12 +580,12 @@ fn confirmation_made_stale() -> (Db, Console) {
     console.send(ENTER);
     console.wait_for("Actions on acme-import-7/WD-1001");
     console.send(ENTER);
-    console.wait_for("receive acme-import-7/WD-1001?");
+    console.wait_for("receive acme-import-7/WD-1001: 1 change?");
     db.ok(&["act", "acme-import-7/WD-1001", "fault", "--set", "reason=label torn"]);
     console.wait_until("WD-1001 shown as Faulted behind the confirmation", |s| {
         row_shows(s, "WD-1001", "Faulted")
     });
-    console.wait_for("receive acme-import-7/WD-1001?");
+    console.wait_for("receive acme-import-7/WD-1001: 1 change?");
     console.send("y");
     console.wait_for("Changed by someone else (S7)");
     (db, console)

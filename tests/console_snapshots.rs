@@ -186,8 +186,8 @@ fn confirmation_of_a_bulk_receive_of_marked_drives() {
 
 #[test]
 fn message_after_a_stale_write() {
-    let StaleReceive { dir: _dir, mut store, mut model, plan } = stale_receive();
-    let result = worker::write(&mut store, plan);
+    let StaleReceive { dir: _dir, mut store, mut model, plan } = stale_receive(Bruno::ReceivesTheDrive);
+    let result = worker::write(&mut store, plan, OPERATOR, now());
     let effects = update(&mut model, Msg::Written(result));
     assert!(matches!(effects.as_slice(), [Effect::Reload]), "{effects:?}");
     assert_snapshot!("message_after_a_stale_write", terminal(&model, W, H).backend());

@@ -19,7 +19,7 @@ use ieops::domain::attention::Subject;
 use ieops::domain::clock;
 use ieops::domain::create::create_job;
 use ieops::domain::sweep::sweep_job;
-use ieops::domain::{ActionKind, Change, Ctx, JobState, JobType, Rule};
+use ieops::domain::{ActionKind, Change, Ctx, DriveState, JobState, JobType, Rule};
 use ieops::store::{JobFilter, Store};
 
 fn demo() -> (Store, Model) {
@@ -77,7 +77,11 @@ fn filter_keeps_only_overdue_shipping_jobs_and_esc_clears_it() {
     let shipping = model.data.jobs.iter().filter(|j| j.state == JobState::Shipping).count();
     assert!(names.len() < shipping, "Shipping jobs that are not overdue are filtered out");
 
-    assert!(press(&mut model, key(KeyCode::Esc)).is_empty());
+    let effects = press(&mut model, key(KeyCode::Esc));
+    assert!(
+        effects.iter().all(|e| matches!(e, Effect::LoadJob(_))),
+        "at most the new selection is read: {effects:?}"
+    );
     assert!(model.filter.is_empty(), "Esc in the table clears the filter");
     assert_eq!(rows::rows(&model, View::Jobs).len(), all);
 }
@@ -319,34 +323,29 @@ fn space_marks_and_r_receives_two_drives_of_one_job_in_one_change() {
     assert_eq!(model.marked.iter().cloned().collect::<Vec<_>>(), marked);
 
     assert!(press(&mut model, ch('r')).is_empty(), "r only asks for confirmation");
-    let Some(Popup::Confirm { title, lines, plan: Plan::Jobs(changes) }) = &model.popup else {
+    let Some(Popup::Confirm { title, lines, plan: Plan::Act { asks, steps, .. } }) = &model.popup else {
         panic!("r asks for confirmation, not {}", popup_name(&model))
     };
-    assert_eq!(title, "receive 2 drives in one transaction?");
-    assert_eq!(changes.len(), 1, "the drives of one job are one change");
-    let change = &changes[0];
-    assert_eq!(change.job.name, name);
-    let d2: Vec<&str> = change
-        .events
-        .iter()
-        .filter(|e| e.rule == Rule::D2)
-        .map(|e| e.drive_id.as_deref().unwrap_or("-"))
-        .collect();
-    assert_eq!(d2, drives, "one D2 event per drive");
-    assert!(change.events.iter().any(|e| e.rule == Rule::J8 && e.drive_id.is_none()), "{lines:?}");
-    assert_eq!(change.job.state, JobState::Received);
+    // The title counts changes, not targets: two receipts and the job's J8.
+    assert_eq!(title, "receive 2 drives of 1 job: 3 changes?");
+    assert_eq!(asks.len(), 2);
+    let d2: Vec<String> = steps.iter().filter(|s| s.3 == Rule::D2).map(|s| s.0.clone()).collect();
+    let expected: Vec<String> = drives.iter().map(|d| format!("{name}/{d}")).collect();
+    assert_eq!(d2, expected, "one D2 step per drive");
+    assert!(steps.iter().any(|s| s.3 == Rule::J8 && s.0 == name && s.2 == "Received"), "{lines:?}");
     assert_eq!(lines.len(), 3, "{lines:?}");
 
     let effects = press(&mut model, ch('y'));
-    let [Effect::Write(Plan::Jobs(written))] = effects.as_slice() else {
+    let [Effect::Write(Plan::Act { steps: written, .. })] = effects.as_slice() else {
         panic!("y writes the plan: {effects:?}")
     };
-    assert_eq!(written.len(), 1);
-    assert_eq!(written[0].events.len(), 3);
+    assert_eq!(written.len(), 3);
     assert!(model.popup.is_none());
 
     run(&mut model, &mut store, effects);
-    assert_eq!(flash(&model), "done: 3 audit events recorded");
+    let done = flash(&model);
+    assert!(done.starts_with(&format!("done: {name}/{} Received", drives[0])), "{done}");
+    assert!(done.ends_with("— 3 audit events recorded"), "{done}");
     assert!(model.marked.is_empty(), "a write clears the marks");
     assert_eq!(store.job(name).unwrap().unwrap().state, JobState::Received);
     assert_eq!(model.job(name).unwrap().state, JobState::Received, "the view reloaded");
@@ -387,17 +386,17 @@ fn ship_on_a_creating_job_with_the_form_left_empty_is_refused_by_j4_and_writes_n
     assert!(form.fields.iter().any(|f| f.key == "deliveryPackage.carrierName"));
     effects.extend(press(&mut model, key(KeyCode::Enter)));
 
-    let Some(Popup::Message { title, text, error }) = &model.popup else {
-        panic!("the refusal is shown, not {}", popup_name(&model))
+    // The refusal is shown in the form, which keeps what was typed.
+    let Some(Popup::Form(form)) = &model.popup else {
+        panic!("the refusal is shown in the form, not {}", popup_name(&model))
     };
-    assert_eq!(title, "Refused");
-    assert!(error);
+    let text = form.error.clone().unwrap_or_default();
     assert!(text.starts_with("refused by J4: "), "{text}");
     assert!(text.contains("deliveryPackage.carrierName") && text.contains("returnAddress.phone"), "{text}");
     assert_eq!(writes(&effects), 0);
 
-    effects.extend(press(&mut model, key(KeyCode::Enter)));
-    assert!(model.popup.is_none(), "Enter closes the message");
+    effects.extend(press(&mut model, key(KeyCode::Esc)));
+    assert!(model.popup.is_none(), "Esc closes the form");
     assert_eq!(writes(&effects), 0);
     let after = store.job(CREATING).unwrap().unwrap();
     assert_eq!((after.state, after.version), (before.state, before.version), "nothing was written");
@@ -431,20 +430,21 @@ fn a_form_value_that_does_not_parse_keeps_the_form_open_with_the_error() {
 // ----------------------------------------------------------------- S7
 
 #[test]
-fn a_write_decided_on_a_stale_snapshot_is_refused_naming_who_changed_the_job() {
-    // Between the console's read and its write, bruno changes the job elsewhere.
-    let StaleReceive { dir: _dir, mut store, mut model, plan } = stale_receive();
-    let (name, _) = LAST_SPECIFIED;
+fn a_write_decided_on_a_stale_snapshot_is_refused_naming_who_changed_the_drive() {
+    // Between the console's read and its write, bruno receives the same drive elsewhere.
+    let StaleReceive { dir: _dir, mut store, mut model, plan } = stale_receive(Bruno::ReceivesTheDrive);
+    let (name, drive) = LAST_SPECIFIED;
 
-    let result = worker::write(&mut store, plan);
-    let Err(WriteFailure { message, stale }) = &result else {
+    let result = worker::write(&mut store, plan, OPERATOR, now());
+    let Err(WriteFailure { message, stale, replan: None }) = &result else {
         panic!("the stale write committed: {result:?}")
     };
     assert!(stale, "{message}");
     assert!(
-        message.starts_with(&format!("job {name} changed since you read it: bruno ran update at ")),
+        message.contains(&format!("{name}/{drive}")) && message.contains("already Received"),
         "{message}"
     );
+    assert!(message.contains("bruno ran receive at ") && message.contains("(S7)"), "{message}");
     assert!(message.contains("nothing was written"), "{message}");
 
     let effects = update(&mut model, Msg::Written(result.clone()));
@@ -456,10 +456,55 @@ fn a_write_decided_on_a_stale_snapshot_is_refused_naming_who_changed_the_job() {
 
     run(&mut model, &mut store, effects);
     let job = store.job(name).unwrap().unwrap();
-    assert_eq!(job.state, JobState::Shipping, "amara's receive was not written");
     let history = store.history(job.id.unwrap()).unwrap();
     assert!(history.iter().all(|e| e.operator != OPERATOR), "no event of amara's: {history:?}");
     assert_eq!(model.job(name).unwrap().version, job.version, "the console shows bruno's version now");
+}
+
+/// Issue 13: a change elsewhere that the confirmed write does not depend on
+/// (bruno's new phone number) no longer refuses it: the write is decided on
+/// the job as it is then, and is the same as confirmed.
+#[test]
+fn a_write_goes_through_when_what_changed_elsewhere_does_not_touch_it() {
+    let StaleReceive { dir: _dir, mut store, model: _, plan } = stale_receive(Bruno::UpdatesTheAddress);
+    let (name, drive) = LAST_SPECIFIED;
+    let result = worker::write(&mut store, plan, OPERATOR, now());
+    assert!(
+        result.as_ref().is_ok_and(|done| done.starts_with(&format!("done: {name}/{drive} Received"))),
+        "{result:?}"
+    );
+    let job = store.job(name).unwrap().unwrap();
+    assert_eq!(job.drive(drive).unwrap().state, DriveState::Received);
+    assert_eq!(job.return_address.phone.as_deref(), Some("+61 3 5550 0000"), "bruno's change kept");
+}
+
+/// Issue 13, the silent no-op: a marked drive whose job the console does not
+/// hold in full is decided on the store, shown with its from → to, and
+/// received when confirmed; never "done: 0 audit events".
+#[test]
+fn receiving_a_marked_drive_whose_job_is_not_loaded_receives_it() {
+    let (mut store, mut model) = demo();
+    let (name, drive) = LAST_SPECIFIED;
+    show(&mut model, &mut store, View::Drives);
+    select(&mut model, &mut store, &drive_subject(name, drive));
+    press(&mut model, ch(' ')); // marked; the cursor moves on
+    // As if the job had not been read: the console holds only its table rows.
+    let id = model.data.id_of(name).expect("an active job");
+    model.data.full.remove(&id);
+
+    let effects = press(&mut model, ch('r'));
+    let [Effect::Preview { .. }] = effects.as_slice() else { panic!("r decides on the store: {effects:?}") };
+    run(&mut model, &mut store, effects);
+    let Some(Popup::Confirm { title, lines, .. }) = &model.popup else { panic!("{}", popup_name(&model)) };
+    assert_eq!(title, "receive 1 drive of 1 job: 2 changes?");
+    assert!(lines.iter().any(|l| l == &format!("{name}/{drive}: Specified → Received (D2)")), "{lines:?}");
+
+    press_and_run(&mut model, &mut store, ch('y'));
+    assert!(flash(&model).starts_with(&format!("done: {name}/{drive} Received")), "{}", flash(&model));
+    let job = store.job(name).unwrap().unwrap();
+    assert_eq!(job.drive(drive).unwrap().state, DriveState::Received);
+    let history = store.history(job.id.unwrap()).unwrap();
+    assert!(history.iter().any(|e| e.operator == OPERATOR && e.rule == "D2"), "the audit holds it");
 }
 
 // ---------------------------------------------------------------- read-only
@@ -493,8 +538,10 @@ fn read_only_mode_refuses_enter_a_r_b_and_sweep_in_the_single_dispatcher() {
         let sweep: Vec<_> = ":sweep".chars().map(ch).chain([key(KeyCode::Enter)]).collect();
         attempt(&mut model, &sweep);
 
+        let previews = effects.iter().filter(|e| matches!(e, Effect::Preview { .. })).count();
         if read_only {
             assert_eq!(writes(&effects), 0);
+            assert_eq!(previews, 0, "nothing is even decided");
             assert_eq!(popups, ["none"; 5], "no dialog opens");
             for flash in &flashes {
                 assert!(flash.starts_with("read-only monitoring: "), "{flashes:?}");
@@ -506,7 +553,9 @@ fn read_only_mode_refuses_enter_a_r_b_and_sweep_in_the_single_dispatcher() {
                     .starts_with("ieops │ /var/lib/ieops/ieops.db │ operator amara │ 🔒 READ-ONLY")
             );
         } else {
-            assert_eq!(popups, ["menu", "menu", "confirm", "form", "confirm"], "{flashes:?}");
+            // r on a drive whose job is not held yet is decided on the store first.
+            let r = if previews == 1 { "none" } else { "confirm" };
+            assert_eq!(popups, ["menu", "menu", r, "form", "confirm"], "{flashes:?}");
         }
     }
 }
@@ -576,7 +625,10 @@ fn esc_backs_out_of_every_popup_and_input() {
 
     choose(&mut model, "ship");
     press(&mut model, key(KeyCode::Enter));
-    check(&mut model, "message");
+    // Refused by J4: the form stays, with what was typed and why.
+    let Some(Popup::Form(form)) = &model.popup else { panic!("{}", popup_name(&model)) };
+    assert!(form.error.as_deref().is_some_and(|e| e.contains("J4")), "{:?}", form.error);
+    check(&mut model, "form");
 
     choose(&mut model, "cancel");
     check(&mut model, "confirm");
@@ -892,4 +944,28 @@ fn live_changes_leave_the_tables_as_a_full_read_would() {
         press_all(&mut model, &[key(KeyCode::Esc), key(KeyCode::Esc)]);
     }
     assert!(!drives_expected(&store, "state:neverreceived").is_empty(), "drives never received are listed");
+}
+
+/// Issue 13: a form the rules refuse keeps every value typed into it.
+#[test]
+fn a_refused_form_keeps_every_typed_value() {
+    let (mut store, mut model) = demo();
+    show(&mut model, &mut store, View::Jobs);
+    select(&mut model, &mut store, &Subject::Job(CREATING.into()));
+    choose(&mut model, "ship");
+    let typed = ["storage-7", "Verbose", "diag/path", "call first"];
+    for text in typed {
+        // Replace whatever the field held with the typed text.
+        press(&mut model, ctrl('u'));
+        type_text(&mut model, text);
+        press(&mut model, key(KeyCode::Tab));
+    }
+    let effects = press(&mut model, key(KeyCode::Enter));
+    assert_eq!(writes(&effects), 0);
+    let Some(Popup::Form(form)) = &model.popup else {
+        panic!("refused: the form stays, not {}", popup_name(&model))
+    };
+    assert!(form.error.as_deref().is_some_and(|e| e.contains("J4")), "{:?}", form.error);
+    let values: Vec<String> = form.fields.iter().take(4).map(|f| f.input.lines().join("")).collect();
+    assert_eq!(values, typed);
 }

@@ -215,7 +215,12 @@ pub fn settle(console: &mut Console) {
                 Effect::LoadHistory(job_id) => {
                     Msg::History { job_id, events: console.store.history(job_id).expect("history is read") }
                 }
-                Effect::Write(plan) => Msg::Written(worker::write(&mut console.store, plan)),
+                Effect::Preview { title, asks, note } => {
+                    worker::preview(&console.store, title, asks, note, "bench", console.model.now)
+                }
+                Effect::Write(plan) => {
+                    Msg::Written(worker::write(&mut console.store, plan, "bench", console.model.now))
+                }
                 Effect::Import(path) => {
                     Msg::Written(worker::import(&mut console.store, &path, "bench", console.model.now))
                 }

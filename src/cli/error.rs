@@ -80,6 +80,8 @@ impl From<crate::ops::OpError> for CliError {
         match e {
             crate::ops::OpError::Refused(r) => CliError::Refused(r),
             crate::ops::OpError::Store(e) => CliError::Store(e),
+            // The command line confirms nothing beforehand, so nothing can have changed since.
+            changed @ crate::ops::OpError::Changed(_) => CliError::Internal(changed.to_string()),
         }
     }
 }

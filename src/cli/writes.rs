@@ -8,13 +8,12 @@ use super::render;
 use super::target::{self, Target};
 use super::{Session, emit};
 use crate::demo;
-use crate::domain::arrival::{Outcome, decide_arrival};
+use crate::domain::arrival::Outcome;
 use crate::domain::create::{check_drive_id, check_job_name};
 use crate::domain::field::Field;
-use crate::domain::sweep::sweep_job;
-use crate::domain::{Action, Change, Ctx, Event, Job, JobType, Request, TargetKind, Timestamp, decide};
-use crate::ops;
-use crate::store::{SWEEP_CHUNK, Store, StoreError};
+use crate::domain::{Action, Ctx, Event, JobType, TargetKind, Timestamp};
+use crate::ops::{self, Ask};
+use crate::store::{Store, StoreError};
 
 pub fn init(s: &mut Session) -> Result<(), CliError> {
     let path = s.store.path().display().to_string();
@@ -136,36 +135,33 @@ pub fn act(
     note: Option<&str>,
 ) -> Result<(), CliError> {
     let target = target::resolve(&s.store, text)?;
-    let kind = match &target {
-        Target::Job(_) => TargetKind::Job,
-        Target::Drive(..) => TargetKind::Drive,
-        Target::Arrival(_) => TargetKind::Arrival,
+    let ask = match target {
+        Target::Job(job) => match Action::parse(TargetKind::Job, name, sets).map_err(bad)? {
+            Action::Job(action) => Ask::Job { job: job.name, action },
+            _ => return Err(bad(format!("'{name}' does not apply to {text}"))),
+        },
+        Target::Drive(job, drive_id) => match Action::parse(TargetKind::Drive, name, sets).map_err(bad)? {
+            Action::Drive(action) => Ask::Drive { job: job.name, drive_id, action },
+            _ => return Err(bad(format!("'{name}' does not apply to {text}"))),
+        },
+        Target::Arrival(arrival) => match Action::parse(TargetKind::Arrival, name, sets).map_err(bad)? {
+            Action::Arrival(action) => Ask::Arrival { id: arrival.id.unwrap_or_default(), action },
+            _ => return Err(bad(format!("'{name}' does not apply to {text}"))),
+        },
     };
-    let action = Action::parse(kind, name, sets).map_err(bad)?;
     let operator = s.operator.clone();
     let ctx = Ctx { operator: &operator, now: s.now, note };
-    match (target, action) {
-        (Target::Arrival(arrival), Action::Arrival(a)) => {
-            let (next, event) = decide_arrival(&arrival, &a, &ctx)?;
-            s.store.write(|w| w.apply_arrival(&next, std::slice::from_ref(&event)))?;
-            let subject = format!("arrival:{}", arrival.id.unwrap_or_default());
-            report(s, &subject, std::slice::from_ref(&event), || {
-                render::arrivals_json(std::slice::from_ref(&next))
-            });
-        }
-        (Target::Job(job), Action::Job(a)) => apply(s, &job, &Request::Job(a), &ctx)?,
-        (Target::Drive(job, drive_id), Action::Drive(a)) => {
-            apply(s, &job, &Request::Drive { drive_id, action: a }, &ctx)?
-        }
-        _ => return Err(bad(format!("'{name}' does not apply to {text}"))),
+    // Decided on the job as the write transaction reads it (S7: never on a stale copy).
+    let decided = ops::act(&mut s.store, std::slice::from_ref(&ask), &ctx, None)?;
+    for change in &decided.changes {
+        report(s, &change.job.name, &change.events, || render::job_json(&change.job));
     }
-    Ok(())
-}
-
-fn apply(s: &mut Session, job: &crate::domain::Job, request: &Request, ctx: &Ctx) -> Result<(), CliError> {
-    let change = decide(job, request, ctx)?;
-    s.store.write(|w| w.apply(&change))?;
-    report(s, &job.name, &change.events, || render::job_json(&change.job));
+    for (arrival, event) in &decided.arrivals {
+        let subject = format!("arrival:{}", arrival.id.unwrap_or_default());
+        report(s, &subject, std::slice::from_ref(event), || {
+            render::arrivals_json(std::slice::from_ref(arrival))
+        });
+    }
     Ok(())
 }
 
@@ -200,24 +196,7 @@ pub fn arrival(
 }
 
 pub fn sweep(s: &mut Session, dry_run: bool) -> Result<(), CliError> {
-    let now = s.now;
-    // Candidates come a chunk at a time, in id order; only what is reported
-    // (each changed job's name and events) is kept, in name order at the end.
-    let mut changes: Vec<(String, Vec<Event>)> = Vec::new();
-    if dry_run {
-        s.store.for_each_sweep_chunk(now, SWEEP_CHUNK, |jobs| {
-            sweep_chunk(&jobs, now, &mut changes, |_, _| Ok(()))
-        })?;
-    } else {
-        // Read, decided and written in one transaction: nobody acts on a job
-        // between the sweep's decision and its write.
-        s.store.write(|w| {
-            w.for_each_sweep_chunk(now, SWEEP_CHUNK, |w, jobs| {
-                sweep_chunk(&jobs, now, &mut changes, |before, change| w.apply_over(before, change))
-            })
-        })?;
-    }
-    changes.sort_by(|a, b| a.0.cmp(&b.0));
+    let changes = ops::sweep(&mut s.store, s.now, dry_run)?;
     let lines: Vec<String> = changes.iter().flat_map(|(job, events)| event_lines(job, events)).collect();
     emit(
         s,
@@ -234,23 +213,6 @@ pub fn sweep(s: &mut Session, dry_run: bool) -> Result<(), CliError> {
             out
         },
     );
-    Ok(())
-}
-
-/// Decides the sweep for each job of a chunk, `store`s each change over the
-/// job it was decided on, and keeps what is reported of it.
-fn sweep_chunk(
-    jobs: &[Job],
-    now: Timestamp,
-    changes: &mut Vec<(String, Vec<Event>)>,
-    mut store: impl FnMut(&Job, &Change) -> Result<(), StoreError>,
-) -> Result<(), StoreError> {
-    for job in jobs {
-        if let Some(change) = sweep_job(job, now) {
-            store(job, &change)?;
-            changes.push((change.job.name, change.events));
-        }
-    }
     Ok(())
 }
 

@@ -5,7 +5,8 @@ use std::collections::BTreeSet;
 use ratatui_textarea::TextArea;
 
 use crate::domain::attention::{Item, Subject};
-use crate::domain::{ActionKind, Allowed, Arrival, Change, Event, Job, Timestamp};
+use crate::domain::{ActionKind, Allowed, Arrival, Job, Timestamp};
+use crate::ops::{Ask, Step};
 use crate::store::AuditRecord;
 
 use super::data::Data;
@@ -60,12 +61,19 @@ pub struct Sort {
 /// A job drive, for marks and bulk actions.
 pub type DriveKey = (String, String);
 
-/// What a pending write will do, decided by the domain when it was confirmed.
-#[derive(Debug, Clone)]
+/// What a confirmed write asks for. The worker decides it again inside the
+/// write transaction, on what the store holds then, never on this console's
+/// copy; the steps are those the confirmation showed, and if the decision
+/// now differs nothing is written and the operator sees the new one (S7).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Plan {
-    /// Changes to jobs, written in one transaction.
-    Jobs(Vec<Change>),
-    Arrival(Box<(Arrival, Event)>),
+    Act {
+        asks: Vec<Ask>,
+        note: Option<String>,
+        steps: Vec<Step>,
+    },
+    /// The sweep (C1, C3, C7) as operator `system`.
+    Sweep,
 }
 
 /// One field of an action form.

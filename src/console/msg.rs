@@ -86,6 +86,12 @@ pub enum Msg {
     },
     /// A write finished: a summary for the status line, or why it failed.
     Written(Result<String, WriteFailure>),
+    /// What an action would do, decided on the store (its job was not held
+    /// here): the confirmation to show, or why it is refused.
+    Previewed {
+        title: String,
+        result: Result<Confirmation, String>,
+    },
     /// Reading the database failed.
     LoadFailed(String),
 }
@@ -95,4 +101,14 @@ pub struct WriteFailure {
     pub message: String,
     /// S7: someone else changed it; the view reloads.
     pub stale: bool,
+    /// The decision made at write time, when it differs from the confirmed
+    /// one: shown for the operator to confirm again.
+    pub replan: Option<Box<Confirmation>>,
+}
+
+/// A decision to confirm: its lines for people and the plan to write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Confirmation {
+    pub lines: Vec<String>,
+    pub plan: super::model::Plan,
 }

@@ -1,20 +1,22 @@
 //! `update`: a message in, the model changed and the effects to run out.
-//! Pure: no I/O, no clock. Every change is decided by the domain on the
-//! snapshot the operator is looking at, so a stale one is refused by the store (S7).
+//! Pure: no I/O, no clock. A confirmation shows what an action would do,
+//! decided on the snapshot the operator is looking at (or, when its job is
+//! not held here, on the store by the worker); the write decides again inside
+//! its transaction and writes only if nothing changed since (S7).
 
 use ratatui_textarea::TextArea;
 
-use crate::domain::arrival::{decide_arrival, valid_arrival_actions};
+use crate::domain::arrival::valid_arrival_actions;
 use crate::domain::attention::Subject;
 use crate::domain::field::Field;
-use crate::domain::{
-    Action, ActionKind, Change, Ctx, DriveAction, Event, Request, TargetKind, decide, valid_actions,
-};
+use crate::domain::{Action, ActionKind, Ctx, DriveAction, Event, TargetKind, valid_actions};
+use crate::ops::{Ask, Decided, preview_on};
+use crate::present::count;
 
 use super::data::Changed;
 use super::filter::Filter;
 use super::model::{Form, FormField, FormPurpose, Input, InputKind, Model, Plan, Popup, View};
-use super::msg::{Command, Msg, WriteFailure};
+use super::msg::{Command, Confirmation, Msg, WriteFailure};
 use super::rows::{self, sort_columns};
 
 /// What `update` asks the runtime to do.
@@ -27,6 +29,13 @@ pub enum Effect {
     /// Import the service's JSON from a file (issue 4), like `ieops import`.
     Import(String),
     LoadHistory(i64),
+    /// Decide what the asks would do on the store, for a confirmation titled
+    /// `title` (their jobs are not held here).
+    Preview {
+        title: String,
+        asks: Vec<Ask>,
+        note: Option<String>,
+    },
     Write(Plan),
 }
 
@@ -78,11 +87,28 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             model.marked.clear();
             vec![Effect::Reload]
         }
-        Msg::Written(Err(WriteFailure { message, stale })) => {
+        Msg::Written(Err(WriteFailure { replan: Some(again), message, .. })) => {
+            model.flash = Some((message, true));
+            let title = format!(
+                "Changed since you looked (S7): now {}. Confirm?",
+                count(again.lines.len(), "change")
+            );
+            model.popup = Some(Popup::Confirm { title, lines: again.lines, plan: again.plan });
+            vec![Effect::Reload]
+        }
+        Msg::Written(Err(WriteFailure { message, stale, replan: None })) => {
             let title = if stale { "Changed by someone else (S7)" } else { "Not written" };
             model.flash = None;
             model.popup = Some(Popup::Message { title: title.into(), text: message, error: true });
             vec![Effect::Reload]
+        }
+        Msg::Previewed { title, result } => {
+            model.flash = None;
+            model.popup = Some(match result {
+                Ok(Confirmation { lines, plan }) => Popup::Confirm { title, lines, plan },
+                Err(text) => Popup::Message { title: "Refused".into(), text, error: true },
+            });
+            Vec::new()
         }
         Msg::LoadFailed(message) => {
             model.flash = Some((format!("cannot read the database: {message}"), true));
@@ -134,7 +160,7 @@ fn table_command(model: &mut Model, command: Command) -> Vec<Effect> {
         Command::OpenActions => open_menu(model),
         Command::ToggleMark => toggle_mark(model),
         Command::ClearMarks => model.marked.clear(),
-        Command::BulkReceive => bulk_with(model, BulkKind::Receive, &[]),
+        Command::BulkReceive => return bulk_with(model, BulkKind::Receive, &[]),
         Command::BulkShipBack => bulk_ship_back_form(model),
         Command::StartFilter => start_input(model, InputKind::Filter),
         Command::StartCommand => start_input(model, InputKind::Command),
@@ -168,13 +194,9 @@ fn table_command(model: &mut Model, command: Command) -> Vec<Effect> {
         }
         Command::Select | Command::Confirm | Command::NextField | Command::PrevField | Command::Quit => {}
     }
-    if matches!(
-        command,
-        Command::Up | Command::Down | Command::PageUp | Command::PageDown | Command::Top | Command::Bottom
-    ) {
-        return selection_effects(model);
-    }
-    Vec::new()
+    // Moving, marking (Space steps down), sorting and clearing the filter all
+    // change which row is selected: its job is read if it is not held yet.
+    selection_effects(model)
 }
 
 fn show_view(model: &mut Model, view: View) -> Vec<Effect> {
@@ -292,10 +314,14 @@ fn input_command(model: &mut Model, command: Command) -> Vec<Effect> {
             rows::refilter_all(model);
         }
         (Command::Select, InputKind::Command) => return run_command(model, text.trim()),
-        (Command::Back, InputKind::Command) => {}
-        _ => model.input = Some(input), // other commands do not apply while typing
+        (Command::Back, InputKind::Command) => return Vec::new(),
+        _ => {
+            model.input = Some(input); // other commands do not apply while typing
+            return Vec::new();
+        }
     }
-    Vec::new()
+    // A new filter selects another row: its job is read (no "still reading" later).
+    selection_effects(model)
 }
 
 fn run_command(model: &mut Model, text: &str) -> Vec<Effect> {
@@ -359,7 +385,7 @@ fn popup_command(model: &mut Model, command: Command) -> Vec<Effect> {
         }
         (Popup::Menu { subject, actions, selected }, Command::Select) => {
             if let Some(allowed) = actions.get(selected) {
-                choose_action(model, subject, allowed.kind);
+                return choose_action(model, subject, allowed.kind);
             }
         }
         (Popup::Form(mut form), Command::NextField) => {
@@ -371,7 +397,7 @@ fn popup_command(model: &mut Model, command: Command) -> Vec<Effect> {
             form.focus = (form.focus + n - 1) % n;
             model.popup = Some(Popup::Form(form));
         }
-        (Popup::Form(form), Command::Select) => submit_form(model, *form),
+        (Popup::Form(form), Command::Select) => return submit_form(model, *form),
         (Popup::Confirm { plan, .. }, Command::Confirm) => {
             model.flash = Some(("writing…".into(), false));
             return vec![Effect::Write(plan)];
@@ -409,7 +435,7 @@ fn open_menu(model: &mut Model) {
 }
 
 /// An action with parameters opens a form; one without goes to confirmation.
-fn choose_action(model: &mut Model, subject: Subject, kind: ActionKind) {
+fn choose_action(model: &mut Model, subject: Subject, kind: ActionKind) -> Vec<Effect> {
     let mut fields: Vec<FormField> =
         kind.params().iter().map(|p| field(p.key, p.hint.to_string(), p.required, "")).collect();
     if kind == ActionKind::Resolve {
@@ -426,13 +452,13 @@ fn choose_action(model: &mut Model, subject: Subject, kind: ActionKind) {
         fields.push(field(f.path(), String::new(), false, &current));
     }
     if fields.is_empty() {
-        plan_and_confirm(model, &subject, kind, &[], None);
-        return;
+        return plan_and_confirm(model, &subject, kind, &[], None);
     }
     fields.push(field("note", "for the audit log".into(), false, ""));
     let initial = fields.iter().map(|f| f.input.lines().join("")).collect();
     let purpose = FormPurpose::Action { subject, kind };
     model.popup = Some(Popup::Form(Box::new(Form { purpose, fields, initial, focus: 0, error: None })));
+    Vec::new()
 }
 
 fn field(key: &'static str, hint: String, required: bool, value: &str) -> FormField {
@@ -471,7 +497,7 @@ fn field_value(job: &crate::domain::Job, field: Field) -> String {
     }
 }
 
-fn submit_form(model: &mut Model, mut form: Form) {
+fn submit_form(model: &mut Model, mut form: Form) -> Vec<Effect> {
     let mut sets = Vec::new();
     let mut note = None;
     for (field, initial) in form.fields.iter().zip(&form.initial) {
@@ -490,15 +516,15 @@ fn submit_form(model: &mut Model, mut form: Form) {
         FormPurpose::BulkShipBack => return bulk_with(model, BulkKind::ShipBack, &sets),
     };
     match plan(model, &subject, kind, &sets, note.as_deref()) {
-        Ok(confirm) => model.popup = Some(confirm),
-        Err(PlanError::BadInput(message)) => {
+        Ok(Planned::Confirm(confirm)) => model.popup = Some(confirm),
+        Ok(Planned::Preview(effect)) => return vec![effect],
+        // The form stays open with everything typed, the reason beside it.
+        Err(PlanError::BadInput(message) | PlanError::Refused(message)) => {
             form.error = Some(message);
             model.popup = Some(Popup::Form(Box::new(form)));
         }
-        Err(PlanError::Refused(message)) => {
-            model.popup = Some(Popup::Message { title: "Refused".into(), text: message, error: true })
-        }
     }
+    Vec::new()
 }
 
 fn plan_and_confirm(
@@ -507,13 +533,15 @@ fn plan_and_confirm(
     kind: ActionKind,
     sets: &[(String, String)],
     note: Option<&str>,
-) {
-    model.popup = Some(match plan(model, subject, kind, sets, note) {
-        Ok(confirm) => confirm,
+) -> Vec<Effect> {
+    match plan(model, subject, kind, sets, note) {
+        Ok(Planned::Confirm(confirm)) => model.popup = Some(confirm),
+        Ok(Planned::Preview(effect)) => return vec![effect],
         Err(PlanError::BadInput(text) | PlanError::Refused(text)) => {
-            Popup::Message { title: "Refused".into(), text, error: true }
+            model.popup = Some(Popup::Message { title: "Refused".into(), text, error: true })
         }
-    });
+    }
+    Vec::new()
 }
 
 enum PlanError {
@@ -523,72 +551,77 @@ enum PlanError {
     Refused(String),
 }
 
-/// Decides the action on the model's snapshot and builds the confirmation.
+/// The action as asked, by name, and what it would do, for a confirmation.
 fn plan(
     model: &Model,
     subject: &Subject,
     kind: ActionKind,
     sets: &[(String, String)],
     note: Option<&str>,
-) -> Result<Popup, PlanError> {
+) -> Result<Planned, PlanError> {
     let target = match subject {
         Subject::Job(_) => TargetKind::Job,
         Subject::Drive { .. } => TargetKind::Drive,
         Subject::Arrival(_) => TargetKind::Arrival,
     };
     let action = Action::parse(target, kind.name(), sets).map_err(PlanError::BadInput)?;
-    let ctx = Ctx { operator: &model.config.operator, now: model.now, note };
-    let refused = |r: crate::domain::Refusal| PlanError::Refused(r.to_string());
-    let gone =
-        || PlanError::Refused(format!("{subject} is no longer in the view; it may have been archived"));
-    let title = format!("{} {subject}?", kind.name());
-    match (subject, action) {
-        (Subject::Arrival(id), Action::Arrival(a)) => {
-            let arrival = model.arrival(*id).ok_or_else(gone)?;
-            let (next, event) = decide_arrival(arrival, &a, &ctx).map_err(refused)?;
-            let lines = event_lines(&subject.to_string(), std::slice::from_ref(&event));
-            Ok(Popup::Confirm { title, lines, plan: Plan::Arrival(Box::new((next, event))) })
+    let ask = match (subject, action) {
+        (Subject::Arrival(id), Action::Arrival(action)) => Ask::Arrival { id: *id, action },
+        (Subject::Job(job), Action::Job(action)) => Ask::Job { job: job.clone(), action },
+        (Subject::Drive { job, drive_id }, Action::Drive(action)) => {
+            Ask::Drive { job: job.clone(), drive_id: drive_id.clone(), action }
         }
-        (Subject::Job(name), Action::Job(a)) => {
-            let job = model.job(name).ok_or_else(gone)?;
-            let change = decide(job, &Request::Job(a), &ctx).map_err(refused)?;
-            Ok(confirm_changes(title, vec![change]))
-        }
-        (Subject::Drive { job, drive_id }, Action::Drive(a)) => {
-            let job = model.job(job).ok_or_else(gone)?;
-            let change = decide(job, &Request::Drive { drive_id: drive_id.clone(), action: a }, &ctx)
-                .map_err(refused)?;
-            Ok(confirm_changes(title, vec![change]))
-        }
-        _ => Err(PlanError::BadInput(format!("'{}' does not apply to {subject}", kind.name()))),
+        _ => return Err(PlanError::BadInput(format!("'{}' does not apply to {subject}", kind.name()))),
+    };
+    confirm(model, format!("{} {subject}", kind.name()), vec![ask], note.map(str::to_string))
+}
+
+/// What a confirmation needs: shown at once when every job asked about is
+/// held here, or decided on the store by the worker first.
+enum Planned {
+    Confirm(Popup),
+    Preview(Effect),
+}
+
+/// Decides the asks on the snapshot held here for the confirmation titled
+/// `what`; when a job is not held, the worker decides on the store instead.
+fn confirm(model: &Model, what: String, asks: Vec<Ask>, note: Option<String>) -> Result<Planned, PlanError> {
+    let ctx = Ctx { operator: &model.config.operator, now: model.now, note: note.as_deref() };
+    match preview_on(&asks, &ctx, |name| model.job(name).cloned(), |id| model.arrival(id).cloned()) {
+        Some(Ok(decided)) => Ok(Planned::Confirm(confirmation_popup(&what, asks, note, &decided))),
+        Some(Err(refusal)) => Err(PlanError::Refused(refusal.to_string())),
+        None => Ok(Planned::Preview(Effect::Preview { title: what, asks, note })),
     }
 }
 
-fn confirm_changes(title: String, changes: Vec<Change>) -> Popup {
-    let lines = changes.iter().flat_map(|c| event_lines(&c.job.name, &c.events)).collect();
-    Popup::Confirm { title, lines, plan: Plan::Jobs(changes) }
+/// The confirmation of a decision: its title counts the changes, not the targets.
+fn confirmation_popup(what: &str, asks: Vec<Ask>, note: Option<String>, decided: &Decided) -> Popup {
+    let Confirmation { lines, plan } = confirmation(asks, note, decided);
+    Popup::Confirm { title: confirmation_title(what, &lines), lines, plan }
 }
 
-/// "job/drive: Specified → Received (D2)", and consequences spelled out.
-pub fn event_lines(subject: &str, events: &[Event]) -> Vec<String> {
-    events
-        .iter()
-        .map(|e| {
-            let who = match &e.drive_id {
-                Some(d) => format!("{subject}/{d}"),
-                None => subject.to_string(),
-            };
-            let what = if e.action == "consequence" {
-                format!("then {who} becomes {} ({})", e.to_state, e.rule)
-            } else {
-                format!("{who}: {} → {} ({})", e.from_state, e.to_state, e.rule)
-            };
-            match &e.detail {
-                Some(d) if !d.is_empty() => format!("{what} — {d}"),
-                _ => what,
-            }
-        })
-        .collect()
+/// "receive acme/WD-1: 2 changes?"
+pub fn confirmation_title(what: &str, lines: &[String]) -> String {
+    format!("{what}: {}?", count(lines.len(), "change"))
+}
+
+pub fn confirmation(asks: Vec<Ask>, note: Option<String>, decided: &Decided) -> Confirmation {
+    let lines = decided.events().into_iter().map(|(subject, e)| event_line(&subject, e)).collect();
+    Confirmation { lines, plan: Plan::Act { asks, note, steps: decided.steps() } }
+}
+
+/// "job/drive: Specified → Received (D2)", and consequences spelled out;
+/// `subject` is what the event is about (`Decided::events`).
+fn event_line(subject: &str, e: &Event) -> String {
+    let what = if e.action == "consequence" {
+        format!("then {subject} becomes {} ({})", e.to_state, e.rule)
+    } else {
+        format!("{subject}: {} → {} ({})", e.from_state, e.to_state, e.rule)
+    };
+    match &e.detail {
+        Some(d) if !d.is_empty() => format!("{what} — {d}"),
+        _ => what,
+    }
 }
 
 // --------------------------------------------------------------------- bulk
@@ -644,67 +677,76 @@ fn bulk_ship_back_form(model: &mut Model) {
     })));
 }
 
-/// Decides one action per drive, folding the drives of one job into one
-/// change, and asks for one confirmation: all of it commits or none (S6).
-fn bulk_with(model: &mut Model, kind: BulkKind, sets: &[(String, String)]) {
+/// One action per drive, the drives of one job folded into one change, and
+/// one confirmation: all of it commits or none (S6). Drives whose job is not
+/// held here are decided on the store, never skipped.
+fn bulk_with(model: &mut Model, kind: BulkKind, sets: &[(String, String)]) -> Vec<Effect> {
     let targets = bulk_targets(model);
     if targets.is_empty() {
         model.flash = Some(("mark drives with Space in the Drives view first".into(), true));
-        return;
+        return Vec::new();
     }
-    let ctx = Ctx { operator: &model.config.operator, now: model.now, note: None };
-    let mut changes: Vec<Change> = Vec::new();
-    for (job_name, drive_id) in &targets {
-        let action = match kind {
-            BulkKind::Receive => DriveAction::Receive,
-            BulkKind::ShipBack => match Action::parse(TargetKind::Drive, "ship-back", sets) {
-                Ok(Action::Drive(a)) => a,
-                Ok(_) => continue,
-                Err(e) => {
-                    model.popup = Some(Popup::Message { title: "Refused".into(), text: e, error: true });
-                    return;
-                }
-            },
-        };
-        let position = changes.iter().position(|c| &c.job.name == job_name);
-        let current = match position {
-            Some(p) => changes[p].job.clone(),
-            None => match model.job(job_name) {
-                Some(j) => j.clone(),
-                None => continue,
-            },
-        };
-        match decide(&current, &Request::Drive { drive_id: drive_id.clone(), action }, &ctx) {
-            Ok(change) => match position {
-                Some(p) => {
-                    changes[p].events.extend(change.events);
-                    changes[p].job = change.job;
-                }
-                None => changes.push(change),
-            },
-            Err(refusal) => {
-                let text = format!("{job_name}/{drive_id}: {refusal}; nothing was changed");
-                model.popup = Some(Popup::Message { title: "Refused".into(), text, error: true });
-                return;
+    let action = match kind {
+        BulkKind::Receive => DriveAction::Receive,
+        BulkKind::ShipBack => match Action::parse(TargetKind::Drive, "ship-back", sets) {
+            Ok(Action::Drive(a)) => a,
+            Ok(_) => return Vec::new(),
+            Err(e) => {
+                model.popup = Some(Popup::Message { title: "Refused".into(), text: e, error: true });
+                return Vec::new();
             }
-        }
-    }
+        },
+    };
+    let asks: Vec<Ask> = targets
+        .iter()
+        .map(|(job, drive_id)| Ask::Drive {
+            job: job.clone(),
+            drive_id: drive_id.clone(),
+            action: action.clone(),
+        })
+        .collect();
     let verb = match kind {
         BulkKind::Receive => "receive",
         BulkKind::ShipBack => "ship back",
     };
-    let title = format!("{verb} {} drives in one transaction?", targets.len());
-    model.popup = Some(confirm_changes(title, changes));
+    let jobs: std::collections::BTreeSet<&String> = targets.iter().map(|(job, _)| job).collect();
+    let what = format!("{verb} {} of {}", count(targets.len(), "drive"), count(jobs.len(), "job"));
+    match confirm(model, what, asks, None) {
+        Ok(Planned::Confirm(popup)) => model.popup = Some(popup),
+        Ok(Planned::Preview(effect)) => return vec![effect],
+        Err(PlanError::BadInput(text) | PlanError::Refused(text)) => {
+            let text = format!("{text}; nothing was changed");
+            model.popup = Some(Popup::Message { title: "Refused".into(), text, error: true });
+        }
+    }
+    Vec::new()
 }
 
+/// The sweep's confirmation shows what the jobs held here would change; the
+/// write decides on the store, inside its transaction, and says what it did.
 fn plan_sweep(model: &mut Model) {
     // Every job whose clock has passed is held in full (see `data::needs_attention`).
-    let changes: Vec<Change> =
+    let changes: Vec<crate::domain::Change> =
         model.data.full.values().filter_map(|j| crate::domain::sweep::sweep_job(j, model.now)).collect();
     if changes.is_empty() {
         model.flash = Some(("the sweep has nothing to do: no C1, C3 or C7 has passed".into(), false));
         return;
     }
-    let title = format!("sweep {} jobs as operator system?", changes.len());
-    model.popup = Some(confirm_changes(title, changes));
+    let lines: Vec<String> = changes.iter().flat_map(|c| sweep_lines(&c.job.name, &c.events)).collect();
+    let title = format!(
+        "sweep {} as operator system: {}?",
+        count(changes.len(), "job"),
+        count(lines.len(), "change")
+    );
+    model.popup = Some(Popup::Confirm { title, lines, plan: Plan::Sweep });
+}
+
+fn sweep_lines(job: &str, events: &[Event]) -> Vec<String> {
+    events
+        .iter()
+        .map(|e| match &e.drive_id {
+            Some(d) => event_line(&format!("{job}/{d}"), e),
+            None => event_line(job, e),
+        })
+        .collect()
 }

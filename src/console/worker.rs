@@ -9,13 +9,15 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::mpsc::UnboundedSender;
 
-use crate::domain::Timestamp;
+use crate::domain::{Ctx, Timestamp};
+use crate::ops::{self, Ask, Decided, OpError};
+use crate::present::count;
 use crate::store::{Store, StoreError};
 
 use super::data::{self, Changed, DriveRow, JobRow, Overview, RECENT_EVENTS};
 use super::model::Plan;
 use super::msg::{Msg, WriteFailure};
-use super::update::Effect;
+use super::update::{Effect, confirmation, confirmation_title};
 
 /// How often other processes' commits are looked for.
 const POLL: Duration = Duration::from_millis(250);
@@ -70,8 +72,11 @@ pub fn spawn(
                     Ok(events) => Msg::History { job_id, events },
                     Err(e) => failed(e),
                 }),
+                Ok(Effect::Preview { title, asks, note }) => {
+                    Some(preview(&store, title, asks, note, &operator, now()))
+                }
                 Ok(Effect::Write(plan)) => {
-                    if !send(Msg::Written(write(&mut store, plan))) {
+                    if !send(Msg::Written(write(&mut store, plan, &operator, now()))) {
                         return;
                     }
                     Some(changes(&store, &mut last_event))
@@ -170,24 +175,104 @@ pub fn changes(store: &Store, last_event: &mut i64) -> Msg {
 
 /// `:import PATH`: the same checks and the same one transaction as `ieops import`.
 pub fn import(store: &mut Store, path: &str, operator: &str, now: Timestamp) -> Result<String, WriteFailure> {
-    let fail = |message: String| WriteFailure { message, stale: false };
+    let fail = |message: String| WriteFailure { message, stale: false, replan: None };
     let text = std::fs::read_to_string(path).map_err(|e| fail(format!("cannot read {path}: {e}")))?;
     crate::interop::import_documents(store, path, &text, operator, now)
         .map(|report| report.summary().trim_end().replace('\n', " · "))
         .map_err(|e| fail(e.to_string()))
 }
 
-/// Writes a confirmed plan in one transaction.
-pub fn write(store: &mut Store, plan: Plan) -> Result<String, WriteFailure> {
-    let result = match &plan {
-        Plan::Jobs(changes) => store.write(|w| changes.iter().try_for_each(|c| w.apply(c))),
-        Plan::Arrival(pair) => store.write(|w| w.apply_arrival(&pair.0, std::slice::from_ref(&pair.1))),
+/// What asks would do, decided on the store: the confirmation for asks
+/// whose jobs the console does not hold.
+pub fn preview(
+    store: &Store,
+    title: String,
+    asks: Vec<Ask>,
+    note: Option<String>,
+    operator: &str,
+    now: Timestamp,
+) -> Msg {
+    let ctx = Ctx { operator, now, note: note.as_deref() };
+    match ops::preview(store, &asks, &ctx) {
+        Ok(decided) => {
+            let confirmation = confirmation(asks, note, &decided);
+            Msg::Previewed {
+                title: confirmation_title(&title, &confirmation.lines),
+                result: Ok(confirmation),
+            }
+        }
+        Err(e) => Msg::Previewed { title, result: Err(e.to_string()) },
+    }
+}
+
+/// Writes a confirmed plan: decided again inside the write transaction, and
+/// written only if it is still what the operator confirmed.
+pub fn write(store: &mut Store, plan: Plan, operator: &str, now: Timestamp) -> Result<String, WriteFailure> {
+    let (asks, note, steps) = match plan {
+        Plan::Sweep => {
+            return ops::sweep(store, now, false).map(|swept| swept_summary(&swept)).map_err(store_failure);
+        }
+        Plan::Act { asks, note, steps } => (asks, note, steps),
     };
-    let events = match &plan {
-        Plan::Jobs(changes) => changes.iter().map(|c| c.events.len()).sum(),
-        Plan::Arrival(_) => 1,
+    let ctx = Ctx { operator, now, note: note.as_deref() };
+    match ops::act(store, &asks, &ctx, Some(&steps)) {
+        Ok(decided) => Ok(done_summary(&decided)),
+        Err(OpError::Changed(decided)) => Err(WriteFailure {
+            message: "it changed since you looked: nothing was written; here is what it does now".into(),
+            stale: true,
+            replan: Some(Box::new(confirmation(asks, note, &decided))),
+        }),
+        Err(OpError::Refused(refusal)) => {
+            // Allowed when confirmed, refused now: someone changed it in between.
+            let by = asks.iter().find_map(|ask| last_change_by_another(store, ask, operator));
+            Err(WriteFailure {
+                stale: by.is_some(),
+                message: match by {
+                    Some(by) => format!("{refusal}; {by} (S7); nothing was written"),
+                    None => format!("{refusal}; nothing was written"),
+                },
+                replan: None,
+            })
+        }
+        Err(OpError::Store(e)) => Err(store_failure(e)),
+    }
+}
+
+fn store_failure(e: StoreError) -> WriteFailure {
+    WriteFailure { stale: matches!(e, StoreError::Stale { .. }), message: e.to_string(), replan: None }
+}
+
+/// "jonas ran receive at 2026-11-22 12:00:05 UTC": the latest thing someone
+/// else did to the ask's job or drive.
+fn last_change_by_another(store: &Store, ask: &Ask, operator: &str) -> Option<String> {
+    let (job, drive) = match ask {
+        Ask::Job { job, .. } => (job, None),
+        Ask::Drive { job, drive_id, .. } => (job, Some(drive_id)),
+        Ask::Arrival { .. } => return None,
     };
-    result
-        .map(|()| format!("done: {events} audit events recorded"))
-        .map_err(|e| WriteFailure { stale: matches!(e, StoreError::Stale { .. }), message: e.to_string() })
+    let id = store.job(job).ok()??.id?;
+    let history = store.history(id).ok()?;
+    let event = history.iter().rev().find(|e| {
+        e.operator != operator
+            && e.action != "consequence"
+            && (drive.is_none() || e.drive_id.as_ref() == drive)
+    })?;
+    Some(format!("{} ran {} at {}", event.operator, event.action, crate::present::stamp(event.at)))
+}
+
+/// "done: acme/WD-1 Received, acme Received — 2 audit events recorded".
+fn done_summary(decided: &Decided) -> String {
+    const SHOWN: usize = 3;
+    let events = decided.events();
+    let mut what: Vec<String> =
+        events.iter().take(SHOWN).map(|(subject, e)| format!("{subject} {}", e.to_state)).collect();
+    if events.len() > SHOWN {
+        what.push(format!("{} more", events.len() - SHOWN));
+    }
+    format!("done: {} — {} recorded", what.join(", "), count(events.len(), "audit event"))
+}
+
+fn swept_summary(swept: &[(String, Vec<crate::domain::Event>)]) -> String {
+    let events: usize = swept.iter().map(|(_, e)| e.len()).sum();
+    format!("done: swept {} — {} recorded", count(swept.len(), "job"), count(events, "audit event"))
 }

@@ -3,7 +3,13 @@
 //! events, and returns what changed. The command line and the console only
 //! parse, call and render (like cargo's `ops` under its thin `commands`).
 
+mod act;
+mod sweep;
+
 use std::fmt;
+
+pub use act::{Ask, Decided, Step, act, preview, preview_on};
+pub use sweep::sweep;
 
 use crate::domain::arrival::{Outcome, Package, Routed, route_arrival};
 use crate::domain::create::{create_job, one_home};
@@ -16,6 +22,9 @@ use crate::store::{Store, StoreError};
 pub enum OpError {
     /// The rules said no (decided on what the transaction read).
     Refused(Refusal),
+    /// The decision is no longer the one the operator confirmed (someone
+    /// changed the job since): here is the new one, nothing was written.
+    Changed(Box<Decided>),
     Store(StoreError),
 }
 
@@ -23,6 +32,9 @@ impl fmt::Display for OpError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             OpError::Refused(r) => r.fmt(f),
+            OpError::Changed(_) => {
+                f.write_str("the situation changed since the confirmation; nothing was written")
+            }
             OpError::Store(e) => e.fmt(f),
         }
     }
@@ -40,24 +52,24 @@ impl From<Refusal> for OpError {
     }
 }
 
-/// Runs `f` in one write transaction; a refusal it returns rolls back
-/// whatever it wrote, like a store error does.
+/// Runs `f` in one write transaction; a refusal (or a changed decision) it
+/// returns rolls back whatever it wrote, like a store error does.
 fn write<T>(
     store: &mut Store,
     f: impl FnOnce(&mut crate::store::Writer<'_>) -> Result<T, OpError>,
 ) -> Result<T, OpError> {
-    let mut refused = None;
+    let mut not_store = None;
     let written = store.write(|w| {
         f(w).map_err(|e| match e {
-            OpError::Refused(r) => {
-                refused = Some(r);
-                StoreError::Sqlite("refused".into())
-            }
             OpError::Store(e) => e,
+            other => {
+                not_store = Some(other);
+                StoreError::Sqlite("rolled back".into())
+            }
         })
     });
-    match (written, refused) {
-        (_, Some(r)) => Err(OpError::Refused(r)),
+    match (written, not_store) {
+        (_, Some(e)) => Err(e),
         (Ok(t), None) => Ok(t),
         (Err(e), None) => Err(OpError::Store(e)),
     }

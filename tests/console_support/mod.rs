@@ -95,7 +95,10 @@ pub fn run(model: &mut Model, store: &mut Store, effects: Vec<Effect>) {
                 Effect::LoadHistory(job_id) => {
                     Msg::History { job_id, events: store.history(job_id).expect("history is read") }
                 }
-                Effect::Write(plan) => Msg::Written(worker::write(store, plan)),
+                Effect::Preview { title, asks, note } => {
+                    worker::preview(store, title, asks, note, OPERATOR, now())
+                }
+                Effect::Write(plan) => Msg::Written(worker::write(store, plan, OPERATOR, now())),
                 Effect::Import(path) => Msg::Written(worker::import(store, &path, "amara", now())),
             };
             next.extend(update(model, msg));
@@ -242,19 +245,38 @@ pub fn popup_name(model: &Model) -> &'static str {
     }
 }
 
-/// Another operator, "bruno", changes job `name` from a second connection to
-/// the database at `path`, as `ieops act NAME update --set …` would.
-pub fn bruno_updates(path: &std::path::Path, name: &str) {
-    use ieops::domain::{Action, Ctx, Request, TargetKind, decide};
+/// What another operator, "bruno", does to the job from a second connection.
+#[derive(Debug, Clone, Copy)]
+pub enum Bruno {
+    /// Receives the very drive amara is about to receive: a true conflict.
+    ReceivesTheDrive,
+    /// Updates the job's return address: nothing amara's receipt depends on.
+    UpdatesTheAddress,
+}
+
+/// Bruno acts on drive `drive` of job `name` in the database at `path`, as
+/// `ieops act …` would.
+pub fn bruno(path: &std::path::Path, name: &str, drive: &str, what: Bruno) {
+    use ieops::domain::{Action, Ctx, TargetKind};
+    use ieops::ops::Ask;
     let mut other = Store::open(path, ieops::store::Access::ReadWrite).expect("a second connection");
-    let job = other.job(name).expect("read").expect("the job exists");
-    let sets = [("returnAddress.phone".to_string(), "+61 3 5550 0000".to_string())];
-    let Ok(Action::Job(action)) = Action::parse(TargetKind::Job, "update", &sets) else {
-        panic!("update parses")
+    let ask = match what {
+        Bruno::ReceivesTheDrive => {
+            let Ok(Action::Drive(action)) = Action::parse(TargetKind::Drive, "receive", &[]) else {
+                panic!("receive parses")
+            };
+            Ask::Drive { job: name.into(), drive_id: drive.into(), action }
+        }
+        Bruno::UpdatesTheAddress => {
+            let sets = [("returnAddress.phone".to_string(), "+61 3 5550 0000".to_string())];
+            let Ok(Action::Job(action)) = Action::parse(TargetKind::Job, "update", &sets) else {
+                panic!("update parses")
+            };
+            Ask::Job { job: name.into(), action }
+        }
     };
     let ctx = Ctx { operator: "bruno", now: now(), note: None };
-    let change = decide(&job, &Request::Job(action), &ctx).expect("the update is allowed");
-    other.write(|w| w.apply(&change)).expect("bruno's write commits");
+    ieops::ops::act(&mut other, &[ask], &ctx, None).expect("bruno's write commits");
 }
 
 /// Chooses `action` in the menu Enter opens on the selection; returns the effects.
@@ -275,8 +297,8 @@ pub fn choose(model: &mut Model, action: &str) -> Vec<Effect> {
 }
 
 /// A console on a demo file where amara has confirmed receiving the last
-/// Specified drive of a job, and bruno has then changed that job from another
-/// connection: the plan is stale (S7).
+/// Specified drive of a job, and bruno has then acted on that job from
+/// another connection.
 pub struct StaleReceive {
     pub dir: tempfile::TempDir,
     pub store: Store,
@@ -284,7 +306,7 @@ pub struct StaleReceive {
     pub plan: ieops::console::model::Plan,
 }
 
-pub fn stale_receive() -> StaleReceive {
+pub fn stale_receive(what: Bruno) -> StaleReceive {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("ieops.db");
     let mut store = Store::open(&path, ieops::store::Access::ReadWrite).expect("store");
@@ -297,6 +319,6 @@ pub fn stale_receive() -> StaleReceive {
     let effects = press(&mut model, ch('y'));
     let [Effect::Write(plan)] = effects.as_slice() else { panic!("y writes: {effects:?}") };
     let plan = plan.clone();
-    bruno_updates(&path, name);
+    bruno(&path, name, drive, what);
     StaleReceive { dir, store, model, plan }
 }
