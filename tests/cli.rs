@@ -353,3 +353,50 @@ fn s6_the_operator_is_taken_from_the_environment_and_a_write_without_one_is_refu
     let history = db.ok(&["--json", "history", "who-job"]);
     assert!(history.contains(r#""operator":"ana""#), "{history}");
 }
+
+/// Issue 13: a mistyped `--job` is refused with the closest names, not held
+/// silently; `--hold` records a package naming a job not on record (E1). A
+/// label that is not the job's delivery package is a warning, not a refusal.
+#[test]
+fn arrival_refuses_an_unknown_job_with_did_you_mean_and_warns_of_a_foreign_label() {
+    let db = Db::new();
+    db.shipping_import("acme-import-7", &["WD-1", "WD-2"], NOW);
+    let before = db.bytes();
+    let err = db.fails(
+        2,
+        &["arrival", "--carrier", "UPS", "--tracking", "1Z", "--drive", "X1", "--job", "acme-improt-7"],
+    );
+    assert!(
+        err.contains("no active job named 'acme-improt-7'") && err.contains("did you mean acme-import-7?"),
+        "{err}"
+    );
+    assert!(err.contains("--hold"), "{err}");
+    assert_eq!(db.bytes(), before, "nothing was written");
+
+    let out = db.ok(&[
+        "arrival",
+        "--carrier",
+        "UPS",
+        "--tracking",
+        "1Z",
+        "--drive",
+        "X1",
+        "--job",
+        "not-yet-made",
+        "--hold",
+    ]);
+    assert!(out.contains("arrival:1") && out.contains("(E1)"), "{out}");
+
+    // SHIPPABLE's delivery package is UPS 1Z999AA10123456784; this one came by FedEx.
+    let out = db.run(&["arrival", "--carrier", "FedEx", "--tracking", "7777", "--drive", "WD-1"]);
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(
+            "warning: job acme-import-7 expects UPS 1Z999AA10123456784, the package came as FedEx 7777"
+        ),
+        "{stderr}"
+    );
+    let out = db.run(&["arrival", "--carrier", "UPS", "--tracking", "1Z999AA10123456784", "--drive", "WD-2"]);
+    assert!(out.status.success() && out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+}

@@ -118,7 +118,15 @@ fn run(store: &mut Store, step: &Step, now: Timestamp) {
         }
         Step::Ship { name } => act(store, NAMES[*name], None, ActionKind::Ship, now),
         Step::Arrive { ids: mask, name } => {
-            let _ = ops::record_arrival(store, "UPS", "1Z", &ids(*mask), name.map(|n| NAMES[n]), &ctx);
+            let drive_ids = ids(*mask);
+            let dock = ops::Dock {
+                carrier: "UPS",
+                tracking: "1Z",
+                drive_ids: &drive_ids,
+                job_name: name.map(|n| NAMES[n]),
+                hold_unknown: true, // a package may name a job not created yet (E1)
+            };
+            let _ = ops::record_arrival(store, dock, &ctx);
         }
         Step::Import { name, ids: mask, shipping } => {
             let _ = import_documents(

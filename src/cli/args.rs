@@ -128,6 +128,10 @@ pub enum Command {
         /// The job the package names [default: the job listing these drives]
         #[arg(long, value_name = "NAME")]
         job: Option<String>,
+        /// The job --job names is not on record: hold the package for it (E1)
+        /// instead of refusing the name
+        #[arg(long, requires = "job")]
+        hold: bool,
         #[arg(long, value_name = "TEXT")]
         note: Option<String>,
     },

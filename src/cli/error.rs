@@ -82,6 +82,7 @@ impl From<crate::ops::OpError> for CliError {
             crate::ops::OpError::Store(e) => CliError::Store(e),
             // The command line confirms nothing beforehand, so nothing can have changed since.
             changed @ crate::ops::OpError::Changed(_) => CliError::Internal(changed.to_string()),
+            crate::ops::OpError::Unknown(what) => CliError::BadInput(what),
         }
     }
 }

@@ -21,6 +21,7 @@ pub use error::{CliError, Exit};
 
 use crate::domain::Timestamp;
 use crate::domain::field::parse_date;
+use crate::ops;
 use crate::store::{Access, Store};
 use error::bad;
 
@@ -117,8 +118,15 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
         Command::Act { target, action, sets, note } => {
             writes::act(&mut session, &target, &action, &sets, note.as_deref())
         }
-        Command::Arrival { carrier, tracking, drives, job, note } => {
-            writes::arrival(&mut session, &carrier, &tracking, &drives, job, note.as_deref())
+        Command::Arrival { carrier, tracking, drives, job, hold, note } => {
+            let dock = ops::Dock {
+                carrier: &carrier,
+                tracking: &tracking,
+                drive_ids: &drives,
+                job_name: job.as_deref(),
+                hold_unknown: hold,
+            };
+            writes::arrival(&mut session, dock, note.as_deref())
         }
         Command::Sweep { dry_run } => writes::sweep(&mut session, dry_run),
         Command::Import { file } => interop::import(&mut session, &file),

@@ -165,17 +165,13 @@ pub fn act(
     Ok(())
 }
 
-pub fn arrival(
-    s: &mut Session,
-    carrier: &str,
-    tracking: &str,
-    drives: &[String],
-    job_name: Option<String>,
-    note: Option<&str>,
-) -> Result<(), CliError> {
+pub fn arrival(s: &mut Session, dock: ops::Dock<'_>, note: Option<&str>) -> Result<(), CliError> {
     let operator = s.operator.clone();
     let ctx = Ctx { operator: &operator, now: s.now, note };
-    let routed = ops::record_arrival(&mut s.store, carrier, tracking, drives, job_name.as_deref(), &ctx)?;
+    let routed = ops::record_arrival(&mut s.store, dock, &ctx)?;
+    for warning in &routed.warnings {
+        eprintln!("ieops: warning: {}", crate::text::visible(warning));
+    }
     for outcome in &routed.outcomes {
         match outcome {
             Outcome::Received(change) => report(

@@ -235,6 +235,9 @@ pub fn write(store: &mut Store, plan: Plan, operator: &str, now: Timestamp) -> R
             })
         }
         Err(OpError::Store(e)) => Err(store_failure(e)),
+        Err(unknown @ OpError::Unknown(_)) => {
+            Err(WriteFailure { message: unknown.to_string(), stale: false, replan: None })
+        }
     }
 }
 

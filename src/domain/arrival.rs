@@ -267,6 +267,9 @@ fn may_return(arrival: &Arrival, now: Timestamp) -> Result<Rule, Refusal> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Routed {
     pub outcomes: Vec<Outcome>,
+    /// What the operator should look at without it stopping the receipt: a
+    /// tracking number or carrier that is not the job's delivery package.
+    pub warnings: Vec<String>,
 }
 
 /// Routes a package. `named` is the job the package names (or, without a
@@ -330,7 +333,30 @@ pub fn route_arrival(
             process_arrival(job, &part, ctx)
         })
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(Routed { outcomes })
+    let warnings = outcomes.iter().filter_map(|o| label_mismatch(o, package)).collect();
+    Ok(Routed { outcomes, warnings })
+}
+
+/// A package received into a job whose delivery package names another
+/// carrier or tracking number: worth a look at the label, not a refusal.
+fn label_mismatch(outcome: &Outcome, package: &Package) -> Option<String> {
+    let Outcome::Received(change) = outcome else { return None };
+    let expected = &change.job.delivery_package;
+    let differs = |expected: &Option<String>, got: &str| {
+        expected.as_deref().is_some_and(|e| !e.trim().eq_ignore_ascii_case(got.trim()))
+    };
+    (differs(&expected.carrier_name, &package.carrier_name)
+        || differs(&expected.tracking_number, &package.tracking_number))
+    .then(|| {
+        format!(
+            "job {} expects {} {}, the package came as {} {}: check the label",
+            change.job.name,
+            expected.carrier_name.as_deref().unwrap_or("-"),
+            expected.tracking_number.as_deref().unwrap_or("-"),
+            package.carrier_name.trim(),
+            package.tracking_number.trim()
+        )
+    })
 }
 
 fn check_package(package: &Package) -> Result<(), Refusal> {

@@ -25,6 +25,8 @@ pub enum OpError {
     /// The decision is no longer the one the operator confirmed (someone
     /// changed the job since): here is the new one, nothing was written.
     Changed(Box<Decided>),
+    /// A name that matches nothing: what was wrong and the closest names.
+    Unknown(String),
     Store(StoreError),
 }
 
@@ -35,6 +37,7 @@ impl fmt::Display for OpError {
             OpError::Changed(_) => {
                 f.write_str("the situation changed since the confirmation; nothing was written")
             }
+            OpError::Unknown(what) => f.write_str(what),
             OpError::Store(e) => e.fmt(f),
         }
     }
@@ -93,21 +96,35 @@ pub fn create(
     Ok(change)
 }
 
+/// A package at the dock, as the operator records it.
+#[derive(Debug, Clone, Copy)]
+pub struct Dock<'a> {
+    pub carrier: &'a str,
+    pub tracking: &'a str,
+    pub drive_ids: &'a [String],
+    /// The job the package names; `None`: the job most of its drives belong to.
+    pub job_name: Option<&'a str>,
+    /// The named job is not on record and the package is held for it (E1,
+    /// "Undefined"); without it a name that matches no job is refused, so a
+    /// typo never becomes a held arrival.
+    pub hold_unknown: bool,
+}
+
 /// Records a package at the dock: each drive to the job that lists it (S8),
-/// the rest to the job the package names (`job_name`, or the job most of its
-/// drives belong to) or held (E1). Returns where each part went, arrivals
-/// with their new ids.
-pub fn record_arrival(
-    store: &mut Store,
-    carrier: &str,
-    tracking: &str,
-    drive_ids: &[String],
-    job_name: Option<&str>,
-    ctx: &Ctx,
-) -> Result<Routed, OpError> {
+/// the rest to the job the package names (or the job most of its drives
+/// belong to) or held (E1). Returns where each part went, arrivals with their
+/// new ids, and what deserves a look (a label that is not the job's).
+pub fn record_arrival(store: &mut Store, dock: Dock<'_>, ctx: &Ctx) -> Result<Routed, OpError> {
+    let Dock { carrier, tracking, drive_ids, job_name, hold_unknown } = dock;
     write(store, |w| {
         let named = match job_name {
-            Some(name) => w.job(name)?,
+            Some(name) => {
+                let job = w.job(name)?;
+                if job.is_none() && !hold_unknown {
+                    return Err(OpError::Unknown(unknown_job(name, &w.active_job_names()?)));
+                }
+                job
+            }
             None => w.job_for_drives(drive_ids)?,
         };
         let package = Package {
@@ -129,4 +146,25 @@ pub fn record_arrival(
         }
         Ok(routed)
     })
+}
+
+/// "no active job named 'acme-improt'; did you mean acme-import? …"
+fn unknown_job(name: &str, names: &[String]) -> String {
+    let shown = crate::text::visible(name);
+    let wanted = name.to_lowercase();
+    let mut close: Vec<(f64, &String)> = names
+        .iter()
+        .map(|n| (strsim::jaro_winkler(&n.to_lowercase(), &wanted), n))
+        .filter(|(score, n)| *score >= 0.85 || n.starts_with(name))
+        .collect();
+    close.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let suggestions: Vec<&str> = close.iter().take(3).map(|(_, n)| n.as_str()).collect();
+    let hint = if suggestions.is_empty() {
+        String::new()
+    } else {
+        format!("; did you mean {}?", suggestions.join(", "))
+    };
+    format!(
+        "no active job named '{shown}'{hint} If the package names a job that is not on record, add --hold to hold it (E1)"
+    )
 }

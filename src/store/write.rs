@@ -40,6 +40,13 @@ impl<'a> Writer<'a> {
         read::job_by_resource_id(self.conn, resource_id)
     }
 
+    /// The names of the active jobs, in name order (for "did you mean").
+    pub fn active_job_names(&self) -> Result<Vec<String>, StoreError> {
+        read::collect(self.conn, "SELECT name FROM jobs WHERE archived_at IS NULL ORDER BY name", [], |row| {
+            Ok(row.get::<_, String>(0)?)
+        })
+    }
+
     pub fn job_for_drives(&self, drive_ids: &[String]) -> Result<Option<Job>, StoreError> {
         read::job_for_drives(self.conn, drive_ids)
     }
