@@ -126,7 +126,7 @@ fn run(store: &mut Store, step: &Step, now: Timestamp) {
                 job_name: name.map(|n| NAMES[n]),
                 hold_unknown: true, // a package may name a job not created yet (E1)
             };
-            let _ = ops::record_arrival(store, dock, &ctx);
+            let _ = ops::record_arrival(store, dock, &ctx, None);
         }
         Step::Import { name, ids: mask, shipping } => {
             let _ = import_documents(

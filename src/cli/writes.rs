@@ -168,7 +168,7 @@ pub fn act(
 pub fn arrival(s: &mut Session, dock: ops::Dock<'_>, note: Option<&str>) -> Result<(), CliError> {
     let operator = s.operator.clone();
     let ctx = Ctx { operator: &operator, now: s.now, note };
-    let routed = ops::record_arrival(&mut s.store, dock, &ctx)?;
+    let routed = ops::record_arrival(&mut s.store, dock, &ctx, None)?;
     for warning in &routed.warnings {
         eprintln!("ieops: warning: {}", crate::text::visible(warning));
     }

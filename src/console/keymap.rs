@@ -15,6 +15,8 @@ pub enum Context {
     Confirm,
     /// The filter or command line.
     Input,
+    /// Receiving mode's dock form.
+    Dock,
     Help,
     Message,
 }
@@ -46,7 +48,7 @@ pub struct Binding {
 
 use Context::*;
 
-const ANY: &[Context] = &[Table, Menu, Form, Confirm, Input, Help, Message];
+const ANY: &[Context] = &[Table, Menu, Form, Confirm, Input, Help, Message, Dock];
 const LISTS: &[Context] = &[Table, Menu, Help];
 
 pub const BINDINGS: &[Binding] = &[
@@ -158,6 +160,12 @@ pub const BINDINGS: &[Binding] = &[
     },
     Binding {
         contexts: &[Table],
+        keys: &[k('R')],
+        command: Command::Receive,
+        help: "receiving mode: record a package at the dock (also :receive)",
+    },
+    Binding {
+        contexts: &[Table],
         keys: &[k('/')],
         command: Command::StartFilter,
         help: "filter: text, state:S, type:T, overdue, faulted",
@@ -166,7 +174,7 @@ pub const BINDINGS: &[Binding] = &[
         contexts: &[Table],
         keys: &[k(':')],
         command: Command::StartCommand,
-        help: "command: :attention :jobs :drives :audit :archive :sweep :import PATH :q",
+        help: "command: a view by name (:jobs …), :receive, :sweep, :import PATH, :q",
     },
     Binding {
         contexts: &[Table],
@@ -189,16 +197,28 @@ pub const BINDINGS: &[Binding] = &[
         help: "submit",
     },
     Binding {
-        contexts: &[Form],
+        contexts: &[Dock],
+        keys: &[code(KeyCode::Enter)],
+        command: Command::Select,
+        help: "next field; in the serial field: take the scan, or review the package when empty",
+    },
+    Binding {
+        contexts: &[Form, Dock],
         keys: &[code(KeyCode::Tab), code(KeyCode::Down)],
         command: Command::NextField,
         help: "next field",
     },
     Binding {
-        contexts: &[Form],
+        contexts: &[Form, Dock],
         keys: &[code(KeyCode::BackTab), code(KeyCode::Up)],
         command: Command::PrevField,
         help: "previous field",
+    },
+    Binding {
+        contexts: &[Dock],
+        keys: &[ctrl('d')],
+        command: Command::RemoveScan,
+        help: "remove the last scan",
     },
     Binding {
         contexts: &[Confirm],
@@ -261,8 +281,12 @@ pub fn help(context: Context) -> Vec<(String, &'static str)> {
 }
 
 /// The dialogs whose keys the help lists after the table's, with their titles.
-pub const DIALOGS: &[(Context, &str)] =
-    &[(Context::Menu, "Action menu"), (Context::Form, "Form"), (Context::Confirm, "Confirmation")];
+pub const DIALOGS: &[(Context, &str)] = &[
+    (Context::Menu, "Action menu"),
+    (Context::Form, "Form"),
+    (Context::Confirm, "Confirmation"),
+    (Context::Dock, "Receiving mode"),
+];
 
 /// How many lines the help has: a title line and one per binding, per section.
 pub fn help_line_count() -> usize {

@@ -5,6 +5,7 @@
 
 mod by_name;
 pub mod data;
+pub mod dock;
 pub mod filter;
 pub mod keymap;
 pub mod model;
@@ -126,6 +127,7 @@ pub fn context(model: &Model) -> Context {
         Some(Popup::Confirm { .. }) => Context::Confirm,
         Some(Popup::Help { .. }) => Context::Help,
         Some(Popup::Message { .. }) => Context::Message,
+        Some(Popup::Dock(_)) => Context::Dock,
         None if model.input.is_some() => Context::Input,
         None => Context::Table,
     }
@@ -136,7 +138,7 @@ pub fn key_message(model: &Model, key: KeyEvent) -> Option<Msg> {
     let context = context(model);
     match keymap::command_for(context, &key) {
         Some(command) => Some(Msg::Command(command)),
-        None if matches!(context, Context::Input | Context::Form) => Some(Msg::Edit(key)),
+        None if matches!(context, Context::Input | Context::Form | Context::Dock) => Some(Msg::Edit(key)),
         None => None,
     }
 }

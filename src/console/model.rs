@@ -10,6 +10,7 @@ use crate::ops::{Ask, Step};
 use crate::store::AuditRecord;
 
 use super::data::Data;
+use super::dock::DockForm;
 use super::filter::Filter;
 use super::theme::Theme;
 
@@ -74,6 +75,15 @@ pub enum Plan {
     },
     /// The sweep (C1, C3, C7) as operator `system`.
     Sweep,
+    /// A package recorded at the dock (receiving mode), by the same engine as
+    /// `ieops arrival`.
+    Arrival {
+        carrier: String,
+        tracking: String,
+        drive_ids: Vec<String>,
+        job_name: Option<String>,
+        steps: Vec<Step>,
+    },
 }
 
 /// One field of an action form.
@@ -110,11 +120,27 @@ pub enum FormPurpose {
 /// The dialog in front of the table, if any.
 #[derive(Debug)]
 pub enum Popup {
-    Menu { subject: Subject, actions: Vec<Allowed>, selected: usize },
+    Menu {
+        subject: Subject,
+        actions: Vec<Allowed>,
+        selected: usize,
+    },
     Form(Box<Form>),
-    Confirm { title: String, lines: Vec<String>, plan: Plan },
-    Help { scroll: usize },
-    Message { title: String, text: String, error: bool },
+    Confirm {
+        title: String,
+        lines: Vec<String>,
+        plan: Plan,
+    },
+    /// Receiving mode: a package at the dock.
+    Dock(Box<DockForm>),
+    Help {
+        scroll: usize,
+    },
+    Message {
+        title: String,
+        text: String,
+        error: bool,
+    },
 }
 
 /// The line at the bottom where the filter or a `:` command is typed.

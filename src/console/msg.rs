@@ -40,6 +40,10 @@ pub enum Command {
     Sweep,
     /// `:import PATH`: the path waits in `Model::import_path`.
     Import,
+    /// Receiving mode: record a package at the dock.
+    Receive,
+    /// In receiving mode: take back the last scan.
+    RemoveScan,
 }
 
 impl Command {
@@ -52,6 +56,7 @@ impl Command {
                 | Command::BulkShipBack
                 | Command::Sweep
                 | Command::Import
+                | Command::Receive
         )
     }
 }

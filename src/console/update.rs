@@ -14,6 +14,7 @@ use crate::ops::{Ask, Decided, preview_on};
 use crate::present::count;
 
 use super::data::Changed;
+use super::dock::{DockForm, FIELDS, SERIAL};
 use super::filter::Filter;
 use super::model::{Form, FormField, FormPurpose, Input, InputKind, Model, Plan, Popup, View};
 use super::msg::{Command, Confirmation, Msg, WriteFailure};
@@ -35,6 +36,13 @@ pub enum Effect {
         title: String,
         asks: Vec<Ask>,
         note: Option<String>,
+    },
+    /// Decide where a package's drives go on the store, for its confirmation.
+    PreviewArrival {
+        carrier: String,
+        tracking: String,
+        drive_ids: Vec<String>,
+        job_name: Option<String>,
     },
     Write(Plan),
 }
@@ -162,6 +170,8 @@ fn table_command(model: &mut Model, command: Command) -> Vec<Effect> {
         Command::ClearMarks => model.marked.clear(),
         Command::BulkReceive => return bulk_with(model, BulkKind::Receive, &[]),
         Command::BulkShipBack => bulk_ship_back_form(model),
+        Command::Receive => model.popup = Some(Popup::Dock(Box::default())),
+        Command::RemoveScan => {}
         Command::StartFilter => start_input(model, InputKind::Filter),
         Command::StartCommand => start_input(model, InputKind::Command),
         Command::ToggleHelp => model.popup = Some(Popup::Help { scroll: 0 }),
@@ -292,6 +302,22 @@ fn edit(model: &mut Model, key: crossterm::event::KeyEvent) {
             field.input.input(key);
             form.error = None;
         }
+    } else if let Some(Popup::Dock(dock)) = &mut model.popup {
+        dock.error = None;
+        if dock.focus == SERIAL {
+            dock.serial.input(key);
+            return;
+        }
+        let proposed = dock.job_name();
+        dock.fields[dock.focus].input(key);
+        match FIELDS[dock.focus] {
+            "tracking" => dock.propose_job(&model.data, proposed.as_deref()),
+            "job" => {}
+            _ => return,
+        }
+        if dock.job_name() != proposed {
+            dock.reclassify(&model.data);
+        }
     }
 }
 
@@ -337,6 +363,7 @@ fn run_command(model: &mut Model, text: &str) -> Vec<Effect> {
         }
         // Through the dispatcher, like a key: read-only refuses it there.
         "sweep" => return dispatch(model, Command::Sweep),
+        "receive" => return dispatch(model, Command::Receive),
         other if other.starts_with("import ") => {
             model.import_path = Some(other["import ".len()..].trim().to_string());
             let effects = dispatch(model, Command::Import);
@@ -398,6 +425,7 @@ fn popup_command(model: &mut Model, command: Command) -> Vec<Effect> {
             model.popup = Some(Popup::Form(form));
         }
         (Popup::Form(form), Command::Select) => return submit_form(model, *form),
+        (Popup::Dock(dock), command) => return dock_command(model, *dock, command),
         (Popup::Confirm { plan, .. }, Command::Confirm) => {
             model.flash = Some(("writing…".into(), false));
             return vec![Effect::Write(plan)];
@@ -612,7 +640,7 @@ pub fn confirmation(asks: Vec<Ask>, note: Option<String>, decided: &Decided) -> 
 
 /// "job/drive: Specified → Received (D2)", and consequences spelled out;
 /// `subject` is what the event is about (`Decided::events`).
-fn event_line(subject: &str, e: &Event) -> String {
+pub fn event_line(subject: &str, e: &Event) -> String {
     let what = if e.action == "consequence" {
         format!("then {subject} becomes {} ({})", e.to_state, e.rule)
     } else {
@@ -749,4 +777,61 @@ fn sweep_lines(job: &str, events: &[Event]) -> Vec<String> {
             None => event_line(job, e),
         })
         .collect()
+}
+
+// ----------------------------------------------------------- receiving mode
+
+/// Keys of the dock form: fields, scans, review.
+fn dock_command(model: &mut Model, mut dock: DockForm, command: Command) -> Vec<Effect> {
+    let fields = SERIAL + 1;
+    match command {
+        Command::Back => return Vec::new(), // closed: nothing was recorded
+        Command::NextField => dock.focus = (dock.focus + 1) % fields,
+        Command::PrevField => dock.focus = (dock.focus + fields - 1) % fields,
+        Command::RemoveScan => {
+            dock.scans.pop();
+            dock.reclassify(&model.data);
+        }
+        Command::Select if dock.focus < SERIAL => dock.focus += 1,
+        Command::Select if !dock.serial.lines().join("").trim().is_empty() => dock.scan(&model.data),
+        Command::Select => return review_package(model, dock),
+        _ => {}
+    }
+    model.popup = Some(Popup::Dock(Box::new(dock)));
+    Vec::new()
+}
+
+/// An empty Enter in the serial field: the package is decided on the store
+/// and shown for confirmation, or the form says what is missing.
+fn review_package(model: &mut Model, mut dock: DockForm) -> Vec<Effect> {
+    let missing: Vec<&str> =
+        ["carrier", "tracking"].into_iter().filter(|f| dock.text(field_index(f)).is_empty()).collect();
+    dock.error = if !missing.is_empty() {
+        Some(format!("the package needs its {} (E1)", missing.join(" and ")))
+    } else if dock.scans.is_empty() {
+        Some("scan at least one serial".into())
+    } else {
+        dock.scans
+            .iter()
+            .find(|s| s.fate.refused())
+            .map(|scan| format!("{}: {}", scan.drive_id, scan.fate.describe()))
+    };
+    let effects = if dock.error.is_some() {
+        Vec::new()
+    } else {
+        model.flash = Some(("deciding where the package goes…".into(), false));
+        vec![Effect::PreviewArrival {
+            carrier: dock.text(field_index("carrier")),
+            tracking: dock.text(field_index("tracking")),
+            drive_ids: dock.drive_ids(),
+            job_name: dock.job_name(),
+        }]
+    };
+    // The form stays until the confirmation replaces it: a refusal leaves every scan.
+    model.popup = Some(Popup::Dock(Box::new(dock)));
+    effects
+}
+
+fn field_index(name: &str) -> usize {
+    FIELDS.iter().position(|f| *f == name).unwrap_or(SERIAL)
 }

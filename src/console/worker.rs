@@ -16,8 +16,8 @@ use crate::store::{Store, StoreError};
 
 use super::data::{self, Changed, DriveRow, JobRow, Overview, RECENT_EVENTS};
 use super::model::Plan;
-use super::msg::{Msg, WriteFailure};
-use super::update::{Effect, confirmation, confirmation_title};
+use super::msg::{Confirmation, Msg, WriteFailure};
+use super::update::{Effect, confirmation, confirmation_title, event_line};
 
 /// How often other processes' commits are looked for.
 const POLL: Duration = Duration::from_millis(250);
@@ -74,6 +74,9 @@ pub fn spawn(
                 }),
                 Ok(Effect::Preview { title, asks, note }) => {
                     Some(preview(&store, title, asks, note, &operator, now()))
+                }
+                Ok(Effect::PreviewArrival { carrier, tracking, drive_ids, job_name }) => {
+                    Some(preview_arrival(&store, carrier, tracking, drive_ids, job_name, &operator, now()))
                 }
                 Ok(Effect::Write(plan)) => {
                     if !send(Msg::Written(write(&mut store, plan, &operator, now()))) {
@@ -205,6 +208,40 @@ pub fn preview(
     }
 }
 
+/// Where a package's drives would go, decided on the store: its confirmation,
+/// with every consequence (J8 …) and anything worth a look (a foreign label).
+pub fn preview_arrival(
+    store: &Store,
+    carrier: String,
+    tracking: String,
+    drive_ids: Vec<String>,
+    job_name: Option<String>,
+    operator: &str,
+    now: Timestamp,
+) -> Msg {
+    let dock = ops::Dock {
+        carrier: &carrier,
+        tracking: &tracking,
+        drive_ids: &drive_ids,
+        job_name: job_name.as_deref(),
+        hold_unknown: true,
+    };
+    let ctx = Ctx { operator, now, note: None };
+    let what = format!("record {} from {carrier} {tracking}", count(drive_ids.len(), "drive"));
+    match ops::preview_arrival(store, dock, &ctx) {
+        Ok(routed) => {
+            let mut lines: Vec<String> =
+                ops::routed_events(&routed).into_iter().map(|(subject, e)| event_line(&subject, e)).collect();
+            let title = confirmation_title(&what, &lines);
+            lines.extend(routed.warnings.iter().map(|w| format!("warning: {w}")));
+            let steps = ops::routed_steps(&routed);
+            let plan = Plan::Arrival { carrier, tracking, drive_ids, job_name, steps };
+            Msg::Previewed { title, result: Ok(Confirmation { lines, plan }) }
+        }
+        Err(e) => Msg::Previewed { title: what, result: Err(e.to_string()) },
+    }
+}
+
 /// Writes a confirmed plan: decided again inside the write transaction, and
 /// written only if it is still what the operator confirmed.
 pub fn write(store: &mut Store, plan: Plan, operator: &str, now: Timestamp) -> Result<String, WriteFailure> {
@@ -213,6 +250,27 @@ pub fn write(store: &mut Store, plan: Plan, operator: &str, now: Timestamp) -> R
             return ops::sweep(store, now, false).map(|swept| swept_summary(&swept)).map_err(store_failure);
         }
         Plan::Act { asks, note, steps } => (asks, note, steps),
+        Plan::Arrival { carrier, tracking, drive_ids, job_name, steps } => {
+            let dock = ops::Dock {
+                carrier: &carrier,
+                tracking: &tracking,
+                drive_ids: &drive_ids,
+                job_name: job_name.as_deref(),
+                hold_unknown: true,
+            };
+            let ctx = Ctx { operator, now, note: None };
+            return match ops::record_arrival(store, dock, &ctx, Some(&steps)) {
+                Ok(routed) => {
+                    let events = ops::routed_events(&routed);
+                    Ok(format!(
+                        "done: package {tracking} recorded — {} recorded",
+                        count(events.len(), "audit event")
+                    ))
+                }
+                Err(OpError::Store(e)) => Err(store_failure(e)),
+                Err(e) => Err(WriteFailure { message: e.to_string(), stale: false, replan: None }),
+            };
+        }
     };
     let ctx = Ctx { operator, now, note: note.as_deref() };
     match ops::act(store, &asks, &ctx, Some(&steps)) {

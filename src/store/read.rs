@@ -54,6 +54,25 @@ impl Store {
         arrival(&self.conn, id)
     }
 
+    /// S8: the active jobs that list any of these drive ids, with their drives.
+    pub fn homes_of(&self, drive_ids: &[String]) -> Result<Vec<Job>, StoreError> {
+        homes_of(&self.conn, drive_ids)
+    }
+
+    /// S8, S10: the held arrivals holding any of these drive ids or naming `job_name`.
+    pub fn held_arrivals_with(
+        &self,
+        drive_ids: &[String],
+        job_name: Option<&str>,
+    ) -> Result<Vec<Arrival>, StoreError> {
+        held_arrivals_with(&self.conn, drive_ids, job_name)
+    }
+
+    /// The names of the active jobs, in name order (for "did you mean").
+    pub fn active_job_names(&self) -> Result<Vec<String>, StoreError> {
+        active_job_names(&self.conn)
+    }
+
     /// Every event of the job and its drives, and of the arrivals that named
     /// it, oldest first.
     pub fn history(&self, job_id: i64) -> Result<Vec<AuditRecord>, StoreError> {
@@ -222,6 +241,12 @@ pub(super) fn held_arrivals_with(
         *ARRIVAL_SELECT
     );
     collect(conn, &sql, rusqlite::params![ids, job_name], rows::arrival_from_row)
+}
+
+pub(super) fn active_job_names(conn: &Connection) -> Result<Vec<String>, StoreError> {
+    collect(conn, "SELECT name FROM jobs WHERE archived_at IS NULL ORDER BY name", [], |row| {
+        Ok(row.get::<_, String>(0)?)
+    })
 }
 
 fn json_ids(drive_ids: &[String]) -> Result<String, StoreError> {

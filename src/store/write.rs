@@ -42,9 +42,7 @@ impl<'a> Writer<'a> {
 
     /// The names of the active jobs, in name order (for "did you mean").
     pub fn active_job_names(&self) -> Result<Vec<String>, StoreError> {
-        read::collect(self.conn, "SELECT name FROM jobs WHERE archived_at IS NULL ORDER BY name", [], |row| {
-            Ok(row.get::<_, String>(0)?)
-        })
+        read::active_job_names(self.conn)
     }
 
     pub fn job_for_drives(&self, drive_ids: &[String]) -> Result<Option<Job>, StoreError> {

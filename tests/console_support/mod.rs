@@ -98,6 +98,9 @@ pub fn run(model: &mut Model, store: &mut Store, effects: Vec<Effect>) {
                 Effect::Preview { title, asks, note } => {
                     worker::preview(store, title, asks, note, OPERATOR, now())
                 }
+                Effect::PreviewArrival { carrier, tracking, drive_ids, job_name } => {
+                    worker::preview_arrival(store, carrier, tracking, drive_ids, job_name, OPERATOR, now())
+                }
                 Effect::Write(plan) => Msg::Written(worker::write(store, plan, OPERATOR, now())),
                 Effect::Import(path) => Msg::Written(worker::import(store, &path, "amara", now())),
             };
@@ -242,6 +245,7 @@ pub fn popup_name(model: &Model) -> &'static str {
         Some(Popup::Confirm { .. }) => "confirm",
         Some(Popup::Help { .. }) => "help",
         Some(Popup::Message { .. }) => "message",
+        Some(Popup::Dock(_)) => "dock",
     }
 }
 

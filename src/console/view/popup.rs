@@ -8,6 +8,7 @@ use ratatui::widgets::{Block, Clear, Padding, Paragraph, Wrap};
 
 use crate::text::visible;
 
+use super::super::dock::{DockForm, FIELDS, Fate, SERIAL};
 use super::super::keymap::{self, Context};
 use super::super::model::{Form, FormPurpose, Model, Popup};
 
@@ -30,6 +31,7 @@ pub fn popup(model: &Model, frame: &mut Frame, area: Rect) {
             draw(frame, rect, Paragraph::new(lines), &title);
         }
         Popup::Form(form) => form_popup(model, frame, area, form),
+        Popup::Dock(dock) => dock_popup(model, frame, area, dock),
         Popup::Confirm { title, lines, .. } => {
             let mut text: Vec<Line> = lines.iter().map(|l| Line::from(format!(" {}", visible(l)))).collect();
             text.push(Line::from(""));
@@ -142,6 +144,66 @@ fn form_popup(model: &Model, frame: &mut Frame, area: Rect, form: &Form) {
         }
     };
     frame.render_widget(Paragraph::new(line), help_area);
+}
+
+/// Receiving mode: the package's fields, the serial being scanned, and every
+/// scan with where it goes, the latest last.
+fn dock_popup(model: &Model, frame: &mut Frame, area: Rect, dock: &DockForm) {
+    let theme = &model.config.theme;
+    let width = area.width.saturating_sub(4).min(120);
+    let rect = centered(area, width, area.height.saturating_sub(2).min(FIELDS.len() as u16 + 16));
+    frame.render_widget(Clear, rect);
+    let title = format!(" Receiving — {} scanned ", dock.scans.len());
+    let block = Block::bordered().title(title);
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let [fields_area, _, scans_area, help_area] = Layout::vertical([
+        Constraint::Length(FIELDS.len() as u16 + 1),
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+    ])
+    .areas(inner);
+    let inputs = dock.fields.iter().chain(std::iter::once(&dock.serial));
+    for (i, (label, input)) in FIELDS.iter().chain(["serial"].iter()).zip(inputs).enumerate() {
+        let line = Rect { y: fields_area.y + i as u16, height: 1, ..fields_area };
+        let [label_area, input_area] =
+            Layout::horizontal([Constraint::Length(10), Constraint::Min(10)]).areas(line);
+        let required = if i == 2 { " " } else { "*" };
+        let style = if i == dock.focus { theme.selected() } else { theme.title() };
+        frame.render_widget(Paragraph::new(Span::styled(format!("{required}{label}"), style)), label_area);
+        frame.render_widget(input, input_area);
+    }
+    let rows = usize::from(scans_area.height);
+    let first = dock.scans.len().saturating_sub(rows);
+    let lines: Vec<Line> = dock
+        .scans
+        .iter()
+        .skip(first)
+        .map(|scan| {
+            let style = match &scan.fate {
+                Fate::Listed { .. } => theme.ok(),
+                Fate::OtherJob { .. } => theme.due_soon(),
+                Fate::Unlisted { .. } => theme.title(),
+                Fate::Held => theme.due_soon(),
+                Fate::AlreadyHere { .. } | Fate::Twice => theme.error(),
+            };
+            Line::from(vec![
+                Span::raw(format!(" {:<24} ", visible(&scan.drive_id))),
+                Span::styled(visible(&scan.fate.describe()).into_owned(), style),
+            ])
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), scans_area);
+    let help = match &dock.error {
+        Some(e) => Line::styled(visible(e).into_owned(), theme.error()),
+        None if dock.focus == SERIAL => Line::styled(
+            "scan: serial + Enter · Enter on an empty serial reviews the package · Ctrl-D removes the last · Esc cancels",
+            theme.dim(),
+        ),
+        None => Line::styled("Enter/Tab next field · * required · Esc cancels", theme.dim()),
+    };
+    frame.render_widget(Paragraph::new(help), help_area);
 }
 
 fn draw(frame: &mut Frame, rect: Rect, paragraph: Paragraph, title: &str) {
