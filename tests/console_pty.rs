@@ -697,3 +697,117 @@ fn hostile_customer_text_never_reaches_the_terminal_raw() {
         assert!(rfind(&raw, payload).is_none(), "the console wrote {payload:?} raw to the terminal");
     }
 }
+
+/// Types `text` as a USB barcode scanner does, a character every 5 ms, then Enter.
+fn scan(console: &mut Console, text: &str) {
+    for c in text.chars() {
+        console.send(&c.to_string());
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    console.send(ENTER);
+}
+
+/// Two jobs shipped at NOW: acme (WD-1…3; WD-2 already came in a first
+/// package and WD-3 was missing from it, so it is NeverReceived) and other
+/// (OT-1), each with its own delivery package.
+fn dock_fixture(db: &Db) {
+    db.shipping_import("acme", &["WD-1", "WD-2", "WD-3"], NOW);
+    db.ok(&["job", "create", "other", "--type", "import", "--drive", "OT-1"]);
+    let mut ship: Vec<&str> = vec!["act", "other", "ship"];
+    ship.extend(support::SHIPPABLE.iter().map(|s| {
+        if s.starts_with("deliveryPackage.trackingNumber") {
+            "deliveryPackage.trackingNumber=FX-77"
+        } else {
+            s
+        }
+    }));
+    db.ok(&ship);
+    db.ok(&["arrival", "--carrier", "UPS", "--tracking", "1Z-FIRST", "--drive", "WD-2", "--job", "acme"]);
+    db.ok(&["act", "acme/WD-3", "never-received"]);
+}
+
+/// Issue 13: a whole package through receiving mode, typed as a scanner
+/// types: a listed drive, a late one, another job's, an extra and a typo
+/// taken back before the commit. The database afterwards holds what the
+/// same package recorded with `ieops arrival` holds.
+#[test]
+fn a_package_received_at_the_dock_is_what_ieops_arrival_records() {
+    let dock = Db::new();
+    dock_fixture(&dock);
+    let mut console = Console::open(&dock.path, &[]);
+    console.wait_for("READ-WRITE");
+    console.send("R");
+    console.wait_for("Receiving — 0 scanned");
+    scan(&mut console, "UPS");
+    scan(&mut console, "1Z999AA10123456784");
+    console.wait_until("acme proposed for the tracking number", |s| {
+        s.contents().lines().any(|l| l.contains(" job      acme"))
+    });
+    console.send(ENTER); // the proposed job is the package's
+    for serial in ["WD-1", "WD-3", "OT-1", "X-9", "QQQ-TYPO"] {
+        scan(&mut console, serial);
+    }
+    console.wait_for("Receiving — 5 scanned");
+    console.wait_for("listed → Received (D2)");
+    console.wait_for("late → Received (D4)");
+    console.wait_for("listed by other → goes to that job (S8)");
+    console.wait_for("listed by no job → extra of acme (D9)");
+    console.send("\x04"); // Ctrl-D: the typo goes
+    console.wait_for("Receiving — 4 scanned");
+    console.wait_gone("QQQ-TYPO");
+    console.send(ENTER); // an empty serial: review the package
+    console.wait_for("record 4 drives from UPS 1Z999AA10123456784: 6 changes?");
+    console.wait_for("then other becomes Received (J8)");
+    console.wait_for("warning: job other expects UPS FX-77");
+    console.send("y");
+    console.wait_for("done: package 1Z999AA10123456784 recorded — 6 audit events recorded");
+    console.send("q");
+    assert_restored(&mut console);
+
+    let cli = Db::new();
+    dock_fixture(&cli);
+    cli.ok(&[
+        "arrival",
+        "--carrier",
+        "UPS",
+        "--tracking",
+        "1Z999AA10123456784",
+        "--job",
+        "acme",
+        "--drive",
+        "WD-1",
+        "--drive",
+        "WD-3",
+        "--drive",
+        "OT-1",
+        "--drive",
+        "X-9",
+    ]);
+    for job in ["acme", "other"] {
+        assert_eq!(recorded(&dock, job), recorded(&cli, job), "{job}");
+    }
+}
+
+/// What a database holds of a job: each drive (id, state, extra) and each
+/// audit event (action, drive, from, to, rule, detail), without who and when.
+type Recorded = (Vec<(String, String, bool)>, Vec<Vec<serde_json::Value>>);
+
+fn recorded(db: &Db, job: &str) -> Recorded {
+    let shown = db.job(job);
+    let drives = shown["driveList"]
+        .as_array()
+        .expect("drives")
+        .iter()
+        .map(|d| (d["driveId"].to_string(), d["state"].to_string(), d["extra"].as_bool().unwrap_or(false)))
+        .collect();
+    let history: serde_json::Value = serde_json::from_str(&db.ok(&["--json", "history", job])).expect("json");
+    let events = history
+        .as_array()
+        .expect("events")
+        .iter()
+        .map(|e| {
+            ["action", "driveId", "fromState", "toState", "rule", "detail"].map(|k| e[k].clone()).to_vec()
+        })
+        .collect();
+    (drives, events)
+}

@@ -37,7 +37,10 @@ pub fn popup(model: &Model, frame: &mut Frame, area: Rect) {
             text.push(Line::from(""));
             text.push(Line::styled(" y / Enter apply · n / Esc cancel", theme.title()));
             let width = area.width.saturating_sub(4).min(120);
-            let rect = centered(area, width, text.len() as u16 + 2);
+            // As many rows as the wrapped lines take, so "y / n" stays in view.
+            let inner = usize::from(width.saturating_sub(2).max(1));
+            let rows: usize = text.iter().map(|l| l.width().div_ceil(inner).max(1)).sum();
+            let rect = centered(area, width, u16::try_from(rows).unwrap_or(u16::MAX).saturating_add(2));
             draw(
                 frame,
                 rect,
