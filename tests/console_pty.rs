@@ -811,3 +811,32 @@ fn recorded(db: &Db, job: &str) -> Recorded {
         .collect();
     (drives, events)
 }
+
+/// Issue 13: a second filter used to leave the detail pane "reading…" and
+/// Enter answering "still reading": the job a new filter selects is read.
+#[test]
+fn a_second_filter_reads_the_job_it_selects() {
+    let db = Db::new();
+    db.shipping_import("evil-corp-archive", &["EV-1"], NOW);
+    db.shipping_import("woodgrove-seismic-7", &["WG-1"], NOW);
+    let mut console = Console::open(&db.path, &[]);
+    console.wait_for("READ-WRITE");
+    console.send("2");
+    console.wait_for(" Jobs · 2 rows");
+    console.send("d");
+    console.send("/evil");
+    console.send(ENTER);
+    console.wait_for("filter: evil");
+    console.send("/");
+    console.send("\x7f\x7f\x7f\x7f"); // the line starts with the filter in force
+    console.send("woodgrove-seismic");
+    console.send(ENTER);
+    console.wait_for("filter: woodgrove-seismic");
+    console.wait_until("the detail pane shows the job, not reading…", |s| {
+        let text = s.contents();
+        !text.contains("reading…") && text.contains("woodgrove-seismic-7")
+    });
+    console.send(ENTER);
+    console.wait_for("Actions on woodgrove-seismic-7");
+    assert!(!console.screen().contains("still reading"), "{}", console.screen());
+}

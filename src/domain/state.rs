@@ -10,7 +10,7 @@ use super::rule::Rule;
 
 /// Declares a state-like enum whose names are the service's own spelling.
 macro_rules! named_enum {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident),* $(,)? }) => {
+    ($(#[$meta:meta])* $name:ident $label:literal { $($variant:ident),* $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         pub enum $name { $($variant),* }
@@ -47,8 +47,14 @@ macro_rules! named_enum {
                     .copied()
                     .find(|v| v.as_str().eq_ignore_ascii_case(&wanted))
                     .ok_or_else(|| {
+                        // In the operator's words: never a Rust type name.
                         let names: Vec<&str> = $name::ALL.iter().map(|v| v.as_str()).collect();
-                        format!("unknown {} '{}': expected one of {}", stringify!($name), s, names.join(", "))
+                        let given = if s.trim().is_empty() {
+                            "an empty value".to_string()
+                        } else {
+                            format!("'{}'", s.escape_default())
+                        };
+                        format!("{given} is not a {}: expected one of {}", $label, names.join(", "))
                     })
             }
         }
@@ -57,17 +63,17 @@ macro_rules! named_enum {
 
 named_enum!(
     /// Import: the customer ships drives in. Export: data is copied out onto drives.
-    JobType { Import, Export }
+    JobType "job type" { Import, Export }
 );
 
 named_enum!(
     /// Job states; `Faulted` is an overlay that remembers the state it interrupted.
-    JobState { Creating, Shipping, Received, Transferring, Packaging, Completed, Closed, Faulted }
+    JobState "job state" { Creating, Shipping, Received, Transferring, Packaging, Completed, Closed, Faulted }
 );
 
 named_enum!(
     /// Drive states; `Faulted` is an overlay like the job's.
-    DriveState { Specified, Received, NeverReceived, Transferring, Completed, CompletedMoreInfo, ShippedBack, Faulted }
+    DriveState "drive state" { Specified, Received, NeverReceived, Transferring, Completed, CompletedMoreInfo, ShippedBack, Faulted }
 );
 
 impl JobState {
@@ -197,23 +203,23 @@ impl DriveState {
 
 named_enum!(
     /// How a customer was contacted (J6, J15, E1, E4).
-    ContactVia { Email, Phone }
+    ContactVia "way to contact the customer" { Email, Phone }
 );
 
 named_enum!(
     /// What the customer reported about returned export drives (E3).
-    ReturnProblem { Lost, Damaged }
+    ReturnProblem "return problem" { Lost, Damaged }
 );
 
 named_enum!(
     /// Severity of one copy message of a `CompletedMoreInfo` drive (D7).
-    Severity { Error, Warning, Info }
+    Severity "message severity" { Error, Warning, Info }
 );
 
 named_enum!(
     /// Where an E1 arrival (drives with no Shipping job) stands; `Released`
     /// once its job reached Shipping and took its drives (S10).
-    ArrivalStatus { Held, Released, Returned, Destroyed }
+    ArrivalStatus "arrival status" { Held, Released, Returned, Destroyed }
 );
 
 #[cfg(test)]
@@ -225,7 +231,10 @@ mod tests {
         assert_eq!("never-received".parse::<DriveState>(), Ok(DriveState::NeverReceived));
         assert_eq!("SHIPPING".parse::<JobState>(), Ok(JobState::Shipping));
         let err = "shipped".parse::<JobState>().unwrap_err();
-        assert!(err.contains("expected one of Creating, Shipping"), "{err}");
+        assert!(err.starts_with("'shipped' is not a job state: expected one of Creating, Shipping"), "{err}");
+        // Issue 13: the operator's words, never a Rust type name.
+        let err = "".parse::<ContactVia>().unwrap_err();
+        assert_eq!(err, "an empty value is not a way to contact the customer: expected one of Email, Phone");
     }
 
     #[test]
