@@ -258,7 +258,10 @@ pub fn drive_notes(drive: &Drive) -> String {
     }
     notes.extend(drive.messages.iter().map(|m| format!("{}: {}", m.severity, m.text)));
     if drive.destroyed_at.is_some() {
-        notes.push("destroyed (C6)".into());
+        notes.push("destroyed (S11)".into());
+    }
+    if drive.voided_at.is_some() {
+        notes.push("recorded in error, taken back (P1)".into());
     }
     notes.join("; ")
 }

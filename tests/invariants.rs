@@ -227,9 +227,10 @@ fn check_job(job: &Job) -> Result<(), TestCaseError> {
         prop_assert!(
             job.drives
                 .iter()
-                .map(|d| (d.faulted_from.unwrap_or(d.state), d.destroyed_at))
-                .filter(|(state, destroyed)| state.has_arrived() && destroyed.is_none())
-                .all(|(state, _)| state == DriveState::ShippedBack),
+                .filter(|d| !d.gone())
+                .map(|d| d.faulted_from.unwrap_or(d.state))
+                .filter(|state| state.has_arrived())
+                .all(|state| state == DriveState::ShippedBack),
             "{} with drives still here: {:?}",
             job.state,
             job.drives
@@ -268,7 +269,7 @@ fn check_job(job: &Job) -> Result<(), TestCaseError> {
             );
             let held = |d: &&ieops::domain::Drive| {
                 let state = d.faulted_from.unwrap_or(d.state);
-                state.has_arrived() && state != DriveState::ShippedBack && d.destroyed_at.is_none()
+                state.has_arrived() && state != DriveState::ShippedBack && !d.gone()
             };
             let nothing_came = listed.iter().all(|d| d.state == DriveState::NeverReceived)
                 && !job.drives.iter().any(|d| held(&d));
@@ -279,8 +280,7 @@ fn check_job(job: &Job) -> Result<(), TestCaseError> {
             prop_assert!(listed.iter().all(|d| d.state != DriveState::Transferring), "J9 pending");
         }
         JobState::Packaging => {
-            let present: Vec<_> =
-                job.drives.iter().filter(|d| d.state.has_arrived() && d.destroyed_at.is_none()).collect();
+            let present: Vec<_> = job.drives.iter().filter(|d| d.state.has_arrived() && !d.gone()).collect();
             prop_assert!(
                 present.is_empty() || !present.iter().all(|d| d.state == DriveState::ShippedBack),
                 "J11/J12 pending: {:?}",
@@ -327,7 +327,8 @@ fn check_change(before: &Job, change: &Change, now: Timestamp) -> Result<(), Tes
     // S6: every change carries its events, all at `now`.
     prop_assert!(!change.events.is_empty(), "a change without events");
     prop_assert!(change.events.iter().all(|e| e.at == now));
-    let consequences = [Rule::J8, Rule::J9, Rule::J10, Rule::J11, Rule::J12, Rule::S3];
+    // P1: a corrected receipt undoes the J8 it caused.
+    let consequences = [Rule::J8, Rule::J9, Rule::J10, Rule::J11, Rule::J12, Rule::S3, Rule::P1];
     for e in change.events.iter().filter(|e| e.action == "consequence") {
         prop_assert!(
             consequences.contains(&e.rule) || (e.rule == Rule::J7 && e.drive_id.is_some()),

@@ -175,7 +175,7 @@ fn check(store: &Store, now: Timestamp) -> Result<(), TestCaseError> {
     for job in &jobs {
         for d in &job.drives {
             let state = d.faulted_from.unwrap_or(d.state);
-            if state == DriveState::ShippedBack || d.destroyed_at.is_some() {
+            if state == DriveState::ShippedBack || d.gone() {
                 continue;
             }
             listed.entry(d.drive_id.as_str()).or_default().push(job);

@@ -396,3 +396,55 @@ fn d3_never_received_waits_for_an_arrival_or_c3() {
     let r = refuse(&job, &drive_req("D1", "never-received", &[]), t0() + days(14) - secs(1));
     assert_eq!(r.rule, Rule::D3);
 }
+
+// ------------------------------------------------------------ P1 (issue 13)
+
+#[test]
+fn p1_a_mistaken_receipt_is_undone_and_so_is_the_j8_it_caused() {
+    let job = shipping_import(&["D1"]);
+    let at = t0() + days(1);
+    let received = arrive(&job, &["D1"], at).job;
+    assert_eq!(received.state, JobState::Received);
+
+    let change = accept(&received, &drive_req("D1", "correct-receipt", &[]), at + secs(600));
+    assert_eq!(
+        transitions(&change.events),
+        [(Some("D1"), "Received", "Specified", Rule::P1), (None, "Received", "Shipping", Rule::P1)]
+    );
+    assert_eq!(change.job.state, JobState::Shipping);
+    // It can be received again, properly.
+    accept(&change.job, &drive_req("D1", "receive", &[]), at + secs(900));
+
+    // Refused after 24 hours, and once a copy has begun.
+    let r = refuse(&received, &drive_req("D1", "correct-receipt", &[]), at + days(1) + secs(1));
+    assert_refused(&r, Rule::P1, &["within 24 hours"]);
+    let copying = step(&received, drive_req("D1", "start-transfer", &[]), at + secs(60));
+    let r = refuse(&copying, &drive_req("D1", "correct-receipt", &[]), at + secs(120));
+    assert_refused(&r, Rule::P1, &["Transferring"]);
+}
+
+#[test]
+fn p1_a_mistyped_serial_booked_as_an_extra_is_taken_back() {
+    let job = arrive(&shipping_import(&["D1", "D2"]), &["D1", "D-TYPO"], t0() + days(1)).job;
+    assert!(job.drive("D-TYPO").is_some_and(|d| d.extra));
+    let change = accept(&job, &drive_req("D-TYPO", "correct-receipt", &[]), t0() + days(1) + secs(60));
+    let typo = change.job.drive("D-TYPO").unwrap();
+    assert!(typo.voided_at.is_some(), "kept for the audit log, taken back");
+    assert!(
+        job_items(&change.job, t0() + days(2)).iter().all(|i| i.rule != Rule::E5),
+        "no longer an extra to ship"
+    );
+    // Nothing more can be done to it.
+    let r = refuse(&change.job, &drive_req("D-TYPO", "fault", &[("reason", "x")]), t0() + days(2));
+    assert_refused(&r, Rule::P1, &["recorded in error"]);
+    // A drive never received here has no receipt to undo.
+    let imported = {
+        let mut j = job.clone();
+        if let Some(d) = j.drive_mut("D2") {
+            d.state = DriveState::Received; // as an import reports it
+        }
+        j
+    };
+    let r = refuse(&imported, &drive_req("D2", "correct-receipt", &[]), t0() + days(1));
+    assert_refused(&r, Rule::P1, &["no receipt recorded here"]);
+}

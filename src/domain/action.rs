@@ -77,6 +77,7 @@ action_kinds!(
     DestroyDrives => "destroy-drives": [Job, Arrival],
     ReturnDrives => "return-drives": [Arrival],
     Receive => "receive": [Drive],
+    CorrectReceipt => "correct-receipt": [Drive],
     NeverReceived => "never-received": [Drive],
     StartTransfer => "start-transfer": [Drive],
     Progress => "progress": [Drive],
@@ -170,14 +171,23 @@ pub enum JobAction {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DriveAction {
     Receive,
+    /// Undo a receipt recorded by mistake (P1).
+    CorrectReceipt,
     NeverReceived,
     StartTransfer,
-    Progress { percent: u8, bytes: Option<u64> },
+    Progress {
+        percent: u8,
+        bytes: Option<u64>,
+    },
     Complete,
     CompleteWithInfo(Vec<CopyMessage>),
     ShipBack(Vec<FieldSet>),
-    Fault { reason: String },
-    Resolve { state: DriveState },
+    Fault {
+        reason: String,
+    },
+    Resolve {
+        state: DriveState,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -225,6 +235,7 @@ impl DriveAction {
     pub fn kind(&self) -> ActionKind {
         match self {
             DriveAction::Receive => ActionKind::Receive,
+            DriveAction::CorrectReceipt => ActionKind::CorrectReceipt,
             DriveAction::NeverReceived => ActionKind::NeverReceived,
             DriveAction::StartTransfer => ActionKind::StartTransfer,
             DriveAction::Progress { .. } => ActionKind::Progress,
@@ -298,6 +309,7 @@ impl Action {
                 Action::Job(JobAction::Resolve { state: args.required_parsed("state")? })
             }
             (TargetKind::Drive, ActionKind::Receive) => Action::Drive(DriveAction::Receive),
+            (TargetKind::Drive, ActionKind::CorrectReceipt) => Action::Drive(DriveAction::CorrectReceipt),
             (TargetKind::Drive, ActionKind::NeverReceived) => Action::Drive(DriveAction::NeverReceived),
             (TargetKind::Drive, ActionKind::StartTransfer) => Action::Drive(DriveAction::StartTransfer),
             (TargetKind::Drive, ActionKind::Progress) => {

@@ -97,6 +97,7 @@ fn receive_into(job: &Job, package: &Package, ctx: &Ctx) -> Result<Change, Refus
                         ));
                     }
                 };
+                drive.received_from = Some(from); // P1: what a correction returns it to
                 enter_drive(drive, DriveState::Received, ctx.now);
                 rec.record(Some(id), "receive", from, DriveState::Received, rule, Some(via.clone()));
             }
@@ -379,7 +380,7 @@ fn check_package(package: &Package) -> Result<(), Refusal> {
 /// but ShippedBack or destroyed, and is not archived).
 pub fn lists_actively(job: &Job, drive_id: &str) -> bool {
     job.archived_at.is_none()
-        && job.drive(drive_id).is_some_and(|d| d.state != DriveState::ShippedBack && d.destroyed_at.is_none())
+        && job.drive(drive_id).is_some_and(|d| d.state != DriveState::ShippedBack && !d.gone())
 }
 
 /// S10: a job that reached Shipping takes the drives held for it: those it

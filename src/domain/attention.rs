@@ -224,7 +224,7 @@ pub fn job_items(job: &Job, now: Timestamp) -> Vec<Item> {
 
     // E5 / D9
     if !state.is_final() {
-        for d in job.drives.iter().filter(|d| d.extra && d.state != DriveState::ShippedBack) {
+        for d in job.drives.iter().filter(|d| d.extra && d.state != DriveState::ShippedBack && !d.gone()) {
             let drive = Subject::Drive { job: job.name.clone(), drive_id: d.drive_id.clone() };
             items.push(item(
                 Urgency::Open,

@@ -14,6 +14,8 @@ pub const ANSWER_DAYS: i64 = 30; // C4
 pub const ARRIVAL_DAYS: i64 = 14; // C5
 pub const DESTROY_DAYS: i64 = 90; // C6
 pub const RETENTION_DAYS: i64 = 90; // C7
+/// How long a receipt recorded by mistake can be undone (P1).
+pub const CORRECTION_HOURS: i64 = 24;
 
 pub fn days(n: i64) -> Duration {
     Duration::days(n)

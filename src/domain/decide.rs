@@ -470,9 +470,11 @@ fn apply_job(job: &mut Job, action: &JobAction, rule: Rule, rec: &mut Recorder) 
             );
         }
         JobAction::DestroyDrives => {
-            for drive in job.drives.iter_mut().filter(|d| {
-                d.state != DriveState::ShippedBack && d.state.has_arrived() && d.destroyed_at.is_none()
-            }) {
+            for drive in job
+                .drives
+                .iter_mut()
+                .filter(|d| d.state != DriveState::ShippedBack && d.state.has_arrived() && !d.gone())
+            {
                 drive.destroyed_at = Some(now);
                 rec.record(
                     Some(&drive.drive_id),
@@ -667,6 +669,12 @@ fn permit_drive(job: &Job, drive: &Drive, kind: ActionKind, now: Timestamp) -> R
     if let Some(at) = drive.destroyed_at {
         return refuse(Rule::C6, format!("drive {} was securely destroyed on {}", drive.drive_id, stamp(at)));
     }
+    if let Some(at) = drive.voided_at {
+        return refuse(
+            Rule::P1,
+            format!("drive {} was recorded in error and taken back on {}", drive.drive_id, stamp(at)),
+        );
+    }
     let faulted = drive.state == DriveState::Faulted;
     if faulted && kind != ActionKind::Resolve {
         let why = drive.fault_reason.as_deref().unwrap_or("no reason given");
@@ -702,6 +710,38 @@ fn permit_drive(job: &Job, drive: &Drive, kind: ActionKind, now: Timestamp) -> R
             },
             other => refuse(Rule::D2, format!("drive {id} is already {other}")),
         },
+        ActionKind::CorrectReceipt => {
+            if ds != DriveState::Received {
+                return refuse(
+                    Rule::P1,
+                    format!("drive {id} is {ds}: only a Received drive's receipt can be undone"),
+                );
+            }
+            let added = drive.extra || job.job_type == JobType::Export;
+            if drive.received_from.is_none() && !added {
+                return refuse(Rule::P1, format!("drive {id} has no receipt recorded here to undo"));
+            }
+            let until = drive.state_since + chrono::Duration::hours(clock::CORRECTION_HOURS);
+            if now > until {
+                return refuse(
+                    Rule::P1,
+                    format!(
+                        "drive {id} was received on {}: a receipt can be undone within {} hours",
+                        stamp(drive.state_since),
+                        clock::CORRECTION_HOURS
+                    ),
+                );
+            }
+            let quiet = matches!(job_state, JobState::Shipping | JobState::Received)
+                || (job_state == JobState::Packaging && drive.late_in_packaging);
+            if !quiet {
+                return refuse(
+                    Rule::P1,
+                    format!("job is {job_state}: its copy has begun since, so the receipt stands"),
+                );
+            }
+            Ok(Rule::P1)
+        }
         ActionKind::NeverReceived => {
             if ds != DriveState::Specified {
                 return refuse(
@@ -821,8 +861,20 @@ fn apply_drive(
                 drive.late_in_packaging = true; // S12: not copied; the job keeps the error (S1)
                 detail = Some("late drive: not copied, ships back with the others".into());
             }
+            drive.received_from = Some(from); // P1: what a correction returns it to
             enter_drive(drive, DriveState::Received, now)
         }
+        DriveAction::CorrectReceipt => match drive.received_from.take() {
+            Some(back) => {
+                drive.late_in_packaging = false;
+                detail = Some(format!("receipt recorded by mistake: back to {back}"));
+                enter_drive(drive, back, now);
+            }
+            None => {
+                drive.voided_at = Some(now);
+                detail = Some("recorded by mistake: taken back, no longer one of the job's drives".into());
+            }
+        },
         DriveAction::NeverReceived => enter_drive(drive, DriveState::NeverReceived, now),
         DriveAction::StartTransfer => enter_drive(drive, DriveState::Transferring, now),
         DriveAction::Progress { percent, bytes } => {
@@ -897,6 +949,22 @@ fn apply_drive(
         drive_entry_condition(job, drive_id, resumed_from, *target)?;
     }
     rec.record(Some(drive_id), name, from, to, rule, detail);
+    if matches!(action, DriveAction::CorrectReceipt) {
+        unsettle(job, rec)?;
+    }
+    Ok(())
+}
+
+/// P1: the receipt that completed the set (J8) is undone, so is J8 — if the
+/// job can stand in Shipping again (J4).
+fn unsettle(job: &mut Job, rec: &mut Recorder) -> Result<(), Refusal> {
+    let listed: Vec<&Drive> = job.listed_drives().collect();
+    if job.state == JobState::Received && !all_received(job, &listed) {
+        shipping_fields(job, "undoing the receipt takes the job back to Shipping, which needs them")?;
+        job.state = JobState::Shipping;
+        job.state_since = job.shipping_since.unwrap_or(rec.now());
+        rec.record(None, "consequence", JobState::Received, JobState::Shipping, Rule::P1, None);
+    }
     Ok(())
 }
 
@@ -1044,8 +1112,7 @@ pub(crate) fn expected_export_drives(job: &Job) -> Option<usize> {
 }
 
 fn all_shipped_back(job: &Job) -> bool {
-    let present: Vec<&Drive> =
-        job.drives.iter().filter(|d| d.state.has_arrived() && d.destroyed_at.is_none()).collect();
+    let present: Vec<&Drive> = job.drives.iter().filter(|d| d.state.has_arrived() && !d.gone()).collect();
     !present.is_empty() && present.iter().all(|d| d.state == DriveState::ShippedBack)
 }
 
@@ -1056,8 +1123,7 @@ fn can_ship_back(job: &Job, drive: &Drive) -> bool {
         || job.cancel_requested
         || drive.late_in_packaging
         || job.effective_state() == JobState::Shipping;
-    drive.destroyed_at.is_none()
-        && (drive.state.is_processed() || (drive.state == DriveState::Received && uncopied))
+    !drive.gone() && (drive.state.is_processed() || (drive.state == DriveState::Received && uncopied))
 }
 
 fn ship_drive_back(job: &mut Job, drive_id: &str, rec: &mut Recorder) {
@@ -1172,9 +1238,9 @@ fn not_cancelled(job: &Job) -> Result<(), Refusal> {
 /// S12: the drives the datacenter holds for the job (arrived, listed or
 /// extra, neither shipped back nor destroyed).
 pub(crate) fn held_here(job: &Job) -> impl Iterator<Item = &Drive> {
-    job.drives.iter().filter(|d| {
-        effective(d).has_arrived() && effective(d) != DriveState::ShippedBack && d.destroyed_at.is_none()
-    })
+    job.drives
+        .iter()
+        .filter(|d| effective(d).has_arrived() && effective(d) != DriveState::ShippedBack && !d.gone())
 }
 
 /// S11: destruction is allowed once the customer is recorded unreachable

@@ -202,6 +202,12 @@ pub struct Drive {
     /// shipped back with the others, and the job keeps its NeverReceived
     /// error (S12, S1).
     pub late_in_packaging: bool,
+    /// The state a drive was received from (Specified or NeverReceived), so a
+    /// receipt recorded by mistake can be undone (P1).
+    pub received_from: Option<DriveState>,
+    /// Recorded in error and taken back (P1): kept for the audit log (S2), no
+    /// longer one of the job's drives.
+    pub voided_at: Option<Timestamp>,
     pub version: i64,
 }
 
@@ -227,8 +233,15 @@ impl Drive {
             manifest_uri: None,
             destroyed_at: None,
             late_in_packaging: false,
+            received_from: None,
+            voided_at: None,
             version: 0,
         }
+    }
+
+    /// No longer here: securely destroyed (S11) or recorded in error (P1).
+    pub fn gone(&self) -> bool {
+        self.destroyed_at.is_some() || self.voided_at.is_some()
     }
 
     /// S1: the copy met issues (D7), whatever their severity: the drive is
@@ -405,9 +418,10 @@ impl Job {
         self.drives.iter_mut().find(|d| d.drive_id == drive_id)
     }
 
-    /// Drives the customer listed (everything but extras, D9).
+    /// Drives the customer listed (everything but extras, D9, and drives
+    /// recorded in error, P1).
     pub fn listed_drives(&self) -> impl Iterator<Item = &Drive> {
-        self.drives.iter().filter(|d| !d.extra)
+        self.drives.iter().filter(|d| !d.extra && d.voided_at.is_none())
     }
 
     /// The state that governs the job's life cycle: the interrupted one while `Faulted`.
@@ -428,7 +442,7 @@ impl Job {
     /// error (a cancelled job « passe quand même par toutes les étapes »).
     pub fn had_errors(&self) -> bool {
         self.ever_faulted
-            || self.drives.iter().any(|d| {
+            || self.drives.iter().filter(|d| d.voided_at.is_none()).any(|d| {
                 d.ended_with_issues()
                     || d.destroyed_at.is_some()
                     || (!d.extra && (d.state == DriveState::NeverReceived || d.late_in_packaging))

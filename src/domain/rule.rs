@@ -26,7 +26,8 @@ rules!(
     D1, D2, D3, D4, D5, D6, D7, D8, D9, //
     E1, E2, E3, E4, E5, E6, //
     C1, C2, C3, C4, C5, C6, C7, //
-    S1, S2, S3, S4, S5, S6, S7, S8, S9, S10, S11, S12,
+    S1, S2, S3, S4, S5, S6, S7, S8, S9, S10, S11, S12, //
+    P1,
 );
 
 impl fmt::Display for Rule {
@@ -63,7 +64,7 @@ fn rule_rows() -> impl Iterator<Item = (&'static str, &'static str)> {
         let row = line.strip_prefix("| ")?;
         let (id, text) = row.split_once(" | ")?;
         let is_id = id.len() >= 2
-            && id.starts_with(['J', 'D', 'E', 'C', 'S'])
+            && id.starts_with(['J', 'D', 'E', 'C', 'S', 'P'])
             && id[1..].bytes().all(|b| b.is_ascii_digit());
         is_id.then(|| (id, text.trim_end_matches(['|', ' '])))
     })
@@ -86,7 +87,8 @@ mod tests {
 
     /// The project's copy keeps in step with the product's SPEC.md, row by
     /// row, wherever the shared specification sits beside the repository (as
-    /// it does for the developers and CI).
+    /// it does for the developers and CI); its own product decisions (P-n)
+    /// come on top.
     #[test]
     fn rules_document_matches_the_shared_spec_row_by_row() {
         let spec = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/SPEC.md");
@@ -97,6 +99,9 @@ mod tests {
         let rows = |doc: &str| -> Vec<String> {
             doc.lines().filter(|l| l.starts_with("| ") && l.contains(" | ")).map(str::to_string).collect()
         };
-        assert_eq!(rows(RULES_DOCUMENT), rows(&spec));
+        let (specified, decisions) =
+            RULES_DOCUMENT.split_once("## Product decisions").expect("a section of product decisions");
+        assert_eq!(rows(specified), rows(&spec));
+        assert!(rows(decisions).iter().skip(1).all(|r| r.starts_with("| P")), "only P rows after SPEC's");
     }
 }

@@ -187,7 +187,8 @@ pub(super) fn job_for_drives(conn: &Connection, drive_ids: &[String]) -> Result<
 pub(super) fn homes_of(conn: &Connection, drive_ids: &[String]) -> Result<Vec<Job>, StoreError> {
     let ids = json_ids(drive_ids)?;
     let sql = "SELECT DISTINCT d.job_id FROM drives d CROSS JOIN jobs j ON j.id = d.job_id
-               WHERE j.archived_at IS NULL AND +d.state <> 'ShippedBack' AND d.destroyed_at IS NULL
+               WHERE j.archived_at IS NULL AND +d.state <> 'ShippedBack'
+                 AND d.destroyed_at IS NULL AND d.voided_at IS NULL
                  AND d.drive_id IN (SELECT value FROM json_each(?1))";
     let job_ids = collect(conn, sql, [ids], |row| Ok(row.get::<_, i64>(0)?))?;
     let mut jobs = Vec::new();
@@ -209,7 +210,8 @@ pub(super) fn physical_home(
     let in_job = first(
         conn,
         "SELECT j.name, d.state FROM drives d JOIN jobs j ON j.id = d.job_id
-         WHERE d.drive_id = ?1 AND d.job_id <> ?2 AND j.archived_at IS NULL AND d.destroyed_at IS NULL
+         WHERE d.drive_id = ?1 AND d.job_id <> ?2 AND j.archived_at IS NULL
+           AND d.destroyed_at IS NULL AND d.voided_at IS NULL
            AND coalesce(d.faulted_from, d.state) NOT IN ('Specified', 'NeverReceived', 'ShippedBack')",
         rusqlite::params![drive_id, except_job],
         |row| Ok(format!("{} in job {}", row.get::<_, String>(1)?, row.get::<_, String>(0)?)),

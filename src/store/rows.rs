@@ -158,6 +158,9 @@ const DRIVE_DATA: &[&str] = &[
     "manifest_uri",
     // V7 (issue 12): S12's late drive.
     "late_in_packaging",
+    // V8 (issue 13): P1, a receipt recorded by mistake undone.
+    "received_from",
+    "voided_at",
 ];
 
 /// Arrival columns besides `id` and `version`.
@@ -472,6 +475,8 @@ pub(super) fn drive_values(drive: &Drive) -> Result<Vec<Value>, StoreError> {
         opt_ts(&drive.destroyed_at)?,
         opt_text(&drive.manifest_uri),
         flag(drive.late_in_packaging),
+        drive.received_from.map_or(Value::Null, |s| text(s.as_str())),
+        opt_ts(&drive.voided_at)?,
     ];
     debug_assert_eq!(v.len(), DRIVE_DATA.len());
     Ok(v)
@@ -803,6 +808,8 @@ pub(super) fn drive_from_row(row: &Row, start: usize) -> Result<Drive, StoreErro
         destroyed_at: c.opt_ts()?,
         manifest_uri: c.opt_text()?,
         late_in_packaging: c.flag()?,
+        received_from: c.opt_name()?,
+        voided_at: c.opt_ts()?,
         version: c.int()?,
     })
 }

@@ -302,8 +302,17 @@ ALTER TABLE drives ADD COLUMN late_in_packaging INTEGER NOT NULL DEFAULT 0
     CHECK (late_in_packaging IN (0, 1));
 "#;
 
+/// Issue 13: P1, undoing a receipt recorded by mistake: the state a drive was
+/// received from, and when a drive that should never have been recorded was
+/// taken back (kept, S2).
+const V8: &str = r#"
+ALTER TABLE drives ADD COLUMN received_from TEXT
+    CHECK (received_from IS NULL OR received_from IN ('Specified', 'NeverReceived'));
+ALTER TABLE drives ADD COLUMN voided_at TEXT;
+"#;
+
 const MIGRATIONS: &[M<'static>] =
-    &[M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5), M::up(V6), M::up(V7)];
+    &[M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5), M::up(V6), M::up(V7), M::up(V8)];
 
 /// The schema version this build writes and reads.
 pub(super) fn latest_version() -> i64 {
