@@ -188,6 +188,18 @@ pub fn job_fields(job: &Job, now: Timestamp) -> Vec<(&'static str, String)> {
             opt_stamp(r.ship_date),
         ]),
     );
+    let packages = job.return_packages();
+    if packages.len() > 1 {
+        let each: Vec<String> = packages
+            .iter()
+            .map(|(p, ids)| {
+                let label =
+                    join(&[p.carrier_name.clone(), p.tracking_number.clone(), opt_stamp(p.ship_date)]);
+                format!("{} ({})", label.unwrap_or_default(), ids.join(", "))
+            })
+            .collect();
+        f.add("return packages", Some(each.join("; ")));
+    }
     f.add("return problem", job.return_problem.map(|p| format!("{p} (E3)")));
     f.add("customer notified", opt_stamp(job.notified_at));
     if let Some(c) = &job.last_contact {
@@ -262,6 +274,10 @@ pub fn drive_notes(drive: &Drive) -> String {
     }
     if drive.voided_at.is_some() {
         notes.push("recorded in error, taken back (P1)".into());
+    }
+    if let Some(p) = &drive.return_package {
+        let label = [&p.carrier_name, &p.tracking_number].into_iter().flatten().cloned().collect::<Vec<_>>();
+        notes.push(format!("returned in {}", label.join(" ")));
     }
     notes.join("; ")
 }

@@ -448,3 +448,24 @@ fn p1_a_mistyped_serial_booked_as_an_extra_is_taken_back() {
     let r = refuse(&imported, &drive_req("D2", "correct-receipt", &[]), t0() + days(1));
     assert_refused(&r, Rule::P1, &["no receipt recorded here"]);
 }
+
+/// Issue 13: drives shipped back in two packages keep both; the job's
+/// returnPackage (what the service's API shows) is the last one.
+#[test]
+fn d8_two_return_shipments_keep_both_carriers_and_tracking_numbers() {
+    let job = packaging_import(&["D1", "D2"]);
+    let at = t0() + days(4);
+    let first = [("returnPackage.carrierName", "UPS"), ("returnPackage.trackingNumber", "1Z-FIRST")];
+    let job = step(&job, drive_req("D1", "ship-back", &first), at);
+    let second = [("returnPackage.carrierName", "FedEx"), ("returnPackage.trackingNumber", "FX-SECOND")];
+    let job = step(&job, drive_req("D2", "ship-back", &second), at + days(1));
+    assert_eq!(job.state, JobState::Completed);
+
+    let packages: Vec<(Option<&str>, Vec<&str>)> =
+        job.return_packages().into_iter().map(|(p, ids)| (p.tracking_number.as_deref(), ids)).collect();
+    assert_eq!(packages, [(Some("1Z-FIRST"), vec!["D1"]), (Some("FX-SECOND"), vec!["D2"])]);
+    assert_eq!(job.return_package.tracking_number.as_deref(), Some("FX-SECOND"));
+    let shown = ieops::present::job_fields(&job, at + days(2));
+    let line = shown.iter().find(|(k, _)| *k == "return packages").map(|(_, v)| v.as_str()).unwrap_or("");
+    assert_eq!(line, "UPS, 1Z-FIRST, 2026-11-26 12:00 (D1); FedEx, FX-SECOND, 2026-11-27 12:00 (D2)");
+}

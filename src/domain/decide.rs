@@ -1129,6 +1129,8 @@ fn can_ship_back(job: &Job, drive: &Drive) -> bool {
 fn ship_drive_back(job: &mut Job, drive_id: &str, rec: &mut Recorder) {
     let cancelled = job.cancel_requested;
     let tracking = job.return_package.tracking_number.clone().unwrap_or_default();
+    let mut package = job.return_package.clone();
+    package.ship_date.get_or_insert(rec.now());
     let Some(drive) = job.drive_mut(drive_id) else {
         return;
     };
@@ -1142,6 +1144,7 @@ fn ship_drive_back(job: &mut Job, drive_id: &str, rec: &mut Recorder) {
         Rule::D8
     };
     let from = drive.state;
+    drive.return_package = Some(package);
     enter_drive(drive, DriveState::ShippedBack, rec.now());
     rec.record(
         Some(drive_id),

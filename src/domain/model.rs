@@ -208,6 +208,9 @@ pub struct Drive {
     /// Recorded in error and taken back (P1): kept for the audit log (S2), no
     /// longer one of the job's drives.
     pub voided_at: Option<Timestamp>,
+    /// The package it went back in (D8): a job's drives may go back in
+    /// several, and each keeps its own carrier and tracking number.
+    pub return_package: Option<Package>,
     pub version: i64,
 }
 
@@ -235,6 +238,7 @@ impl Drive {
             late_in_packaging: false,
             received_from: None,
             voided_at: None,
+            return_package: None,
             version: 0,
         }
     }
@@ -447,6 +451,23 @@ impl Job {
                     || d.destroyed_at.is_some()
                     || (!d.extra && (d.state == DriveState::NeverReceived || d.late_in_packaging))
             })
+    }
+
+    /// Every package its drives went back in, in the order first used, with
+    /// the drives each took.
+    pub fn return_packages(&self) -> Vec<(&Package, Vec<&str>)> {
+        let mut packages: Vec<(&Package, Vec<&str>)> = Vec::new();
+        for d in &self.drives {
+            let Some(p) = &d.return_package else { continue };
+            match packages
+                .iter_mut()
+                .find(|(q, _)| q.carrier_name == p.carrier_name && q.tracking_number == p.tracking_number)
+            {
+                Some((_, ids)) => ids.push(&d.drive_id),
+                None => packages.push((p, vec![&d.drive_id])),
+            }
+        }
+        packages
     }
 
     /// S4: mean of the listed drives' percent complete, weighted by bytes where known.

@@ -161,6 +161,7 @@ const DRIVE_DATA: &[&str] = &[
     // V8 (issue 13): P1, a receipt recorded by mistake undone.
     "received_from",
     "voided_at",
+    "return_package",
 ];
 
 /// Arrival columns besides `id` and `version`.
@@ -477,6 +478,7 @@ pub(super) fn drive_values(drive: &Drive) -> Result<Vec<Value>, StoreError> {
         flag(drive.late_in_packaging),
         drive.received_from.map_or(Value::Null, |s| text(s.as_str())),
         opt_ts(&drive.voided_at)?,
+        opt_json(&drive.return_package, "returnPackage")?,
     ];
     debug_assert_eq!(v.len(), DRIVE_DATA.len());
     Ok(v)
@@ -810,6 +812,7 @@ pub(super) fn drive_from_row(row: &Row, start: usize) -> Result<Drive, StoreErro
         late_in_packaging: c.flag()?,
         received_from: c.opt_name()?,
         voided_at: c.opt_ts()?,
+        return_package: c.opt_json("returnPackage JSON")?,
         version: c.int()?,
     })
 }

@@ -304,11 +304,14 @@ ALTER TABLE drives ADD COLUMN late_in_packaging INTEGER NOT NULL DEFAULT 0
 
 /// Issue 13: P1, undoing a receipt recorded by mistake: the state a drive was
 /// received from, and when a drive that should never have been recorded was
-/// taken back (kept, S2).
+/// taken back (kept, S2); and the package each drive went back in, so two
+/// return shipments keep both carriers and tracking numbers.
 const V8: &str = r#"
 ALTER TABLE drives ADD COLUMN received_from TEXT
     CHECK (received_from IS NULL OR received_from IN ('Specified', 'NeverReceived'));
 ALTER TABLE drives ADD COLUMN voided_at TEXT;
+ALTER TABLE drives ADD COLUMN return_package TEXT
+    CHECK (return_package IS NULL OR json_valid(return_package));
 "#;
 
 const MIGRATIONS: &[M<'static>] =
