@@ -969,3 +969,38 @@ fn a_refused_form_keeps_every_typed_value() {
     let values: Vec<String> = form.fields.iter().take(4).map(|f| f.input.lines().join("")).collect();
     assert_eq!(values, typed);
 }
+
+/// Issue 13: a confirmed plan that no longer holds is not written: the
+/// operator sees what it would do now. Amara confirmed receiving one drive
+/// (one change); bruno received the job's other drive meanwhile, so hers now
+/// completes the set and J8 follows (two changes).
+#[test]
+fn a_plan_that_changed_since_its_confirmation_is_shown_again() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("ieops.db");
+    let mut store = Store::open(&path, ieops::store::Access::ReadWrite).expect("store");
+    fill_demo(&mut store);
+    let mut model = console(&mut store, false);
+    let (name, drives) = TWO_SPECIFIED;
+    show(&mut model, &mut store, View::Drives);
+    select(&mut model, &mut store, &drive_subject(name, drives[0]));
+    choose(&mut model, "receive");
+    let Some(Popup::Confirm { title, .. }) = &model.popup else { panic!("{}", popup_name(&model)) };
+    assert_eq!(title, &format!("receive {name}/{}: 1 change?", drives[0]));
+    let effects = press(&mut model, ch('y'));
+    let [Effect::Write(plan)] = effects.as_slice() else { panic!("y writes: {effects:?}") };
+    bruno(&path, name, drives[1], Bruno::ReceivesTheDrive);
+
+    let result = worker::write(&mut store, plan.clone(), OPERATOR, now());
+    let Err(WriteFailure { replan: Some(_), stale: true, .. }) = &result else { panic!("{result:?}") };
+    assert_eq!(store.job(name).unwrap().unwrap().drive(drives[0]).unwrap().state, DriveState::Specified);
+    let effects = update(&mut model, Msg::Written(result));
+    run(&mut model, &mut store, effects);
+    let Some(Popup::Confirm { title, lines, .. }) = &model.popup else { panic!("{}", popup_name(&model)) };
+    assert_eq!(title, "Changed since you looked (S7): now 2 changes. Confirm?");
+    assert!(lines.iter().any(|l| l == &format!("then {name} becomes Received (J8)")), "{lines:?}");
+
+    press_and_run(&mut model, &mut store, ch('y'));
+    let job = store.job(name).unwrap().unwrap();
+    assert_eq!((job.state, job.drive(drives[0]).unwrap().state), (JobState::Received, DriveState::Received));
+}
