@@ -744,6 +744,7 @@ fn a_package_received_at_the_dock_is_what_ieops_arrival_records() {
         s.contents().lines().any(|l| l.contains(" job      acme"))
     });
     console.send(ENTER); // the proposed job is the package's
+    scan(&mut console, "dock 3, seal intact"); // the note, for the audit log
     for serial in ["WD-1", "WD-3", "OT-1", "X-9", "QQQ-TYPO"] {
         scan(&mut console, serial);
     }
@@ -782,6 +783,8 @@ fn a_package_received_at_the_dock_is_what_ieops_arrival_records() {
         "OT-1",
         "--drive",
         "X-9",
+        "--note",
+        "dock 3, seal intact",
     ]);
     for job in ["acme", "other"] {
         assert_eq!(recorded(&dock, job), recorded(&cli, job), "{job}");
@@ -789,7 +792,7 @@ fn a_package_received_at_the_dock_is_what_ieops_arrival_records() {
 }
 
 /// What a database holds of a job: each drive (id, state, extra) and each
-/// audit event (action, drive, from, to, rule, detail), without who and when.
+/// audit event (action, drive, from, to, rule, detail, note), without who and when.
 type Recorded = (Vec<(String, String, bool)>, Vec<Vec<serde_json::Value>>);
 
 fn recorded(db: &Db, job: &str) -> Recorded {
@@ -806,7 +809,9 @@ fn recorded(db: &Db, job: &str) -> Recorded {
         .expect("events")
         .iter()
         .map(|e| {
-            ["action", "driveId", "fromState", "toState", "rule", "detail"].map(|k| e[k].clone()).to_vec()
+            ["action", "driveId", "fromState", "toState", "rule", "detail", "note"]
+                .map(|k| e[k].clone())
+                .to_vec()
         })
         .collect();
     (drives, events)

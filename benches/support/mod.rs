@@ -218,15 +218,9 @@ pub fn settle(console: &mut Console) {
                 Effect::Preview { title, asks, note } => {
                     worker::preview(&console.store, title, asks, note, "bench", console.model.now)
                 }
-                Effect::PreviewArrival { carrier, tracking, drive_ids, job_name } => worker::preview_arrival(
-                    &console.store,
-                    carrier,
-                    tracking,
-                    drive_ids,
-                    job_name,
-                    "bench",
-                    console.model.now,
-                ),
+                Effect::PreviewArrival(package) => {
+                    worker::preview_arrival(&console.store, package, "bench", console.model.now)
+                }
                 Effect::Write(plan) => {
                     Msg::Written(worker::write(&mut console.store, plan, "bench", console.model.now))
                 }

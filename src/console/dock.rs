@@ -12,14 +12,40 @@ use crate::domain::{DriveState, JobState, JobType};
 use super::data::Data;
 
 /// The dock form's text fields, in focus order; the serial field comes last.
-pub const FIELDS: [&str; 3] = ["carrier", "tracking", "job"];
+pub const FIELDS: [&str; 4] = ["carrier", "tracking", "job", "note"];
 /// The focus index of the serial field.
 pub const SERIAL: usize = FIELDS.len();
 
+/// A package as the dock form recorded it, for its confirmation and write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Package {
+    pub carrier: String,
+    pub tracking: String,
+    pub drive_ids: Vec<String>,
+    pub job_name: Option<String>,
+    pub note: Option<String>,
+}
+
+impl Package {
+    /// As `ops::record_arrival` takes it. The console shows where every
+    /// drive goes before anything is written, so a job named but not on
+    /// record is held for (E1) rather than refused.
+    pub fn dock(&self) -> crate::ops::Dock<'_> {
+        crate::ops::Dock {
+            carrier: &self.carrier,
+            tracking: &self.tracking,
+            drive_ids: &self.drive_ids,
+            job_name: self.job_name.as_deref(),
+            hold_unknown: true,
+        }
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct DockForm {
-    /// Carrier, tracking number and the job the package names.
-    pub fields: [TextArea<'static>; 3],
+    /// Carrier, tracking number, the job the package names, and a note for
+    /// the audit log.
+    pub fields: [TextArea<'static>; 4],
     pub serial: TextArea<'static>,
     pub focus: usize,
     pub scans: Vec<Scan>,
@@ -81,6 +107,16 @@ impl DockForm {
 
     pub fn job_name(&self) -> Option<String> {
         Some(self.text(2)).filter(|n| !n.is_empty())
+    }
+
+    pub fn package(&self) -> Package {
+        Package {
+            carrier: self.text(0),
+            tracking: self.text(1),
+            drive_ids: self.drive_ids(),
+            job_name: self.job_name(),
+            note: Some(self.text(3)).filter(|n| !n.is_empty()),
+        }
     }
 
     pub fn drive_ids(&self) -> Vec<String> {

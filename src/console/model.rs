@@ -10,7 +10,7 @@ use crate::ops::{Ask, Step};
 use crate::store::AuditRecord;
 
 use super::data::Data;
-use super::dock::DockForm;
+use super::dock::{DockForm, Package as DockPackage};
 use super::filter::Filter;
 use super::theme::Theme;
 
@@ -78,10 +78,7 @@ pub enum Plan {
     /// A package recorded at the dock (receiving mode), by the same engine as
     /// `ieops arrival`.
     Arrival {
-        carrier: String,
-        tracking: String,
-        drive_ids: Vec<String>,
-        job_name: Option<String>,
+        package: DockPackage,
         steps: Vec<Step>,
     },
 }

@@ -14,7 +14,7 @@ use crate::ops::{Ask, Decided, preview_on};
 use crate::present::count;
 
 use super::data::Changed;
-use super::dock::{DockForm, FIELDS, SERIAL};
+use super::dock::{DockForm, FIELDS, Package, SERIAL};
 use super::filter::Filter;
 use super::model::{Form, FormField, FormPurpose, Input, InputKind, Model, Plan, Popup, View};
 use super::msg::{Command, Confirmation, Msg, WriteFailure};
@@ -38,12 +38,7 @@ pub enum Effect {
         note: Option<String>,
     },
     /// Decide where a package's drives go on the store, for its confirmation.
-    PreviewArrival {
-        carrier: String,
-        tracking: String,
-        drive_ids: Vec<String>,
-        job_name: Option<String>,
-    },
+    PreviewArrival(Package),
     Write(Plan),
 }
 
@@ -363,7 +358,7 @@ fn run_command(model: &mut Model, text: &str) -> Vec<Effect> {
         }
         // Through the dispatcher, like a key: read-only refuses it there.
         "sweep" => return dispatch(model, Command::Sweep),
-        "receive" => return dispatch(model, Command::Receive),
+        "receive" | "arrival" => return dispatch(model, Command::Receive),
         other if other.starts_with("import ") => {
             model.import_path = Some(other["import ".len()..].trim().to_string());
             let effects = dispatch(model, Command::Import);
@@ -820,12 +815,7 @@ fn review_package(model: &mut Model, mut dock: DockForm) -> Vec<Effect> {
         Vec::new()
     } else {
         model.flash = Some(("deciding where the package goes…".into(), false));
-        vec![Effect::PreviewArrival {
-            carrier: dock.text(field_index("carrier")),
-            tracking: dock.text(field_index("tracking")),
-            drive_ids: dock.drive_ids(),
-            job_name: dock.job_name(),
-        }]
+        vec![Effect::PreviewArrival(dock.package())]
     };
     // The form stays until the confirmation replaces it: a refusal leaves every scan.
     model.popup = Some(Popup::Dock(Box::new(dock)));

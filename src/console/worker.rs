@@ -15,6 +15,7 @@ use crate::present::count;
 use crate::store::{Store, StoreError};
 
 use super::data::{self, Changed, DriveRow, JobRow, Overview, RECENT_EVENTS};
+use super::dock::Package;
 use super::model::Plan;
 use super::msg::{Confirmation, Msg, WriteFailure};
 use super::update::{Effect, confirmation, confirmation_title, event_line};
@@ -75,8 +76,8 @@ pub fn spawn(
                 Ok(Effect::Preview { title, asks, note }) => {
                     Some(preview(&store, title, asks, note, &operator, now()))
                 }
-                Ok(Effect::PreviewArrival { carrier, tracking, drive_ids, job_name }) => {
-                    Some(preview_arrival(&store, carrier, tracking, drive_ids, job_name, &operator, now()))
+                Ok(Effect::PreviewArrival(package)) => {
+                    Some(preview_arrival(&store, package, &operator, now()))
                 }
                 Ok(Effect::Write(plan)) => {
                     if !send(Msg::Written(write(&mut store, plan, &operator, now()))) {
@@ -210,32 +211,21 @@ pub fn preview(
 
 /// Where a package's drives would go, decided on the store: its confirmation,
 /// with every consequence (J8 …) and anything worth a look (a foreign label).
-pub fn preview_arrival(
-    store: &Store,
-    carrier: String,
-    tracking: String,
-    drive_ids: Vec<String>,
-    job_name: Option<String>,
-    operator: &str,
-    now: Timestamp,
-) -> Msg {
-    let dock = ops::Dock {
-        carrier: &carrier,
-        tracking: &tracking,
-        drive_ids: &drive_ids,
-        job_name: job_name.as_deref(),
-        hold_unknown: true,
-    };
-    let ctx = Ctx { operator, now, note: None };
-    let what = format!("record {} from {carrier} {tracking}", count(drive_ids.len(), "drive"));
-    match ops::preview_arrival(store, dock, &ctx) {
+pub fn preview_arrival(store: &Store, package: Package, operator: &str, now: Timestamp) -> Msg {
+    let ctx = Ctx { operator, now, note: package.note.as_deref() };
+    let what = format!(
+        "record {} from {} {}",
+        count(package.drive_ids.len(), "drive"),
+        package.carrier,
+        package.tracking
+    );
+    match ops::preview_arrival(store, package.dock(), &ctx) {
         Ok(routed) => {
             let mut lines: Vec<String> =
                 ops::routed_events(&routed).into_iter().map(|(subject, e)| event_line(&subject, e)).collect();
             let title = confirmation_title(&what, &lines);
             lines.extend(routed.warnings.iter().map(|w| format!("warning: {w}")));
-            let steps = ops::routed_steps(&routed);
-            let plan = Plan::Arrival { carrier, tracking, drive_ids, job_name, steps };
+            let plan = Plan::Arrival { steps: ops::routed_steps(&routed), package };
             Msg::Previewed { title, result: Ok(Confirmation { lines, plan }) }
         }
         Err(e) => Msg::Previewed { title: what, result: Err(e.to_string()) },
@@ -250,20 +240,14 @@ pub fn write(store: &mut Store, plan: Plan, operator: &str, now: Timestamp) -> R
             return ops::sweep(store, now, false).map(|swept| swept_summary(&swept)).map_err(store_failure);
         }
         Plan::Act { asks, note, steps } => (asks, note, steps),
-        Plan::Arrival { carrier, tracking, drive_ids, job_name, steps } => {
-            let dock = ops::Dock {
-                carrier: &carrier,
-                tracking: &tracking,
-                drive_ids: &drive_ids,
-                job_name: job_name.as_deref(),
-                hold_unknown: true,
-            };
-            let ctx = Ctx { operator, now, note: None };
-            return match ops::record_arrival(store, dock, &ctx, Some(&steps)) {
+        Plan::Arrival { package, steps } => {
+            let ctx = Ctx { operator, now, note: package.note.as_deref() };
+            return match ops::record_arrival(store, package.dock(), &ctx, Some(&steps)) {
                 Ok(routed) => {
                     let events = ops::routed_events(&routed);
                     Ok(format!(
-                        "done: package {tracking} recorded — {} recorded",
+                        "done: package {} recorded — {} recorded",
+                        package.tracking,
                         count(events.len(), "audit event")
                     ))
                 }

@@ -98,9 +98,7 @@ pub fn run(model: &mut Model, store: &mut Store, effects: Vec<Effect>) {
                 Effect::Preview { title, asks, note } => {
                     worker::preview(store, title, asks, note, OPERATOR, now())
                 }
-                Effect::PreviewArrival { carrier, tracking, drive_ids, job_name } => {
-                    worker::preview_arrival(store, carrier, tracking, drive_ids, job_name, OPERATOR, now())
-                }
+                Effect::PreviewArrival(package) => worker::preview_arrival(store, package, OPERATOR, now()),
                 Effect::Write(plan) => Msg::Written(worker::write(store, plan, OPERATOR, now())),
                 Effect::Import(path) => Msg::Written(worker::import(store, &path, "amara", now())),
             };

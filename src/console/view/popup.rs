@@ -172,7 +172,7 @@ fn dock_popup(model: &Model, frame: &mut Frame, area: Rect, dock: &DockForm) {
         let line = Rect { y: fields_area.y + i as u16, height: 1, ..fields_area };
         let [label_area, input_area] =
             Layout::horizontal([Constraint::Length(10), Constraint::Min(10)]).areas(line);
-        let required = if i == 2 { " " } else { "*" };
+        let required = if matches!(i, 0 | 1 | SERIAL) { "*" } else { " " };
         let style = if i == dock.focus { theme.selected() } else { theme.title() };
         frame.render_widget(Paragraph::new(Span::styled(format!("{required}{label}"), style)), label_area);
         frame.render_widget(input, input_area);
