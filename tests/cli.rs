@@ -400,3 +400,26 @@ fn arrival_refuses_an_unknown_job_with_did_you_mean_and_warns_of_a_foreign_label
     let out = db.run(&["arrival", "--carrier", "UPS", "--tracking", "1Z999AA10123456784", "--drive", "WD-2"]);
     assert!(out.status.success() && out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+/// Issue 12: `import --bitlocker-keys JOB FILE` takes List BitLocker Keys'
+/// answer; the keys are stored, never printed.
+#[test]
+fn import_bitlocker_keys_attaches_keys_without_showing_them() {
+    let db = Db::new();
+    db.shipping_import("acme-keys", &["WD-1", "WD-2"], NOW);
+    let file = db.path.with_file_name("keys.json");
+    let keys = r#"{"value": [{"bitLockerKey": "KEY-ONE-111", "driveId": "WD-1"}, {"bitLockerKey": "KEY-TWO-222", "driveId": "WD-2"}]}"#;
+    std::fs::write(&file, keys).unwrap();
+    let out = db.ok(&["import", "--bitlocker-keys", "acme-keys", file.to_str().unwrap()]);
+    assert!(out.contains("2 BitLocker keys attached to the drives of acme-keys"), "{out}");
+    for shown in [
+        out,
+        db.ok(&["show", "acme-keys"]),
+        db.ok(&["history", "acme-keys"]),
+        db.ok(&["export", "acme-keys"]),
+    ] {
+        assert!(!shown.contains("KEY-ONE-111"), "a key was shown: {shown}");
+    }
+    let secret = db.ok(&["export", "acme-keys", "--include-secrets"]);
+    assert!(secret.contains("KEY-ONE-111") && secret.contains("KEY-TWO-222"), "{secret}");
+}

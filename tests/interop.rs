@@ -779,3 +779,122 @@ proptest! {
         }
     }
 }
+
+// ------------------------------------------------- the service's wire format
+
+/// What `export` writes of a job, as JSON.
+fn exported(store: &Store, name: &str) -> serde_json::Value {
+    serde_json::to_value(job_response(&job(store, name), Secrets::Omit)).unwrap()
+}
+
+/// Issue 12: each api-version's spelling comes back as it came: a 2016-11-01
+/// client keeps `blobListblobPath`, a later one `blobListBlobPath`; the
+/// service's `shipDate` text is written back as the service wrote it.
+#[test]
+fn every_api_versions_spelling_round_trips() {
+    let mut db = store();
+    import_fixture(&mut db, "api_2016_11_01.json");
+    let out = exported(&db, "myJob");
+    assert_eq!(out["properties"]["export"]["blobListblobPath"], "exportlist/myJob.xml");
+    assert!(out["properties"]["export"].get("blobListBlobPath").is_none(), "{}", out["properties"]["export"]);
+    assert_eq!(out["properties"]["deliveryPackage"]["shipDate"], "9/29/2017 10:28:35 PM");
+
+    let later = fixture("api_2016_11_01.json")
+        .replace("blobListblobPath", "blobListBlobPath")
+        .replace("\"myJob", "\"myJob2");
+    let mut db = store();
+    import_text(&mut db, "later.json", &later, t0());
+    let out = exported(&db, "myJob2");
+    assert_eq!(out["properties"]["export"]["blobListBlobPath"], "exportlist/myJob.xml");
+    assert!(out["properties"]["export"].get("blobListblobPath").is_none());
+
+    // Every fixture, every version: exported, imported again, exported: the same text.
+    for name in [
+        "api_2016_11_01.json",
+        "api_2020_08_01.json",
+        "api_2021_01_01.json",
+        "untidy.json",
+        "import_full.json",
+    ] {
+        let mut first = store();
+        import_fixture(&mut first, name);
+        let jobs = first.jobs(&JobFilter::default()).unwrap();
+        let text = serde_json::to_string(&list_response(&jobs, Secrets::Include)).unwrap();
+        let mut second = store();
+        import_text(&mut second, name, &text, t0());
+        let again = serde_json::to_string(&list_response(
+            &second.jobs(&JobFilter::default()).unwrap(),
+            Secrets::Include,
+        ))
+        .unwrap();
+        assert_eq!(again, text, "{name}");
+    }
+}
+
+/// Issue 12: what the service never sent is not invented on export, and a
+/// package its own validation would reject is left out, not written invalid.
+#[test]
+fn absent_stays_absent() {
+    let doc = r#"{"id": "/subscriptions/0/resourceGroups/rg/providers/Microsoft.ImportExport/jobs/sparse",
+        "name": "sparse", "type": "Microsoft.ImportExport/jobs",
+        "properties": {"jobType": "Export", "state": "Creating",
+                       "deliveryPackage": {"driveCount": 0},
+                       "export": {"blobList": {"blobPathPrefix": ["/logs/"]}}}}"#;
+    let mut db = store();
+    import_text(&mut db, "sparse.json", doc, t0());
+    let out = exported(&db, "sparse");
+    let p = &out["properties"];
+    for absent in ["cancelRequested", "driveList", "deliveryPackage"] {
+        assert!(p.get(absent).is_none(), "{absent} was invented: {p}");
+    }
+    assert!(p["export"]["blobList"].get("blobPath").is_none(), "{p}");
+    assert_eq!(p["export"]["blobList"]["blobPathPrefix"], serde_json::json!(["/logs/"]));
+
+    let doc = r#"{"name": "bare-drive", "properties": {"jobType": "Import", "state": "Creating",
+        "cancelRequested": false, "driveList": [{"driveId": "WD-1"}]}}"#;
+    import_text(&mut db, "bare.json", doc, t0());
+    let out = exported(&db, "bare-drive");
+    let drive = &out["properties"]["driveList"][0];
+    assert_eq!(drive, &serde_json::json!({"driveId": "WD-1"}), "nothing invented for the drive");
+    assert_eq!(out["properties"]["cancelRequested"], false, "sent, so kept");
+}
+
+/// Issue 12: List BitLocker Keys' answer attaches keys to the job's drives
+/// (never shown); the service's error response is reported as its error.
+#[test]
+fn bitlocker_keys_import_and_the_services_error_is_reported_as_such() {
+    let mut db = store();
+    import_fixture(&mut db, "import_full.json");
+    let name = db.jobs(&JobFilter::default()).unwrap()[0].name.clone();
+    let drives: Vec<String> = job(&db, &name).drives.iter().map(|d| d.drive_id.clone()).collect();
+    let keys: Vec<String> = drives
+        .iter()
+        .enumerate()
+        .map(|(i, d)| format!(r#"{{"bitLockerKey": "{i:06}-111111-222222-333333", "driveId": "{d}"}}"#))
+        .collect();
+    let text = format!(r#"{{"value": [{}]}}"#, keys.join(", "));
+    let n = ieops::interop::import_bitlocker_keys(&mut db, &name, "keys.json", &text, "amara", t0()).unwrap();
+    assert_eq!(n, drives.len());
+    let got = job(&db, &name);
+    assert_eq!(got.drive(&drives[0]).unwrap().bit_locker_key.as_deref(), Some("000000-111111-222222-333333"));
+    let history = db.history(got.id.unwrap()).unwrap();
+    let last = history.last().unwrap();
+    assert_eq!(last.action, "bitlocker-keys");
+    assert!(
+        !last.detail.clone().unwrap_or_default().contains("111111"),
+        "the key is never written to the log"
+    );
+
+    let stranger = r#"{"value": [{"bitLockerKey": "k", "driveId": "NOT-HERE"}]}"#;
+    let err =
+        ieops::interop::import_bitlocker_keys(&mut db, &name, "k.json", stranger, "amara", t0()).unwrap_err();
+    assert!(err.to_string().contains("NOT-HERE is not a drive of job"), "{err}");
+
+    let error =
+        r#"{"error": {"code": "ResourceNotFound", "message": "The Resource 'jobs/x' was not found."}}"#;
+    let err = import_documents(&mut db, "error.json", error, "amara", t0()).unwrap_err();
+    assert!(
+        err.to_string().contains("the service answered with an error, not a job: ResourceNotFound: The Resource 'jobs/x' was not found."),
+        "{err}"
+    );
+}

@@ -140,6 +140,9 @@ pub enum Command {
         /// A JSON file, or - for standard input
         #[arg(value_name = "FILE|-")]
         file: String,
+        /// The file is List BitLocker Keys' answer for this job: attach the keys to its drives
+        #[arg(long, value_name = "JOB")]
+        bitlocker_keys: Option<String>,
     },
     /// Write jobs as the service's JSON: one JobResponse, or a list response with --list
     Export {

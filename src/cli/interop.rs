@@ -7,7 +7,9 @@ use std::io::{Read, Write};
 use super::error::{CliError, bad};
 use super::{Session, emit, target};
 use crate::domain::Job;
-use crate::interop::{ImportError, Secrets, import_documents, job_response, list_response};
+use crate::interop::{
+    ImportError, Secrets, import_bitlocker_keys, import_documents, job_response, list_response,
+};
 use crate::store::JobFilter;
 use crate::text::visible;
 
@@ -18,6 +20,24 @@ pub fn import(s: &mut Session, file: &str) -> Result<(), CliError> {
         document => bad(visible(&document.to_string()).into_owned()),
     })?;
     emit(s, || serde_json::to_value(&report).unwrap_or_default(), || report.summary());
+    Ok(())
+}
+
+/// `import --bitlocker-keys JOB FILE`: List BitLocker Keys' answer.
+pub fn import_keys(s: &mut Session, job: &str, file: &str) -> Result<(), CliError> {
+    let (source, text) = read_input(file)?;
+    let n = import_bitlocker_keys(&mut s.store, job, &source, &text, &s.operator, s.now).map_err(
+        |e| match e {
+            ImportError::Store(store) => CliError::Store(store),
+            document => bad(visible(&document.to_string()).into_owned()),
+        },
+    )?;
+    let job = visible(job).into_owned();
+    emit(
+        s,
+        || serde_json::json!({"job": job, "keysAttached": n}),
+        || format!("{n} BitLocker keys attached to the drives of {job}; they are never shown\n"),
+    );
     Ok(())
 }
 

@@ -129,7 +129,10 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
             writes::arrival(&mut session, dock, note.as_deref())
         }
         Command::Sweep { dry_run } => writes::sweep(&mut session, dry_run),
-        Command::Import { file } => interop::import(&mut session, &file),
+        Command::Import { file, bitlocker_keys: None } => interop::import(&mut session, &file),
+        Command::Import { file, bitlocker_keys: Some(job) } => {
+            interop::import_keys(&mut session, &job, &file)
+        }
         Command::Export { jobs, list, include_secrets } => {
             interop::export(&session, &jobs, list, include_secrets)
         }

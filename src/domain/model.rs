@@ -107,6 +107,37 @@ pub struct BlobList {
     pub blob_path_prefix: Vec<String>,
 }
 
+/// How the service wrote a job where the console's own shape would lose it,
+/// so that an export gives back what an import read: the 2016-11-01 spelling
+/// of `blobListblobPath`, the fields the document left out ("absent stays
+/// absent"), and `shipDate` texts as written. `None` on jobs made here.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Wire {
+    #[serde(default)]
+    pub blob_list_2016: bool,
+    /// JSON fields the document left out: `cancelRequested`, `driveList`,
+    /// `blobPath`, `blobPathPrefix`.
+    #[serde(default)]
+    pub absent: Vec<String>,
+    /// Per drive id, the fields its DriveStatus left out: `state`,
+    /// `percentComplete`, `bytesSucceeded`.
+    #[serde(default)]
+    pub drives_absent: std::collections::BTreeMap<String, Vec<String>>,
+    pub delivery_ship_date: Option<String>,
+    pub return_ship_date: Option<String>,
+}
+
+impl Wire {
+    pub fn left_out(&self, field: &str) -> bool {
+        self.absent.iter().any(|f| f == field)
+    }
+
+    pub fn drive_left_out(&self, drive_id: &str, field: &str) -> bool {
+        self.drives_absent.get(drive_id).is_some_and(|fields| fields.iter().any(|f| f == field))
+    }
+}
+
 /// `encryptionKey`: which key encrypts the BitLocker keys (no secret itself:
 /// a key type and where the customer's key lives).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -341,6 +372,10 @@ pub struct Job {
     pub archived_at: Option<Timestamp>,
     /// A recorded attempt to return the drives failed (S11, E4).
     pub return_failed_at: Option<Timestamp>,
+    /// How the service wrote the job, if it came from an import: for
+    /// `export` only, never part of the job's own JSON.
+    #[serde(skip)]
+    pub wire: Option<Wire>,
     pub version: i64,
     #[serde(skip_serializing)]
     pub drives: Vec<Drive>,
@@ -393,6 +428,7 @@ impl Job {
             import_anomaly: None,
             archived_at: None,
             return_failed_at: None,
+            wire: None,
             version: 0,
             drives: Vec::new(),
         }

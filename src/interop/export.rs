@@ -10,10 +10,11 @@
 use super::import::{state_text, type_text};
 use super::rest::{
     DriveStatus, EncryptionKeyDetails, Export, ExportBlobList, Identity, JobDetails, JobResponse,
-    ListResponse, PackageInformation, ReturnAddress, ReturnShipping, ShippingInformation, SystemData,
+    ListResponse, PackageInformation, ReturnAddress, ReturnShipping, ShipDate, ShippingInformation,
+    SystemData, parse_ship_date,
 };
-use crate::domain::model::Package;
-use crate::domain::{Drive, Job};
+use crate::domain::model::{Package, Wire};
+use crate::domain::{Drive, DriveState, Job, JobType};
 
 /// Whether BitLocker keys are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,8 +25,14 @@ pub enum Secrets {
     Include,
 }
 
-/// One job as Get Job answers it.
+/// One job as Get Job answers it. What the service sent comes back as it
+/// came: its spellings and `shipDate` texts, and what it left out stays out
+/// (a job made here writes only what it has).
 pub fn job_response(job: &Job, secrets: Secrets) -> JobResponse {
+    let made_here = Wire::default();
+    let wire = job.wire.as_ref().unwrap_or(&made_here);
+    // A field a job made here never had, or one the document left out.
+    let sent = |field: &str| job.wire.is_some() && !wire.left_out(field);
     let a = &job.return_address;
     let return_address = ReturnAddress {
         recipient_name: a.recipient_name.clone(),
@@ -58,24 +65,39 @@ pub fn job_response(job: &Job, secrets: Secrets) -> JobResponse {
             phone: s.phone.clone(),
             additional_information: s.additional_information.clone(),
         }),
-        delivery_package: package(&job.delivery_package),
-        return_package: package(&job.return_package),
+        delivery_package: package(&job.delivery_package, wire.delivery_ship_date.as_deref()),
+        return_package: package(&job.return_package, wire.return_ship_date.as_deref()),
         diagnostics_path: job.diagnostics_path.clone(),
         log_level: job.log_level.clone(),
         backup_drive_manifest: job.backup_drive_manifest,
         state: state_text(job),
-        cancel_requested: Some(job.cancel_requested),
+        cancel_requested: (job.cancel_requested || sent("cancelRequested")).then_some(job.cancel_requested),
         // What the service last said, if it said: the console's own figure
         // (S4) is not the service's, and `show` prints it.
         percent_complete: job.reported_percent_complete,
         incomplete_blob_list_uri: job.incomplete_blob_list_uri.clone(),
-        drive_list: Some(job.listed_drives().map(|d| drive_status(d, secrets)).collect()),
-        export: job.export.as_ref().map(|e| Export {
-            blob_list: e.blob_list.as_ref().map(|l| ExportBlobList {
-                blob_path: l.blob_path.clone(),
-                blob_path_prefix: l.blob_path_prefix.clone(),
-            }),
-            blob_list_blob_path: e.blob_list_blob_path.clone(),
+        drive_list: {
+            let first =
+                if job.job_type == JobType::Export { DriveState::Received } else { DriveState::Specified };
+            let drives: Vec<DriveStatus> =
+                job.listed_drives().map(|d| drive_status(d, secrets, wire, first)).collect();
+            (!drives.is_empty() || sent("driveList")).then_some(drives)
+        },
+        export: job.export.as_ref().map(|e| {
+            let list =
+                |paths: &Vec<String>, field: &str| (!paths.is_empty() || sent(field)).then(|| paths.clone());
+            let (path, path_2016) = match wire.blob_list_2016 {
+                true => (None, e.blob_list_blob_path.clone()),
+                false => (e.blob_list_blob_path.clone(), None),
+            };
+            Export {
+                blob_list: e.blob_list.as_ref().map(|l| ExportBlobList {
+                    blob_path: list(&l.blob_path, "blobPath"),
+                    blob_path_prefix: list(&l.blob_path_prefix, "blobPathPrefix"),
+                }),
+                blob_list_blob_path: path,
+                blob_list_blob_path_2016: path_2016,
+            }
         }),
         provisioning_state: job.provisioning_state.clone(),
         encryption_key: job.encryption_key.as_ref().map(|k| EncryptionKeyDetails {
@@ -112,16 +134,26 @@ pub fn list_response(jobs: &[Job], secrets: Secrets) -> ListResponse {
     ListResponse { value: jobs.iter().map(|j| job_response(j, secrets)).collect(), next_link: None }
 }
 
-fn package(p: &Package) -> Option<PackageInformation> {
-    (p != &Package::default()).then(|| PackageInformation {
+/// A package the service's own validation accepts (carrier and tracking
+/// number at least), or none: an incomplete one is left out, not written
+/// invalid. Its `shipDate` is the service's text while it still says the same time.
+fn package(p: &Package, text: Option<&str>) -> Option<PackageInformation> {
+    let complete = p.carrier_name.is_some() && p.tracking_number.is_some();
+    complete.then(|| PackageInformation {
         carrier_name: p.carrier_name.clone(),
         tracking_number: p.tracking_number.clone(),
         drive_count: p.drive_count,
-        ship_date: p.ship_date,
+        ship_date: p.ship_date.map(|at| match text {
+            Some(text) if parse_ship_date(text) == Some(at) => ShipDate { at, text: text.to_string() },
+            _ => ShipDate::of(at),
+        }),
     })
 }
 
-fn drive_status(d: &Drive, secrets: Secrets) -> DriveStatus {
+/// A drive's fields; one its DriveStatus left out stays out while it still
+/// holds the value an import gave it.
+fn drive_status(d: &Drive, secrets: Secrets, wire: &Wire, first: DriveState) -> DriveStatus {
+    let kept = |field: &str, unchanged: bool| !(unchanged && wire.drive_left_out(&d.drive_id, field));
     DriveStatus {
         drive_id: d.drive_id.clone(),
         bit_locker_key: match secrets {
@@ -131,12 +163,12 @@ fn drive_status(d: &Drive, secrets: Secrets) -> DriveStatus {
         manifest_file: d.manifest_file.clone(),
         manifest_hash: d.manifest_hash.clone(),
         drive_header_hash: d.drive_header_hash.clone(),
-        state: Some(d.state),
+        state: kept("state", d.state == first).then_some(d.state),
         copy_status: d.copy_status.clone(),
-        percent_complete: Some(d.percent_complete),
+        percent_complete: kept("percentComplete", d.percent_complete == 0).then_some(d.percent_complete),
         verbose_log_uri: d.verbose_log_uri.clone(),
         error_log_uri: d.error_log_uri.clone(),
         manifest_uri: d.manifest_uri.clone(),
-        bytes_succeeded: Some(d.bytes_succeeded),
+        bytes_succeeded: kept("bytesSucceeded", d.bytes_succeeded == 0).then_some(d.bytes_succeeded),
     }
 }

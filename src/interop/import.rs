@@ -18,7 +18,7 @@ use crate::domain::change::Recorder;
 use crate::domain::clock::SHIPPING_DAYS;
 use crate::domain::model::{
     Address, Anomaly, BlobList, EncryptionKey, ExportSpec, Identity, Package, ReturnShipping,
-    ShippingInformation, SystemData,
+    ShippingInformation, SystemData, Wire,
 };
 use crate::domain::{Change, Ctx, Drive, DriveState, Job, JobState, JobType, Rule, Timestamp};
 
@@ -92,11 +92,12 @@ pub fn reported_job(doc: &JobResponse, now: Timestamp) -> Job {
     job.return_package = p.return_package.as_ref().map(package).unwrap_or_default();
     job.export = p.export.as_ref().map(|e| ExportSpec {
         blob_list: e.blob_list.as_ref().map(|l| BlobList {
-            blob_path: l.blob_path.clone(),
-            blob_path_prefix: l.blob_path_prefix.clone(),
+            blob_path: l.blob_path.clone().unwrap_or_default(),
+            blob_path_prefix: l.blob_path_prefix.clone().unwrap_or_default(),
         }),
-        blob_list_blob_path: e.blob_list_blob_path.clone(),
+        blob_list_blob_path: e.blob_list_blob_path.clone().or_else(|| e.blob_list_blob_path_2016.clone()),
     });
+    job.wire = Some(wire(p));
     job.encryption_key = p.encryption_key.as_ref().map(|k| EncryptionKey {
         kek_type: k.kek_type.clone(),
         kek_url: k.kek_url.clone(),
@@ -110,6 +111,49 @@ pub fn reported_job(doc: &JobResponse, now: Timestamp) -> Job {
     };
     job.drives = p.drive_list.iter().flatten().map(|d| drive(d, first, now)).collect();
     job
+}
+
+/// What an export needs to write the document back as it came (issue 12).
+fn wire(p: &rest::JobDetails) -> Wire {
+    let mut absent = Vec::new();
+    let mut left_out = |present: bool, field: &str| {
+        if !present {
+            absent.push(field.to_string());
+        }
+    };
+    left_out(p.cancel_requested.is_some(), "cancelRequested");
+    left_out(p.drive_list.is_some(), "driveList");
+    let blob_list = p.export.as_ref().and_then(|e| e.blob_list.as_ref());
+    left_out(blob_list.is_none_or(|l| l.blob_path.is_some()), "blobPath");
+    left_out(blob_list.is_none_or(|l| l.blob_path_prefix.is_some()), "blobPathPrefix");
+    let drives_absent = p
+        .drive_list
+        .iter()
+        .flatten()
+        .filter_map(|d| {
+            let fields: Vec<String> = [
+                (d.state.is_none(), "state"),
+                (d.percent_complete.is_none(), "percentComplete"),
+                (d.bytes_succeeded.is_none(), "bytesSucceeded"),
+            ]
+            .into_iter()
+            .filter(|(missing, _)| *missing)
+            .map(|(_, f)| f.to_string())
+            .collect();
+            (!fields.is_empty()).then(|| (d.drive_id.clone(), fields))
+        })
+        .collect();
+    let text = |p: &Option<rest::PackageInformation>| p.as_ref()?.ship_date.as_ref().map(|d| d.text.clone());
+    Wire {
+        blob_list_2016: p
+            .export
+            .as_ref()
+            .is_some_and(|e| e.blob_list_blob_path_2016.is_some() && e.blob_list_blob_path.is_none()),
+        absent,
+        drives_absent,
+        delivery_ship_date: text(&p.delivery_package),
+        return_ship_date: text(&p.return_package),
+    }
 }
 
 fn drive(d: &rest::DriveStatus, first: DriveState, now: Timestamp) -> Drive {
@@ -168,7 +212,7 @@ fn package(p: &rest::PackageInformation) -> Package {
         carrier_name: p.carrier_name.clone(),
         tracking_number: p.tracking_number.clone(),
         drive_count: p.drive_count,
-        ship_date: p.ship_date,
+        ship_date: p.ship_date.as_ref().map(|d| d.at),
     }
 }
 

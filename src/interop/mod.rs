@@ -200,6 +200,68 @@ fn flag_second_home(w: &Writer<'_>, job: &mut Job, now: Timestamp) -> Result<(),
     Ok(())
 }
 
+/// `import --bitlocker-keys JOB FILE`: the keys of a List BitLocker Keys
+/// answer attached to the job's drives, in one transaction with one audit
+/// event that names the drives, never the keys. Every key must name one of
+/// the job's drives, or nothing is written. Returns how many were attached.
+pub fn import_bitlocker_keys(
+    store: &mut Store,
+    job_name: &str,
+    source: &str,
+    text: &str,
+    operator: &str,
+    now: Timestamp,
+) -> Result<usize, ImportError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut de = serde_json::Deserializer::from_str(text);
+    let keys: rest::BitLockerKeys = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path: Vec<Step> = e.path().iter().map(|s| Step::Key(s.to_string())).collect();
+        json_error(source, &path, e.inner())
+    })?;
+    let refuse = |message: String| ImportError::Document {
+        source: source.to_string(),
+        path: "$.value".into(),
+        message,
+        position: None,
+    };
+    let note = format!("imported by {operator} from {source}");
+    let ctx = Ctx { operator: IMPORT_OPERATOR, now, note: Some(&note) };
+    let mut refused = None;
+    let written = store.write(|w| {
+        let Some(mut job) = w.job(job_name)? else {
+            refused = Some(format!("no active job named '{}'", visible(job_name)));
+            return Err(StoreError::Sqlite("refused".into()));
+        };
+        let before = job.clone();
+        for key in &keys.value {
+            match job.drive_mut(&key.drive_id) {
+                Some(drive) => drive.bit_locker_key = Some(key.bit_locker_key.clone()),
+                None => {
+                    refused = Some(format!(
+                        "drive {} is not a drive of job {}",
+                        visible(&key.drive_id),
+                        visible(job_name)
+                    ));
+                    return Err(StoreError::Sqlite("refused".into()));
+                }
+            }
+        }
+        let ids: Vec<&str> = keys.value.iter().map(|k| k.drive_id.as_str()).collect();
+        let mut rec = crate::domain::change::Recorder::new(ctx);
+        let state = before.state;
+        let detail =
+            format!("BitLocker keys of {} attached (List BitLocker Keys); never shown", ids.join(", "));
+        rec.record(None, "bitlocker-keys", state, state, crate::domain::Rule::S6, Some(detail));
+        w.apply_over(&before, &crate::domain::Change { job, events: rec.events })?;
+        Ok(keys.value.len())
+    });
+    match (written, refused) {
+        (Ok(n), _) => Ok(n),
+        (Err(_), Some(message)) => Err(refuse(message)),
+        (Err(e), None) => Err(ImportError::Store(e)),
+    }
+}
+
 /// Reads every JobResponse of a file, or the first problem with its path,
 /// line and column. Nothing here touches the database.
 pub fn read_documents(source: &str, text: &str) -> Result<Vec<(Vec<Step>, JobResponse)>, ImportError> {

@@ -48,6 +48,30 @@ pub struct JobResponse {
     pub properties: JobDetails,
 }
 
+/// `error` of the service's error response.
+#[derive(Debug, Deserialize)]
+struct ServiceError {
+    #[serde(default, deserialize_with = "text")]
+    code: Option<String>,
+    #[serde(default, deserialize_with = "text")]
+    message: Option<String>,
+}
+
+/// List BitLocker Keys' answer: `{"value": [{"bitLockerKey", "driveId"}]}`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(expecting = "a List BitLocker Keys answer {\"value\": [{\"bitLockerKey\", \"driveId\"}]}")]
+pub struct BitLockerKeys {
+    pub value: Vec<DriveBitLockerKey>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", expecting = "a drive's key {\"bitLockerKey\", \"driveId\"}")]
+pub struct DriveBitLockerKey {
+    pub bit_locker_key: String,
+    #[serde(deserialize_with = "drive_id")]
+    pub drive_id: String,
+}
+
 /// A List Jobs answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -170,13 +194,29 @@ pub struct PackageInformation {
     pub tracking_number: Option<String>,
     #[serde(default, deserialize_with = "count", skip_serializing_if = "Option::is_none")]
     pub drive_count: Option<u32>,
-    #[serde(
-        default,
-        deserialize_with = "date",
-        serialize_with = "write_date",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ship_date: Option<Timestamp>,
+    #[serde(default, deserialize_with = "date", skip_serializing_if = "Option::is_none")]
+    pub ship_date: Option<ShipDate>,
+}
+
+/// A `shipDate`: the time the rules use, and the service's own text, which an
+/// export writes back as it came (`9/29/2017 10:28:35 PM` stays that).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShipDate {
+    pub at: Timestamp,
+    pub text: String,
+}
+
+impl ShipDate {
+    /// A time the console set: written in RFC 3339.
+    pub fn of(at: Timestamp) -> ShipDate {
+        ShipDate { at, text: at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true) }
+    }
+}
+
+impl Serialize for ShipDate {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.text)
+    }
 }
 
 /// One entry of `driveList` (DriveStatus).
@@ -217,23 +257,27 @@ pub struct DriveStatus {
 pub struct Export {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blob_list: Option<ExportBlobList>,
-    /// The first 2016-11-01 spec spelled it `blobListblobPath`.
+    #[serde(default, deserialize_with = "text", skip_serializing_if = "Option::is_none")]
+    pub blob_list_blob_path: Option<String>,
+    /// The same, as the 2016-11-01 spec (and its client library) spells it:
+    /// a document that came so is written back so.
     #[serde(
         default,
-        alias = "blobListblobPath",
+        rename = "blobListblobPath",
         deserialize_with = "text",
         skip_serializing_if = "Option::is_none"
     )]
-    pub blob_list_blob_path: Option<String>,
+    pub blob_list_blob_path_2016: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", expecting = "a blobList object (blobPath, blobPathPrefix)")]
 pub struct ExportBlobList {
-    #[serde(default, deserialize_with = "strings")]
-    pub blob_path: Vec<String>,
-    #[serde(default, deserialize_with = "strings")]
-    pub blob_path_prefix: Vec<String>,
+    /// `None` when the document left it out: an export leaves it out too.
+    #[serde(default, deserialize_with = "strings", skip_serializing_if = "Option::is_none")]
+    pub blob_path: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "strings", skip_serializing_if = "Option::is_none")]
+    pub blob_path_prefix: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -325,6 +369,16 @@ impl<'de> Visitor<'de> for TopVisitor {
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
                 "value" => value = Some(map.next_value::<Option<Vec<JobResponse>>>()?.unwrap_or_default()),
+                // The service's error response (`{"error": {"code", "message"}}`): said as
+                // the service said it, not as a document that lacks a name.
+                "error" => {
+                    let e = map.next_value::<ServiceError>()?;
+                    return Err(de::Error::custom(format!(
+                        "the service answered with an error, not a job: {}: {}",
+                        e.code.unwrap_or_default(),
+                        e.message.unwrap_or_default()
+                    )));
+                }
                 "nextLink" => {
                     map.next_value::<IgnoredAny>()?;
                 }
@@ -544,8 +598,9 @@ fn text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
 }
 
 /// A list of strings, `null` or absent being an empty one.
-fn strings<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-    Ok(Option::<Vec<String>>::deserialize(d)?.unwrap_or_default())
+/// A list of strings; `null` is an empty one (present, unlike a left-out field).
+fn strings<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, D::Error> {
+    Ok(Some(Option::<Vec<String>>::deserialize(d)?.unwrap_or_default()))
 }
 
 /// `true`, `false`, `null`, or the same as a string (`"True"`, `""`).
@@ -607,25 +662,18 @@ fn bytes<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
     }))
 }
 
-fn date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Timestamp>, D::Error> {
+fn date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<ShipDate>, D::Error> {
     d.deserialize_option(OptStrVisitor("a date", |s: &str| {
         if s.trim().is_empty() {
             return Ok(None);
         }
-        parse_ship_date(s).map(Some).ok_or_else(|| {
+        parse_ship_date(s).map(|at| Some(ShipDate { at, text: s.to_string() })).ok_or_else(|| {
             format!(
                 "'{}' is not a date: use ISO 8601 (2017-09-29T22:28:35Z) or the service's 9/29/2017 10:28:35 PM",
                 s.escape_default()
             )
         })
     }))
-}
-
-fn write_date<S: Serializer>(date: &Option<Timestamp>, s: S) -> Result<S::Ok, S::Error> {
-    match date {
-        Some(t) => s.serialize_str(&t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
-        None => s.serialize_none(),
-    }
 }
 
 fn drive_id<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {

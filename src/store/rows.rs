@@ -135,6 +135,8 @@ const JOB_DATA: &[&str] = &[
     "anomaly_what",
     // V7 (issue 12): S11's failed return attempt.
     "return_failed_at",
+    // V8 (issue 12): how the service wrote the job.
+    "wire",
 ];
 
 /// Drive columns besides `job_id`, `drive_id` and `version`.
@@ -442,6 +444,7 @@ pub(super) fn job_values(job: &Job) -> Result<Vec<Value>, StoreError> {
         None => v.extend([Value::Null, Value::Null, Value::Null]),
     }
     v.push(opt_ts(&job.return_failed_at)?);
+    v.push(opt_json(&job.wire, "the service's wire facts")?);
     debug_assert_eq!(v.len(), JOB_DATA.len());
     Ok(v)
 }
@@ -779,6 +782,7 @@ pub(super) fn job_from_row(row: &Row) -> Result<Job, StoreError> {
         encryption_key: c.opt_json("encryptionKey JSON")?,
         import_anomaly: c.anomaly()?,
         return_failed_at: c.opt_ts()?,
+        wire: c.opt_json("wire facts JSON")?,
         version: c.int()?,
         drives: Vec::new(),
     })

@@ -312,6 +312,9 @@ ALTER TABLE drives ADD COLUMN received_from TEXT
 ALTER TABLE drives ADD COLUMN voided_at TEXT;
 ALTER TABLE drives ADD COLUMN return_package TEXT
     CHECK (return_package IS NULL OR json_valid(return_package));
+-- Issue 12: how the service wrote an imported job (spellings, left-out
+-- fields, shipDate texts), so an export gives back what was read.
+ALTER TABLE jobs ADD COLUMN wire TEXT CHECK (wire IS NULL OR json_valid(wire));
 "#;
 
 const MIGRATIONS: &[M<'static>] =
