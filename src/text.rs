@@ -51,7 +51,7 @@ pub fn json_safe(json: &str) -> Cow<'_, str> {
 }
 
 /// Characters that act on a terminal or change how a line reads.
-fn is_hazard(c: char) -> bool {
+pub fn is_hazard(c: char) -> bool {
     c.is_control() // C0, DEL and C1 (ESC, CSI, OSC, BEL, …)
         || matches!(c,
             '\u{200b}'..='\u{200f}'   // zero-width space/joiners, LRM, RLM

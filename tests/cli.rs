@@ -423,3 +423,67 @@ fn import_bitlocker_keys_attaches_keys_without_showing_them() {
     let secret = db.ok(&["export", "acme-keys", "--include-secrets"]);
     assert!(secret.contains("KEY-ONE-111") && secret.contains("KEY-TWO-222"), "{secret}");
 }
+
+/// Issue 14: a write that fails is never exit 0. Standard output on a full
+/// device, and `export --output` on a full file system: exit 1, one line
+/// naming what was lost; `--output` leaves the file as it was.
+#[test]
+fn a_failed_output_write_is_exit_1_and_export_output_is_whole_or_nothing() {
+    let db = Db::new();
+    db.shipping_import("acme-full", &["WD-1"], NOW);
+    for args in [&["history", "acme-full"][..], &["--json", "jobs"], &["export", "acme-full"]] {
+        let full = std::fs::OpenOptions::new().write(true).open("/dev/full").expect("/dev/full");
+        let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("ieops"))
+            .arg("--db")
+            .arg(&db.path)
+            .args(["--operator", "tester", "--now", NOW])
+            .args(args)
+            .stdout(full)
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("standard output") && err.contains("No space left"), "{args:?}: {err}");
+    }
+
+    // --output: whole, or the file left as it was.
+    let backup = db.path.with_file_name("backup.json");
+    db.ok(&["export", "--list", "--output", backup.to_str().unwrap()]);
+    let written: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&backup).unwrap()).expect("whole JSON");
+    assert_eq!(written["value"][0]["name"], "acme-full");
+    // A 16 KiB file system the export does not fit in (root can mount one, as CI is).
+    let small = db.path.with_file_name("small");
+    std::fs::create_dir_all(&small).unwrap();
+    let mounted = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=16k", "tmpfs", small.to_str().unwrap()])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !mounted {
+        eprintln!("cannot mount a small tmpfs here (not root): the full-disk --output case is left to CI");
+        return;
+    }
+    let target = small.join("backup.json");
+    std::fs::write(&target, b"the previous backup").unwrap();
+    let note = "n".repeat(200);
+    for i in 0..40 {
+        db.ok(&[
+            "job",
+            "create",
+            &format!("bulk-{i:02}"),
+            "--type",
+            "import",
+            "--drive",
+            &format!("B{i}"),
+            "--set",
+            &format!("customerNote={}", &note[..200]),
+        ]);
+    }
+    let out = db.run(&["export", "--list", "--output", target.to_str().unwrap()]);
+    let kept = std::fs::read(&target);
+    let _ = std::process::Command::new("umount").arg(&small).status();
+    assert_eq!(kept.unwrap_or_default(), b"the previous backup", "the old backup is left whole");
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("cannot write") && err.contains("nothing was written there"), "{err}");
+}

@@ -74,3 +74,63 @@ fn error_messages_escape_what_the_operator_typed() {
     let err = db.fails(2, &["act", "x\u{7}y", "cancel"]);
     assert_eq!(hazards(&err), Vec::<char>::new(), "{err}");
 }
+
+/// Issue 14: no error path writes customer or operator text raw. A state an
+/// import brought in (OSC title, OSC 52 clipboard, RLO, clear screen) is
+/// quoted by a refusal; an unknown action, a `--set` key, a `--db` path and a
+/// copy message typed by the operator are echoed by other errors. Every byte
+/// of stderr is scanned.
+#[test]
+fn every_error_path_escapes_what_it_quotes() {
+    let db = Db::new();
+    let evil_state = "\u{1b}]0;PWNED\u{7}\u{1b}]52;c;cm0=\u{7}\u{202e}\u{1b}[2J";
+    let doc = serde_json::json!({"name": "evil-state", "properties": {"jobType": "Import", "state": evil_state,
+        "driveList": [{"driveId": "WD-1", "state": "Specified"}]}});
+    let file = db.path.with_file_name("evil.json");
+    std::fs::write(&file, doc.to_string()).unwrap();
+    db.ok(&["import", file.to_str().unwrap()]);
+    let hostile = "x\u{1b}]0;PWNED\u{7}\u{202e}y";
+    let attempts: Vec<Vec<String>> = vec![
+        vec!["act".into(), "evil-state/WD-1".into(), "receive".into()],
+        vec!["act".into(), "evil-state".into(), hostile.into()],
+        vec!["act".into(), "evil-state".into(), "update".into(), "--set".into(), format!("{hostile}=1")],
+        vec!["act".into(), format!("{hostile}/WD-1"), "receive".into()],
+        vec![
+            "arrival".into(),
+            "--carrier".into(),
+            "UPS".into(),
+            "--tracking".into(),
+            "1Z".into(),
+            "--drive".into(),
+            "D1".into(),
+            "--job".into(),
+            hostile.into(),
+        ],
+    ];
+    let typo_db = assert_cmd::Command::cargo_bin("ieops")
+        .expect("binary")
+        .args(["--db", &format!("/nonexistent/{hostile}.db"), "jobs"])
+        .output()
+        .expect("runs");
+    let bidi_operator = assert_cmd::Command::cargo_bin("ieops")
+        .expect("binary")
+        .args(["--db", db.path.to_str().unwrap(), "--operator", hostile, "act", "evil-state", "cancel"])
+        .output()
+        .expect("runs");
+    let outputs = attempts.iter().map(|args| {
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        (format!("{args:?}"), db.run(&refs))
+    });
+    let others = [("--db".to_string(), typo_db), ("--operator".to_string(), bidi_operator)];
+    for (args, out) in outputs.chain(others) {
+        assert!(!out.status.success(), "{args:?} succeeded");
+        let bytes = [out.stdout.as_slice(), out.stderr.as_slice()].concat();
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(!bytes.contains(&0x1b) && !bytes.contains(&0x07), "raw control bytes for {args:?}: {text:?}");
+        assert!(!text.contains('\u{202e}'), "raw RLO for {args:?}: {text:?}");
+        assert!(
+            text.contains("\\x1b") || text.contains("\\u{202e}") || text.contains("printable"),
+            "{args:?}: {text}"
+        );
+    }
+}

@@ -154,6 +154,10 @@ pub enum Command {
         /// Also write the drives' BitLocker keys (secrets; left out otherwise)
         #[arg(long)]
         include_secrets: bool,
+        /// Write to FILE, whole or not at all (a temporary file beside it,
+        /// synced, then renamed over it), instead of standard output
+        #[arg(long, value_name = "FILE")]
+        output: Option<std::path::PathBuf>,
     },
     /// Apply the clocks that expire by themselves (C1, C3, C7) as operator `system`
     Sweep {

@@ -33,6 +33,9 @@ pub enum CliError {
     Store(StoreError),
     /// A fault of ieops itself, not of the input.
     Internal(String),
+    /// Output that could not be written (a full disk, a closed file): what
+    /// was lost, and where.
+    Output(String),
 }
 
 impl CliError {
@@ -40,7 +43,7 @@ impl CliError {
         match self {
             CliError::BadInput(_) => Exit::BadInput,
             CliError::Refused(_) => Exit::Refused,
-            CliError::Internal(_) => Exit::Other,
+            CliError::Internal(_) | CliError::Output(_) => Exit::Other,
             CliError::Store(e) => match e {
                 StoreError::Busy | StoreError::Stale { .. } => Exit::StaleOrBusy,
                 StoreError::ReadOnly | StoreError::NotWritable { .. } => Exit::ReadOnly,
@@ -64,7 +67,7 @@ impl fmt::Display for CliError {
             CliError::BadInput(m) => f.write_str(m),
             CliError::Refused(r) => r.fmt(f),
             CliError::Store(e) => e.fmt(f),
-            CliError::Internal(m) => f.write_str(m),
+            CliError::Internal(m) | CliError::Output(m) => f.write_str(m),
         }
     }
 }

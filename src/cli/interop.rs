@@ -3,6 +3,7 @@
 //! and turns failures into exit codes (a bad document is bad input, exit 2).
 
 use std::io::{Read, Write};
+use std::path::Path;
 
 use super::error::{CliError, bad};
 use super::{Session, emit, target};
@@ -61,7 +62,13 @@ fn read_input(file: &str) -> Result<(String, String), CliError> {
     Ok((source, text))
 }
 
-pub fn export(s: &Session, names: &[String], list: bool, include_secrets: bool) -> Result<(), CliError> {
+pub fn export(
+    s: &Session,
+    names: &[String],
+    list: bool,
+    include_secrets: bool,
+    output: Option<&Path>,
+) -> Result<(), CliError> {
     let secrets = if include_secrets { Secrets::Include } else { Secrets::Omit };
     let jobs: Vec<Job> = if names.is_empty() {
         if !list {
@@ -85,6 +92,30 @@ pub fn export(s: &Session, names: &[String], list: bool, include_secrets: bool) 
     .map_err(|e| CliError::Internal(format!("the jobs could not be written as JSON: {e}")))?;
     let mut out = crate::text::json_safe(&pretty).into_owned();
     out.push('\n');
-    let _ = std::io::stdout().lock().write_all(out.as_bytes());
+    match output {
+        Some(path) => write_whole(path, out.as_bytes()),
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(out.as_bytes()).and_then(|()| stdout.flush()).map_err(|e| {
+                CliError::Output(format!("cannot write the export to standard output: {e}; it is incomplete"))
+            })
+        }
+    }
+}
+
+/// Writes `bytes` to `path` whole or not at all: a temporary file in the same
+/// directory, synced to the disk, then renamed over `path`. A backup is never
+/// half a file, and a failure leaves what was there before.
+fn write_whole(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
+    let shown = visible(&path.display().to_string()).into_owned();
+    let fail =
+        |e: std::io::Error| CliError::Output(format!("cannot write {shown}: {e}; nothing was written there"));
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
+    file.write_all(bytes).and_then(|()| file.as_file().sync_all()).map_err(fail)?;
+    file.persist(path).map_err(|e| fail(e.error))?;
     Ok(())
 }

@@ -23,6 +23,7 @@ use crate::domain::Timestamp;
 use crate::domain::field::parse_date;
 use crate::ops;
 use crate::store::{Access, Store};
+use crate::text::visible;
 use error::bad;
 
 /// What every command works with, resolved once from the global options.
@@ -45,16 +46,42 @@ pub fn run() -> ExitCode {
             // One line, like every other failure; the usage is a --help away.
             let rendered = e.render().to_string();
             let first = rendered.lines().next().unwrap_or_default().trim_start_matches("error: ");
-            eprintln!("ieops: {first} (see ieops --help)");
+            eprintln!("ieops: {} (see ieops --help)", visible(first));
             return Exit::BadInput.into();
         }
     };
-    match dispatch(cli) {
-        Ok(()) => Exit::Done.into(),
-        Err(e) => {
-            eprintln!("ieops: {e}");
-            e.exit().into()
+    // Every message goes through the one escaping function: a refusal may
+    // quote a state or name an import brought in, or what the operator typed.
+    let failure = match dispatch(cli).and_then(|()| output_written()) {
+        Ok(()) => return Exit::Done.into(),
+        Err(e) => e,
+    };
+    let _ = writeln!(std::io::stderr().lock(), "ieops: {}", visible(&failure.to_string()));
+    failure.exit().into()
+}
+
+/// The first failed write to standard output, if any (a closed pipe, `| head`,
+/// is not one: the reader has what it wanted).
+static OUTPUT_FAILED: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// Records what a write to standard output returned.
+fn checked(written: std::io::Result<()>) {
+    if let Err(e) = written {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            let _ = OUTPUT_FAILED.set(e.to_string());
         }
+    }
+}
+
+/// Exit 1 when standard output lost anything: a full disk behind `> file` is
+/// data lost, never a success.
+fn output_written() -> Result<(), CliError> {
+    checked(std::io::stdout().lock().flush());
+    match OUTPUT_FAILED.get() {
+        Some(e) => Err(CliError::Output(format!(
+            "cannot write to standard output: {e}; what it printed is incomplete (the command's own work is done)"
+        ))),
+        None => Ok(()),
     }
 }
 
@@ -133,8 +160,8 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
         Command::Import { file, bitlocker_keys: Some(job) } => {
             interop::import_keys(&mut session, &job, &file)
         }
-        Command::Export { jobs, list, include_secrets } => {
-            interop::export(&session, &jobs, list, include_secrets)
+        Command::Export { jobs, list, include_secrets, output } => {
+            interop::export(&session, &jobs, list, include_secrets, output.as_deref())
         }
     }
 }
@@ -222,8 +249,10 @@ fn operator(given: Option<&str>, anonymous: Option<&str>) -> Result<String, CliE
             .map(str::to_string)
             .ok_or_else(|| bad("no operator name: pass --operator NAME (or set USER)"));
     }
-    if name.chars().count() > 64 || name.chars().any(char::is_control) {
-        return Err(bad("--operator must be 1 to 64 printable characters"));
+    // Control, bidi and zero-width characters would reorder or hide what
+    // the audit log says about who did it.
+    if name.chars().count() > 64 || name.chars().any(crate::text::is_hazard) {
+        return Err(bad("--operator must be 1 to 64 printable characters (no control or direction marks)"));
     }
     Ok(name)
 }
@@ -259,7 +288,7 @@ pub(crate) fn emit<J: serde::Serialize>(
     text: impl FnOnce() -> String,
 ) {
     let mut stdout = std::io::stdout().lock();
-    let _ = if session.json {
+    let written = if session.json {
         // One compact document a command, one line: what scripts and jq read best.
         let value = json();
         let compact = serde_json::to_string(&value).unwrap_or_default();
@@ -272,4 +301,5 @@ pub(crate) fn emit<J: serde::Serialize>(
     } else {
         stdout.write_all(text().as_bytes())
     };
+    checked(written.and_then(|()| stdout.flush()));
 }
