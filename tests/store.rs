@@ -668,8 +668,54 @@ fn a_foreign_sqlite_file_is_left_alone() {
     rusqlite::Connection::open(&path).unwrap().execute_batch("CREATE TABLE t (x)").unwrap();
     let before = fs::read(&path).unwrap();
     let err = Store::open(&path, Access::ReadWrite).err().unwrap();
-    assert!(matches!(&err, StoreError::NotADatabase { .. }), "{err}");
+    assert!(matches!(&err, StoreError::Foreign { .. }), "{err}");
     assert!(fs::read(&path).unwrap() == before);
+}
+
+/// Issue 14: another application's SQLite file — even one with tables named
+/// `jobs` and `drives` and a schema version ieops has used — is refused
+/// before anything is written or its journal mode is changed, naming what was
+/// found; an ieops file made before files were marked still opens and is
+/// marked.
+#[test]
+fn the_foreign_file_matrix_is_left_byte_for_byte() {
+    let dir = TempDir::new().unwrap();
+    for version in [0, 1, 2, 3, 4, 5, 6, 7, 8, 999] {
+        for application_id in [0, 0x1234_5678] {
+            let path = dir.path().join(format!("other-{version}-{application_id}.sqlite"));
+            let conn = rusqlite::Connection::open(&path).unwrap();
+            conn.execute_batch(&format!(
+                "CREATE TABLE jobs (id INTEGER PRIMARY KEY, name TEXT);
+                 CREATE TABLE drives (job_id INTEGER, drive_id TEXT);
+                 PRAGMA user_version = {version}; PRAGMA application_id = {application_id};"
+            ))
+            .unwrap();
+            drop(conn);
+            let before = fs::read(&path).unwrap();
+            for access in [Access::ReadWrite, Access::ReadOnly] {
+                let err = Store::open(&path, access)
+                    .err()
+                    .unwrap_or_else(|| panic!("{version}/{application_id} opened"));
+                assert!(matches!(&err, StoreError::Foreign { .. }), "{version}/{application_id}: {err}");
+                assert!(err.to_string().contains("tables drives, jobs"), "{err}");
+            }
+            assert!(fs::read(&path).unwrap() == before, "{version}/{application_id} was modified");
+            let mut wal = path.clone().into_os_string();
+            wal.push("-wal");
+            assert!(!std::path::Path::new(&wal).exists(), "no WAL was started");
+        }
+    }
+
+    // An ieops file from before the mark: opened, migrated, marked.
+    let path = db_path(&dir);
+    drop(Store::open(&path, Access::ReadWrite).unwrap());
+    rusqlite::Connection::open(&path).unwrap().execute_batch("PRAGMA application_id = 0").unwrap();
+    drop(Store::open(&path, Access::ReadWrite).expect("an older ieops file opens"));
+    let id: i64 = rusqlite::Connection::open(&path)
+        .unwrap()
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(id, 0x4945_4F50, "marked as an ieops database");
 }
 
 #[test]

@@ -51,6 +51,7 @@ impl CliError {
                 StoreError::IsDirectory { .. }
                 | StoreError::MissingDirectory { .. }
                 | StoreError::NotADatabase { .. }
+                | StoreError::Foreign { .. }
                 | StoreError::Missing { .. }
                 | StoreError::TooNew { .. }
                 | StoreError::NeedsMigration { .. }

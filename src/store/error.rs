@@ -16,6 +16,13 @@ pub enum StoreError {
     #[error("{} is not an ieops database (not SQLite, or damaged): choose another --db or restore a backup", shown(.path))]
     NotADatabase { path: PathBuf },
 
+    /// Another application's SQLite file, left untouched (issue 14).
+    #[error(
+        "{} is another application's SQLite file ({what}), not an ieops database: it was left untouched; choose another --db",
+        .path.display()
+    )]
+    Foreign { path: PathBuf, what: String },
+
     #[error("{} does not exist: run `ieops init` to create it, or check --db", .path.display())]
     Missing { path: PathBuf },
 

@@ -17,6 +17,11 @@ use super::error::StoreError;
 use super::schema;
 use super::{Access, Store};
 
+/// `PRAGMA application_id` of an ieops database ("IEOP"): set when the file
+/// is created, checked before anything is written to a file, so another
+/// application's SQLite file is never touched (issue 14).
+pub(super) const APPLICATION_ID: i64 = 0x4945_4F50;
+
 /// How long a connection waits for another process's lock before `Busy`.
 const BUSY_TIMEOUT: Duration = Duration::from_millis(5000);
 
@@ -46,6 +51,7 @@ impl Store {
         let mut conn = Connection::open_in_memory()?;
         configure(&conn).map_err(StoreError::from_sqlite)?;
         schema::migrate(&mut conn)?;
+        mark_as_ours(&conn)?;
         Ok(Store { conn, access: Access::ReadWrite, path: PathBuf::from(":memory:") })
     }
 
@@ -175,6 +181,7 @@ fn open_read_write(path: &Path) -> Result<Connection, StoreError> {
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let mut conn = Connection::open_with_flags(path, flags).map_err(|e| cannot_open(e, path))?;
     let found = first_contact(&conn).map_err(|e| classify(e, path))?;
+    let marked = found.application_id == APPLICATION_ID;
     // Checked before anything is written: a newer or foreign file is left as it is.
     check_version(found, path, Access::ReadWrite)?;
     // SQLite silently opens a file it may not write read-only.
@@ -189,7 +196,16 @@ fn open_read_write(path: &Path) -> Result<Connection, StoreError> {
     // no operator's action waits while the WAL is copied into the file.
     conn.execute_batch("PRAGMA wal_autocheckpoint = 0")?;
     schema::migrate(&mut conn)?;
+    if !marked {
+        mark_as_ours(&conn)?;
+    }
     Ok(conn)
+}
+
+/// A new file, or one ieops made before it marked its files, gets the mark.
+fn mark_as_ours(conn: &Connection) -> Result<(), StoreError> {
+    conn.execute_batch(&format!("PRAGMA application_id = {APPLICATION_ID}"))?;
+    Ok(())
 }
 
 /// Opens with SQLITE_OPEN_READ_ONLY. A WAL database needs its -shm file; in
@@ -249,27 +265,66 @@ fn configure(conn: &Connection) -> Result<(), rusqlite::Error> {
     Ok(())
 }
 
-/// What the file says about itself: its schema version, and whether it has
-/// any tables at all. Reading the schema reads the header and page 1.
+/// What the file says about itself: its schema version, its application id,
+/// its tables, and whether it carries the audit log's guard that every ieops
+/// file has had since its first version. Reading the schema reads the header
+/// and page 1.
 struct Found {
     version: i64,
-    has_tables: bool,
+    application_id: i64,
+    tables: Vec<String>,
+    has_audit_guard: bool,
 }
 
 fn probe(conn: &Connection) -> Result<Found, rusqlite::Error> {
     let version = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
-    let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_schema", [], |row| row.get(0))?;
-    Ok(Found { version, has_tables: tables > 0 })
+    let application_id = conn.query_row("PRAGMA application_id", [], |row| row.get(0))?;
+    let mut tables = Vec::new();
+    let mut stmt = conn.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")?;
+    for name in stmt.query_map([], |row| row.get::<_, String>(0))? {
+        tables.push(name?);
+    }
+    let has_audit_guard = conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND name = 'audit_no_update'
+               AND sql LIKE '%the audit log is append-only (S6)%'",
+            [],
+            |row| row.get::<_, i64>(0),
+        )
+        .map(|n| n > 0)?;
+    Ok(Found { version, application_id, tables, has_audit_guard })
+}
+
+impl Found {
+    /// An ieops file: marked as one, or made before files were marked (it
+    /// has a schema version of ours and the audit log's guard), or new.
+    fn is_ours(&self) -> bool {
+        match self.application_id {
+            APPLICATION_ID => true,
+            0 if self.tables.is_empty() => self.version == 0,
+            0 => (1..=schema::latest_version()).contains(&self.version) && self.has_audit_guard,
+            _ => false,
+        }
+    }
+
+    fn describe(&self) -> String {
+        let tables = if self.tables.is_empty() {
+            "no tables".to_string()
+        } else {
+            format!("tables {}", self.tables.join(", "))
+        };
+        format!("application_id {}, user_version {}, {tables}", self.application_id, self.version)
+    }
 }
 
 fn check_version(found: Found, path: &Path, access: Access) -> Result<(), StoreError> {
     let supported = schema::latest_version();
-    if found.version > supported {
+    if found.application_id == APPLICATION_ID && found.version > supported {
         return Err(StoreError::TooNew { path: path.to_path_buf(), found: found.version, supported });
     }
-    // Version 0 with tables: some other program's SQLite file; leave it alone.
-    if found.version == 0 && found.has_tables {
-        return Err(StoreError::NotADatabase { path: path.to_path_buf() });
+    // Another program's SQLite file: leave it exactly as it is.
+    if !found.is_ours() {
+        return Err(StoreError::Foreign { path: path.to_path_buf(), what: found.describe() });
     }
     if access == Access::ReadOnly && found.version < supported {
         return Err(StoreError::NeedsMigration { found: found.version, supported });
