@@ -487,3 +487,36 @@ fn a_failed_output_write_is_exit_1_and_export_output_is_whole_or_nothing() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("cannot write") && err.contains("nothing was written there"), "{err}");
 }
+
+/// Issue 14: `--db` naming a FIFO is refused at once (it would block forever),
+/// and the default data directory is private whatever the umask.
+#[test]
+fn a_fifo_db_is_refused_and_the_default_directory_is_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("fifo.db");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let out = assert_cmd::Command::cargo_bin("ieops")
+        .unwrap()
+        .args(["--db", fifo.to_str().unwrap(), "jobs"])
+        .timeout(std::time::Duration::from_secs(10))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is not a regular file"));
+
+    let data = dir.path().join("data");
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "umask 000; exec '{}' --operator op init",
+            assert_cmd::cargo::cargo_bin("ieops").display()
+        ))
+        .env("XDG_DATA_HOME", &data)
+        .env_remove("IEOPS_DB")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mode = std::fs::metadata(data.join("ieops")).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o700);
+}

@@ -52,6 +52,7 @@ impl CliError {
                 | StoreError::MissingDirectory { .. }
                 | StoreError::NotADatabase { .. }
                 | StoreError::Foreign { .. }
+                | StoreError::NotARegularFile { .. }
                 | StoreError::Missing { .. }
                 | StoreError::TooNew { .. }
                 | StoreError::NeedsMigration { .. }

@@ -197,16 +197,27 @@ fn console(g: &args::Global, demo: bool) -> Result<(), CliError> {
         (false, false) => None,
     };
     let operator = operator(g.operator.as_deref(), anonymous)?;
-    let demo_file = demo.then(|| {
-        let nanos =
-            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
-        std::env::temp_dir().join(format!("ieops-demo-{}-{nanos}.db", std::process::id()))
-    });
-    let store = match &demo_file {
-        Some(path) => {
-            let mut store = Store::open(path, Access::ReadWrite)?;
+    // A private directory of its own (0700, a name nobody can predict or plant
+    // a link at), removed with everything in it when the console closes or the
+    // fill fails.
+    let demo_dir = match demo {
+        true => Some(
+            tempfile::Builder::new()
+                .prefix("ieops-demo-")
+                .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700))
+                .tempdir()
+                .map_err(|e| {
+                    CliError::Internal(format!("cannot make a private directory for the demo: {e}"))
+                })?,
+        ),
+        false => None,
+    };
+    let store = match &demo_dir {
+        Some(dir) => {
+            let path = dir.path().join("demo.db");
+            let mut store = Store::open(&path, Access::ReadWrite)?;
             writes::fill_demo(&mut store, 60, start.unwrap_or_else(wall_clock))?;
-            if g.read_only { Store::open(path, Access::ReadOnly)? } else { store }
+            if g.read_only { Store::open(&path, Access::ReadOnly)? } else { store }
         }
         None => {
             let (path, explicit) = database_path(g.db.as_deref())?;
@@ -224,11 +235,7 @@ fn console(g: &args::Global, demo: bool) -> Result<(), CliError> {
     };
     let options = crate::console::Options { operator, start };
     let result = crate::console::run(store, options);
-    if let Some(path) = demo_file {
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-        }
-    }
+    drop(demo_dir); // the demo's files go
     result.map_err(|e| CliError::Internal(format!("the terminal failed: {e}")))
 }
 
@@ -274,9 +281,16 @@ fn database_path(given: Option<&Path>) -> Result<(PathBuf, bool), CliError> {
     Ok((data.join("ieops").join("ieops.db"), false))
 }
 
+/// The default data directory, private (0700, whatever the umask): the
+/// database holds customers' addresses and BitLocker keys.
 fn ensure_default_dir(path: &Path) -> Result<(), CliError> {
+    use std::os::unix::fs::DirBuilderExt;
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| bad(format!("cannot create {}: {e}", dir.display())))?;
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .map_err(|e| bad(format!("cannot create {}: {e}", visible(&dir.display().to_string()))))?;
     }
     Ok(())
 }

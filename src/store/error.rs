@@ -10,6 +10,12 @@ pub enum StoreError {
     #[error("{} is a directory, not a database file: give a file path with --db", .path.display())]
     IsDirectory { path: PathBuf },
 
+    #[error(
+        "{} is not a regular file (a pipe, a device or a socket): a database is a file; choose another --db",
+        .path.display()
+    )]
+    NotARegularFile { path: PathBuf },
+
     #[error("directory {} does not exist: create it or choose another --db", .path.display())]
     MissingDirectory { path: PathBuf },
 

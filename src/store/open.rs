@@ -145,6 +145,10 @@ fn prepare_file(path: &Path, access: Access) -> Result<(), StoreError> {
         Ok(meta) if meta.is_dir() => {
             return Err(StoreError::IsDirectory { path: path.to_path_buf() });
         }
+        // A FIFO, a device or a socket would block or never be a database (issue 14).
+        Ok(meta) if !meta.is_file() => {
+            return Err(StoreError::NotARegularFile { path: path.to_path_buf() });
+        }
         Ok(_) => return Ok(()),
         Err(e) if e.kind() == ErrorKind::NotFound => {}
         Err(e) => {
