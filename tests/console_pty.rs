@@ -875,3 +875,24 @@ fn the_demo_database_lives_in_a_private_directory_removed_on_quit() {
     let left: Vec<_> = std::fs::read_dir(tmp.path()).expect("read").collect();
     assert!(left.is_empty(), "the demo left {left:?}");
 }
+
+/// Issue 14: SIGTERM, SIGHUP, SIGINT and SIGQUIT end the console as `q` does:
+/// the alternate screen left, the cursor shown, cooked mode back, and a
+/// `--demo` console's files removed.
+#[test]
+fn stop_signals_restore_the_terminal_and_remove_the_demo_files() {
+    for signal in ["TERM", "HUP", "INT", "QUIT"] {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let db = Db::new();
+        let tmpdir = tmp.path().to_str().expect("utf-8").to_string();
+        let mut console = Console::open_with_env(&db.path, &["--demo"], &[("TMPDIR", &tmpdir)]);
+        console.wait_for("READ-WRITE");
+        let pid = console.child.process_id().expect("the console's pid");
+        let sent =
+            std::process::Command::new("kill").args([&format!("-{signal}"), &pid.to_string()]).status();
+        assert!(sent.is_ok_and(|s| s.success()), "kill -{signal}");
+        assert_restored(&mut console);
+        let left: Vec<_> = std::fs::read_dir(tmp.path()).expect("read").collect();
+        assert!(left.is_empty(), "SIG{signal}: the demo left {left:?}");
+    }
+}

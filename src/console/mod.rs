@@ -37,10 +37,39 @@ pub struct Options {
 }
 
 /// Runs the console until the operator quits. The terminal is restored on
-/// quit, on error and on panic (ratatui's hook).
+/// quit, on error, on panic (ratatui's hook), and on SIGTERM, SIGHUP, SIGINT
+/// and SIGQUIT: each ends the loop like `q`, so a write in flight finishes on
+/// the worker first and the caller's clean-up (the demo's files) runs.
 pub fn run(store: Store, options: Options) -> std::io::Result<()> {
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build()?;
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_time().enable_io().build()?;
     runtime.block_on(main_loop(store, options))
+}
+
+/// SIGTERM, SIGHUP, SIGINT and SIGQUIT, caught from the moment this exists
+/// (their default would end the process with the terminal still raw).
+struct StopSignals([tokio::signal::unix::Signal; 4]);
+
+impl StopSignals {
+    fn catch() -> std::io::Result<StopSignals> {
+        use tokio::signal::unix::{SignalKind, signal};
+        Ok(StopSignals([
+            signal(SignalKind::terminate())?,
+            signal(SignalKind::hangup())?,
+            signal(SignalKind::interrupt())?,
+            signal(SignalKind::quit())?,
+        ]))
+    }
+
+    /// Resolves when one of them arrives.
+    async fn recv(&mut self) {
+        let [term, hup, int, quit] = &mut self.0;
+        tokio::select! {
+            _ = term.recv() => {}
+            _ = hup.recv() => {}
+            _ = int.recv() => {}
+            _ = quit.recv() => {}
+        }
+    }
 }
 
 async fn main_loop(store: Store, options: Options) -> std::io::Result<()> {
@@ -59,6 +88,9 @@ async fn main_loop(store: Store, options: Options) -> std::io::Result<()> {
     let operator = model.config.operator.clone();
     let worker = worker::spawn(store, fx_rx, msg_tx, operator, move || worker_clock.now());
 
+    // Caught before the terminal changes: a signal that comes early still
+    // finds the loop that restores it.
+    let mut stop = StopSignals::catch()?;
     let mut terminal = ratatui::init();
     if let Ok(size) = terminal.size() {
         update::update(&mut model, Msg::Resize(size.width, size.height));
@@ -102,6 +134,7 @@ async fn main_loop(store: Store, options: Options) -> std::io::Result<()> {
             },
             Some(msg) = msg_rx.recv() => Some(msg),
             _ = ticker.tick() => Some(Msg::Tick(clock.now())),
+            () = stop.recv() => break Ok(()),
         };
         if let Some(msg) = msg {
             for effect in update::update(&mut model, msg) {
