@@ -308,7 +308,7 @@ fn broken_documents_are_refused_with_their_path_line_and_column_and_nothing_is_w
         ),
         (
             "broken_job_name.json",
-            "broken_job_name.json: $.name: job name 'my job!' is not valid: use 2 to 64 letters, digits, '-', '_' or '.', starting with a letter or digit (line 3, column 19)",
+            "broken_job_name.json: $.name: job name 'my job!' is not valid: use 2 to 64 letters, digits, '-', '_' or '.', not starting with '-' or '.' (line 3, column 19)",
         ),
         (
             "broken_percent.json",

@@ -83,7 +83,7 @@ pub fn check_job_name(name: &str) -> Result<(), String> {
     let ok_chars = name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
     if !(2..=64).contains(&name.len()) || !ok_chars || name.starts_with(['-', '.']) {
         return Err(format!(
-            "job name '{}' is not valid: use 2 to 64 letters, digits, '-', '_' or '.', starting with a letter or digit",
+            "job name '{}' is not valid: use 2 to 64 letters, digits, '-', '_' or '.', not starting with '-' or '.'",
             name.escape_default()
         ));
     }
