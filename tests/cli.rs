@@ -520,3 +520,21 @@ fn a_fifo_db_is_refused_and_the_default_directory_is_private() {
     let mode = std::fs::metadata(data.join("ieops")).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o700);
 }
+
+/// Issue 14: an endless input stops at the import limit (documented, raised
+/// with --max-bytes) instead of filling the memory; nothing is written.
+#[test]
+fn import_of_an_endless_input_stops_at_the_limit() {
+    let db = Db::new();
+    let before = db.bytes();
+    let out = db
+        .cmd_at(NOW)
+        .args(["import", "/dev/zero", "--max-bytes", "1048576"])
+        .timeout(std::time::Duration::from_secs(20))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("larger than 1048576 bytes") && err.contains("--max-bytes"), "{err}");
+    assert_eq!(db.bytes(), before);
+}

@@ -1004,3 +1004,17 @@ fn a_plan_that_changed_since_its_confirmation_is_shown_again() {
     let job = store.job(name).unwrap().unwrap();
     assert_eq!((job.state, job.drive(drives[0]).unwrap().state), (JobState::Received, DriveState::Received));
 }
+
+/// Issue 14: `:import` of a FIFO is refused at once (its open would block
+/// the worker until a writer came), not waited on.
+#[test]
+fn import_of_a_fifo_is_refused_not_waited_on() {
+    let (mut store, mut model) = demo();
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe.json");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let effects = command_line(&mut model, &format!("import {}", fifo.display()));
+    run(&mut model, &mut store, effects);
+    let Some(Popup::Message { text, .. }) = &model.popup else { panic!("{}", popup_name(&model)) };
+    assert!(text.contains("is not a regular file"), "{text}");
+}

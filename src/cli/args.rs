@@ -143,6 +143,9 @@ pub enum Command {
         /// The file is List BitLocker Keys' answer for this job: attach the keys to its drives
         #[arg(long, value_name = "JOB")]
         bitlocker_keys: Option<String>,
+        /// Read at most this many bytes (an endless input stops here)
+        #[arg(long, value_name = "N", default_value_t = crate::interop::DEFAULT_IMPORT_LIMIT)]
+        max_bytes: u64,
     },
     /// Write jobs as the service's JSON: one JobResponse, or a list response with --list
     Export {

@@ -2,20 +2,20 @@
 //! its decisions live in `crate::interop`; this only reads the file, prints,
 //! and turns failures into exit codes (a bad document is bad input, exit 2).
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::Path;
 
 use super::error::{CliError, bad};
 use super::{Session, emit, target};
 use crate::domain::Job;
 use crate::interop::{
-    ImportError, Secrets, import_bitlocker_keys, import_documents, job_response, list_response,
+    ImportError, Secrets, import_bitlocker_keys, import_documents, job_response, list_response, read_capped,
 };
 use crate::store::JobFilter;
 use crate::text::visible;
 
-pub fn import(s: &mut Session, file: &str) -> Result<(), CliError> {
-    let (source, text) = read_input(file)?;
+pub fn import(s: &mut Session, file: &str, limit: u64) -> Result<(), CliError> {
+    let (source, text) = read_input(file, limit)?;
     let report = import_documents(&mut s.store, &source, &text, &s.operator, s.now).map_err(|e| match e {
         ImportError::Store(store) => CliError::Store(store),
         document => bad(visible(&document.to_string()).into_owned()),
@@ -25,8 +25,8 @@ pub fn import(s: &mut Session, file: &str) -> Result<(), CliError> {
 }
 
 /// `import --bitlocker-keys JOB FILE`: List BitLocker Keys' answer.
-pub fn import_keys(s: &mut Session, job: &str, file: &str) -> Result<(), CliError> {
-    let (source, text) = read_input(file)?;
+pub fn import_keys(s: &mut Session, job: &str, file: &str, limit: u64) -> Result<(), CliError> {
+    let (source, text) = read_input(file, limit)?;
     let n = import_bitlocker_keys(&mut s.store, job, &source, &text, &s.operator, s.now).map_err(
         |e| match e {
             ImportError::Store(store) => CliError::Store(store),
@@ -42,24 +42,19 @@ pub fn import_keys(s: &mut Session, job: &str, file: &str) -> Result<(), CliErro
     Ok(())
 }
 
-/// The file's text, or standard input's for `-`; the name errors will carry.
-fn read_input(file: &str) -> Result<(String, String), CliError> {
-    let shown = visible(file).into_owned();
-    let mut bytes = Vec::new();
-    let read = if file == "-" {
-        std::io::stdin().lock().read_to_end(&mut bytes).map(|_| ())
+/// The file's text, or standard input's for `-`, up to `limit` bytes; the
+/// name errors will carry.
+fn read_input(file: &str, limit: u64) -> Result<(String, String), CliError> {
+    let (source, text) = if file == "-" {
+        ("stdin".to_string(), read_capped(std::io::stdin().lock(), limit, "stdin"))
     } else {
-        std::fs::File::open(file).and_then(|mut f| f.read_to_end(&mut bytes)).map(|_| ())
+        let shown = visible(file).into_owned();
+        let text = std::fs::File::open(file)
+            .map_err(|e| format!("cannot read {shown}: {e}"))
+            .and_then(|f| read_capped(f, limit, &shown));
+        (shown, text)
     };
-    let source = if file == "-" { "stdin".to_string() } else { shown };
-    read.map_err(|e| bad(format!("cannot read {source}: {e}")))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        bad(format!(
-            "{source}: byte {} is not UTF-8: JSON from the service is UTF-8 text; nothing was imported",
-            e.utf8_error().valid_up_to()
-        ))
-    })?;
-    Ok((source, text))
+    Ok((source, text.map_err(bad)?))
 }
 
 pub fn export(

@@ -156,9 +156,11 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
             writes::arrival(&mut session, dock, note.as_deref())
         }
         Command::Sweep { dry_run } => writes::sweep(&mut session, dry_run),
-        Command::Import { file, bitlocker_keys: None } => interop::import(&mut session, &file),
-        Command::Import { file, bitlocker_keys: Some(job) } => {
-            interop::import_keys(&mut session, &job, &file)
+        Command::Import { file, bitlocker_keys: None, max_bytes } => {
+            interop::import(&mut session, &file, max_bytes)
+        }
+        Command::Import { file, bitlocker_keys: Some(job), max_bytes } => {
+            interop::import_keys(&mut session, &job, &file, max_bytes)
         }
         Command::Export { jobs, list, include_secrets, output } => {
             interop::export(&session, &jobs, list, include_secrets, output.as_deref())

@@ -180,7 +180,7 @@ pub fn changes(store: &Store, last_event: &mut i64) -> Msg {
 /// `:import PATH`: the same checks and the same one transaction as `ieops import`.
 pub fn import(store: &mut Store, path: &str, operator: &str, now: Timestamp) -> Result<String, WriteFailure> {
     let fail = |message: String| WriteFailure { message, stale: false, replan: None };
-    let text = std::fs::read_to_string(path).map_err(|e| fail(format!("cannot read {path}: {e}")))?;
+    let text = crate::interop::read_import_file(path).map_err(fail)?;
     crate::interop::import_documents(store, path, &text, operator, now)
         .map(|report| report.summary().trim_end().replace('\n', " · "))
         .map_err(|e| fail(e.to_string()))

@@ -200,6 +200,46 @@ fn flag_second_home(w: &Writer<'_>, job: &mut Job, now: Timestamp) -> Result<(),
     Ok(())
 }
 
+/// How much an import reads at most (64 MiB; `--max-bytes` raises it): a
+/// List Jobs answer of every job a data center holds is far smaller, and an
+/// endless input (`/dev/zero`, a runaway pipe) stops here instead of filling
+/// the memory.
+pub const DEFAULT_IMPORT_LIMIT: u64 = 64 * 1024 * 1024;
+
+/// The text of `reader`, read as it comes, up to `limit` bytes; one line for
+/// people otherwise, naming `source`.
+pub fn read_capped(reader: impl std::io::Read, limit: u64, source: &str) -> Result<String, String> {
+    use std::io::Read as _;
+    let mut bytes = Vec::new();
+    reader
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read {source}: {e}"))?;
+    if bytes.len() as u64 > limit {
+        return Err(format!(
+            "{source} is larger than {limit} bytes, the import limit: nothing was imported (raise it with --max-bytes if it really is one answer of the service)"
+        ));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "{source}: byte {} is not UTF-8: JSON from the service is UTF-8 text; nothing was imported",
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
+/// A file to import, as the console names it: a regular file only (a FIFO
+/// with no writer would block the worker for good), read up to the limit.
+pub fn read_import_file(path: &str) -> Result<String, String> {
+    let shown = visible(path).into_owned();
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read {shown}: {e}"))?;
+    if !meta.is_file() {
+        return Err(format!("{shown} is not a regular file (a pipe or a device): import a file"));
+    }
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot read {shown}: {e}"))?;
+    read_capped(file, DEFAULT_IMPORT_LIMIT, &shown)
+}
+
 /// `import --bitlocker-keys JOB FILE`: the keys of a List BitLocker Keys
 /// answer attached to the job's drives, in one transaction with one audit
 /// event that names the drives, never the keys. Every key must name one of
