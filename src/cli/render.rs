@@ -84,7 +84,7 @@ pub fn drives_table<'a>(rows: impl IntoIterator<Item = (&'a str, &'a Drive)>, no
             d.drive_id.clone(),
             drive_state_text(d),
             format!("{}%", d.percent_complete),
-            clock::human_span(now - d.state_since),
+            clock::time_in_state(d.state_since, now),
             present::drive_notes(d),
         ]);
     }

@@ -154,6 +154,13 @@ pub fn human_span(span: Duration) -> String {
 }
 
 /// "in 2d 4h" or "2d 4h overdue".
+/// How long something has been in its state: "2d 4h", or "in 2d 0h" when
+/// it entered it after `now` (a drill run with `--now` in the past).
+pub fn time_in_state(since: Timestamp, now: Timestamp) -> String {
+    let span = now - since;
+    if span < Duration::zero() { format!("in {}", human_span(span)) } else { human_span(span) }
+}
+
 pub fn countdown(deadline: Timestamp, now: Timestamp) -> String {
     let left = deadline - now;
     if left > Duration::zero() {
@@ -177,5 +184,8 @@ mod tests {
         let now = Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap();
         assert_eq!(countdown(now - Duration::hours(52), now), "2d 4h overdue");
         assert_eq!(countdown(now + Duration::minutes(5), now), "in 5m");
+        // Issue 14: a state entered after `now` is in the future, not as long ago.
+        assert_eq!(time_in_state(now - Duration::hours(48), now), "2d 0h");
+        assert_eq!(time_in_state(now + Duration::hours(48), now), "in 2d 0h");
     }
 }

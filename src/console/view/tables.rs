@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Cell, Row, Table};
 
 use crate::domain::JobState;
 use crate::domain::attention::{Item, Urgency};
-use crate::domain::clock::{countdown, human_span};
+use crate::domain::clock::{countdown, time_in_state};
 use crate::present::stamp;
 use crate::store::AuditRecord;
 use crate::text::visible;
@@ -193,7 +193,7 @@ fn job_row(model: &Model, job: &JobRow, theme: &Theme) -> (Vec<Cell<'static>>, S
         state,
         Cell::from(job.drive_count.to_string()),
         Cell::from(bar(job.percent)),
-        Cell::from(human_span(model.now - job.state_since)),
+        Cell::from(time_in_state(job.state_since, model.now)),
         Cell::from(deadline),
         text(&job.flags),
     ];
@@ -215,7 +215,7 @@ fn drive_row(model: &Model, drive: &DriveRow, theme: &Theme) -> (Vec<Cell<'stati
         text(&drive.drive_id),
         state_cell(drive.faulted_from, drive.state, theme.drive_state(drive.state)),
         Cell::from(format!("{}%", drive.percent)),
-        Cell::from(human_span(model.now - drive.state_since)),
+        Cell::from(time_in_state(drive.state_since, model.now)),
         text(&drive.notes),
     ];
     (cells, Style::new())
