@@ -976,20 +976,11 @@ fn a_refused_form_keeps_every_typed_value() {
 /// completes the set and J8 follows (two changes).
 #[test]
 fn a_plan_that_changed_since_its_confirmation_is_shown_again() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("ieops.db");
-    let mut store = Store::open(&path, ieops::store::Access::ReadWrite).expect("store");
-    fill_demo(&mut store);
-    let mut model = console(&mut store, false);
     let (name, drives) = TWO_SPECIFIED;
-    show(&mut model, &mut store, View::Drives);
-    select(&mut model, &mut store, &drive_subject(name, drives[0]));
-    choose(&mut model, "receive");
-    let Some(Popup::Confirm { title, .. }) = &model.popup else { panic!("{}", popup_name(&model)) };
-    assert_eq!(title, &format!("receive {name}/{}: 1 change?", drives[0]));
-    let effects = press(&mut model, ch('y'));
-    let [Effect::Write(plan)] = effects.as_slice() else { panic!("y writes: {effects:?}") };
-    bruno(&path, name, drives[1], Bruno::ReceivesTheDrive);
+    let StaleReceive { dir: _dir, mut store, mut model, plan } =
+        confirmed_receive(name, drives[0], drives[1], Bruno::ReceivesTheDrive);
+    let Plan::Act { steps, .. } = &plan else { panic!("{plan:?}") };
+    assert_eq!(steps.len(), 1, "confirmed: one change");
 
     let result = worker::write(&mut store, plan.clone(), OPERATOR, now());
     let Err(WriteFailure { replan: Some(_), stale: true, .. }) = &result else { panic!("{result:?}") };

@@ -8,7 +8,9 @@ use super::action::ArrivalAction;
 use super::change::{Change, Ctx, Event, Recorder, Refusal};
 use super::clock;
 use super::create::check_drive_id;
-use super::decide::{Allowed, destruction_allowed, enter_drive, expected_export_drives, settle, stamp};
+use super::decide::{
+    Allowed, destruction_allowed, enter_drive, expected_export_drives, return_failed_detail, settle, stamp,
+};
 use super::model::{Arrival, Contact, Drive, Job, Timestamp};
 use super::rule::Rule;
 use super::state::{ArrivalStatus, ContactVia, DriveState, JobState, JobType};
@@ -202,16 +204,7 @@ pub fn decide_arrival(
                 return Err(Refusal::new(Rule::S11, "a failed return attempt is already recorded"));
             }
             next.return_failed_at = Some(now);
-            let detail = match arrival.unreachable_since {
-                Some(since) => format!(
-                    "return attempt failed; the drives must be destroyed before C6 ends {}",
-                    stamp(clock::destroy_deadline(since))
-                ),
-                None => {
-                    "return attempt failed; destruction also needs the customer recorded unreachable".into()
-                }
-            };
-            (Rule::S11, detail)
+            (Rule::S11, return_failed_detail(arrival.unreachable_since))
         }
         ArrivalAction::DestroyDrives => {
             destruction_allowed(arrival.unreachable_since, arrival.return_failed_at)?;

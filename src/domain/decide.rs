@@ -497,15 +497,7 @@ fn apply_job(job: &mut Job, action: &JobAction, rule: Rule, rec: &mut Recorder) 
         }
         JobAction::ReturnFailed => {
             job.return_failed_at = Some(now);
-            let detail = match job.unreachable_since {
-                Some(since) => format!(
-                    "return attempt failed; drives must be destroyed before C6 ends {}",
-                    stamp(clock::destroy_deadline(since))
-                ),
-                None => {
-                    "return attempt failed; destruction also needs the customer recorded unreachable".into()
-                }
-            };
+            let detail = return_failed_detail(job.unreachable_since);
             rec.record(None, name, state, state, Rule::S11, Some(detail));
         }
         JobAction::ShipBack(fields) => {
@@ -1244,6 +1236,17 @@ pub(crate) fn held_here(job: &Job) -> impl Iterator<Item = &Drive> {
     job.drives
         .iter()
         .filter(|d| effective(d).has_arrived() && effective(d) != DriveState::ShippedBack && !d.gone())
+}
+
+/// S11: what a failed return attempt leaves to do, for its audit event.
+pub(crate) fn return_failed_detail(unreachable_since: Option<Timestamp>) -> String {
+    match unreachable_since {
+        Some(since) => format!(
+            "return attempt failed; the drives must be destroyed before C6 ends {}",
+            stamp(clock::destroy_deadline(since))
+        ),
+        None => "return attempt failed; destruction also needs the customer recorded unreachable".into(),
+    }
 }
 
 /// S11: destruction is allowed once the customer is recorded unreachable

@@ -309,18 +309,23 @@ pub struct StaleReceive {
 }
 
 pub fn stale_receive(what: Bruno) -> StaleReceive {
+    let (name, drive) = LAST_SPECIFIED;
+    confirmed_receive(name, drive, drive, what)
+}
+
+/// Amara confirms receiving `job/drive`; then bruno acts on `job/bruno_drive`.
+pub fn confirmed_receive(job: &str, drive: &str, bruno_drive: &str, what: Bruno) -> StaleReceive {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("ieops.db");
     let mut store = Store::open(&path, ieops::store::Access::ReadWrite).expect("store");
     fill_demo(&mut store);
     let mut model = console(&mut store, false);
-    let (name, drive) = LAST_SPECIFIED;
     show(&mut model, &mut store, View::Drives);
-    select(&mut model, &mut store, &drive_subject(name, drive));
+    select(&mut model, &mut store, &drive_subject(job, drive));
     choose(&mut model, "receive");
     let effects = press(&mut model, ch('y'));
     let [Effect::Write(plan)] = effects.as_slice() else { panic!("y writes: {effects:?}") };
     let plan = plan.clone();
-    bruno(&path, name, drive, what);
+    bruno(&path, job, bruno_drive, what);
     StaleReceive { dir, store, model, plan }
 }
