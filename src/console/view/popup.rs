@@ -126,13 +126,23 @@ fn form_popup(model: &Model, frame: &mut Frame, area: Rect, form: &Form) {
         ])
         .areas(line);
         let marker = if field.required { "*" } else { " " };
-        let label_style = if i == form.focus { theme.selected() } else { theme.title() };
+        // The field a refusal names is marked beside it, in the error colour.
+        let named = form.error.as_deref().is_some_and(|e| e.contains(field.key));
+        let label_style = match (named, i == form.focus) {
+            (true, _) => theme.error(),
+            (false, true) => theme.selected(),
+            (false, false) => theme.title(),
+        };
         frame.render_widget(
             Paragraph::new(Span::styled(format!("{marker}{}", field.key), label_style)),
             label,
         );
         frame.render_widget(&field.input, input);
-        frame.render_widget(Paragraph::new(Span::styled(format!(" {}", field.hint), theme.dim())), hint);
+        let hint_text = match named {
+            true => Span::styled(format!("←{}", field.hint), theme.error()),
+            false => Span::styled(format!(" {}", field.hint), theme.dim()),
+        };
+        frame.render_widget(Paragraph::new(hint_text), hint);
     }
     let line = match &form.error {
         Some(e) => Line::styled(visible(e).into_owned(), theme.error()),
