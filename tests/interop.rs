@@ -898,3 +898,34 @@ fn bitlocker_keys_import_and_the_services_error_is_reported_as_such() {
         "{err}"
     );
 }
+
+/// Issue 14: one limit per field for both paths. A field the operator can set
+/// (`--set` takes at most 256 characters) takes no more from an import, and
+/// any other text the service sends is capped too (a 10 MB value once cost
+/// every screen that showed it); the whole file is refused with the field's
+/// path, and nothing is written.
+#[test]
+fn an_imported_value_longer_than_its_fields_limit_is_refused_with_its_path() {
+    let long_city = "Z".repeat(257);
+    let doc = format!(
+        r#"{{"name": "long-city", "properties": {{"jobType": "Import", "state": "Creating",
+            "returnAddress": {{"city": "{long_city}"}}}}}}"#
+    );
+    let mut db = store();
+    let err = import_documents(&mut db, "city.json", &doc, "amara", t0()).unwrap_err().to_string();
+    assert!(
+        err.contains("$.properties.returnAddress.city") && err.contains("longer than 256 characters"),
+        "{err}"
+    );
+    let at_limit = doc.replace(&long_city, &"Z".repeat(256));
+    import_text(&mut db, "city.json", &at_limit, t0());
+
+    let huge = "u".repeat(10 * 1024 * 1024);
+    let doc = format!(
+        r#"{{"name": "huge-uri", "properties": {{"jobType": "Import", "state": "Creating",
+            "driveList": [{{"driveId": "D1", "errorLogUri": "{huge}"}}]}}}}"#
+    );
+    let err = import_documents(&mut db, "huge.json", &doc, "amara", t0()).unwrap_err().to_string();
+    assert!(err.contains("errorLogUri") && err.contains("longer than 2048 characters"), "{err}");
+    assert!(db.job("huge-uri").unwrap().is_none(), "nothing was written");
+}

@@ -59,6 +59,10 @@ pub enum FieldGroup {
     ReturnPackage,
 }
 
+/// The longest value a job field may hold, typed (`--set`) or imported: one
+/// limit for both paths.
+pub const FIELD_TEXT_LIMIT: usize = 256;
+
 /// A validated value for one field.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FieldValue {
@@ -100,8 +104,8 @@ impl Field {
             ));
         }
         let text = raw.trim();
-        if text.chars().count() > 256 {
-            return Err(format!("{path}: the value is longer than 256 characters"));
+        if text.chars().count() > FIELD_TEXT_LIMIT {
+            return Err(format!("{path}: the value is longer than {FIELD_TEXT_LIMIT} characters"));
         }
         let value = if text.is_empty() {
             match self {

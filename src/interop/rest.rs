@@ -23,6 +23,7 @@ use serde::{Deserialize, Serialize, Serializer};
 use serde_json::Value;
 
 use crate::domain::create::{MAX_DRIVES, check_drive_id, check_job_name};
+use crate::domain::field::FIELD_TEXT_LIMIT;
 use crate::domain::{DriveState, Timestamp};
 
 /// One job as the service describes it (Get Job).
@@ -85,7 +86,7 @@ pub struct ListResponse {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", expecting = "a properties object")]
 pub struct JobDetails {
-    #[serde(default, deserialize_with = "text", skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "field_text", skip_serializing_if = "Option::is_none")]
     pub storage_account_id: Option<String>,
     /// Verbatim: a free string in the API.
     pub job_type: String,
@@ -99,9 +100,9 @@ pub struct JobDetails {
     pub delivery_package: Option<PackageInformation>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub return_package: Option<PackageInformation>,
-    #[serde(default, deserialize_with = "text", skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "field_text", skip_serializing_if = "Option::is_none")]
     pub diagnostics_path: Option<String>,
-    #[serde(default, deserialize_with = "text", skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "field_text", skip_serializing_if = "Option::is_none")]
     pub log_level: Option<String>,
     #[serde(default, deserialize_with = "flag", skip_serializing_if = "Option::is_none")]
     pub backup_drive_manifest: Option<bool>,
@@ -127,32 +128,32 @@ pub struct JobDetails {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", expecting = "a returnAddress object")]
 pub struct ReturnAddress {
-    #[serde(default, deserialize_with = "text", skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "field_text", skip_serializing_if = "Option::is_none")]
     pub recipient_name: Option<String>,
-    #[serde(default, deserialize_with = "text", skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "field_text", skip_serializing_if = "Option::is_none")]
     pub street_address1: Option<String>,
-    #[serde(default, deserialize_with = "text", skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "field_text", skip_serializing_if = "Option::is_none")]
     pub street_address2: Option<String>,
-    #[serde(default, deserialize_with = "text", skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "field_text", skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    #[serde(default, deserialize_with = "text", skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "field_text", skip_serializing_if = "Option::is_none")]
     pub state_or_province: Option<String>,
-    #[serde(default, deserialize_with = "text", skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "field_text", skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<String>,
-    #[serde(default, deserialize_with = "text", skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "field_text", skip_serializing_if = "Option::is_none")]
     pub country_or_region: Option<String>,
-    #[serde(default, deserialize_with = "text", skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "field_text", skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    #[serde(default, deserialize_with = "text", skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "field_text", skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", expecting = "a returnShipping object")]
 pub struct ReturnShipping {
-    #[serde(default, deserialize_with = "text", skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "field_text", skip_serializing_if = "Option::is_none")]
     pub carrier_name: Option<String>,
-    #[serde(default, deserialize_with = "text", skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "field_text", skip_serializing_if = "Option::is_none")]
     pub carrier_account_number: Option<String>,
 }
 
@@ -188,9 +189,9 @@ pub struct ShippingInformation {
     expecting = "a package object (carrierName, trackingNumber, driveCount, shipDate)"
 )]
 pub struct PackageInformation {
-    #[serde(default, deserialize_with = "text", skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "field_text", skip_serializing_if = "Option::is_none")]
     pub carrier_name: Option<String>,
-    #[serde(default, deserialize_with = "text", skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "field_text", skip_serializing_if = "Option::is_none")]
     pub tracking_number: Option<String>,
     #[serde(default, deserialize_with = "count", skip_serializing_if = "Option::is_none")]
     pub drive_count: Option<u32>,
@@ -594,10 +595,28 @@ impl<'de, T, F: FnOnce(Scalar) -> Result<T, String>> Visitor<'de> for ScalarVisi
 
 /// A string or `null`; an empty string is unset, as in the service's answers.
 fn text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    Ok(Option::<String>::deserialize(d)?.filter(|s| !s.is_empty()))
+    capped(d, SERVICE_TEXT_LIMIT)
 }
 
-/// A list of strings, `null` or absent being an empty one.
+/// Text the operator can also set with `--set`: the same limit on both paths.
+fn field_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    capped(d, FIELD_TEXT_LIMIT)
+}
+
+/// The longest other text the service's jobs carry (ids, URIs): a document
+/// with a longer one is refused, not kept to slow every screen that shows it.
+const SERVICE_TEXT_LIMIT: usize = 2048;
+
+fn capped<'de, D: Deserializer<'de>>(d: D, limit: usize) -> Result<Option<String>, D::Error> {
+    let text = Option::<String>::deserialize(d)?.filter(|s| !s.is_empty());
+    match text {
+        Some(t) if t.chars().count() > limit => {
+            Err(de::Error::custom(format!("the value is longer than {limit} characters, this field's limit")))
+        }
+        other => Ok(other),
+    }
+}
+
 /// A list of strings; `null` is an empty one (present, unlike a left-out field).
 fn strings<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, D::Error> {
     Ok(Some(Option::<Vec<String>>::deserialize(d)?.unwrap_or_default()))
