@@ -538,3 +538,57 @@ fn import_of_an_endless_input_stops_at_the_limit() {
     assert!(err.contains("larger than 1048576 bytes") && err.contains("--max-bytes"), "{err}");
     assert_eq!(db.bytes(), before);
 }
+
+/// Issue 14: messages that say what is really wrong. A `-shm` or `-wal` that
+/// is a directory is named as such; an empty file is empty, not an old schema
+/// "to open without --read-only"; a read-only file system is exit 5 and says
+/// so (root can mount one, as CI is), and `--read-only` still reads it.
+#[test]
+fn side_file_directories_empty_files_and_read_only_file_systems_are_named() {
+    let db = Db::new();
+    for suffix in ["-shm", "-wal"] {
+        let side = format!("{}{suffix}", db.path.display());
+        std::fs::create_dir(&side).unwrap();
+        let err = db.fails(2, &["jobs"]);
+        assert!(err.contains(&format!("{suffix} is a directory")) && !err.contains("--read-only)"), "{err}");
+        std::fs::remove_dir(&side).unwrap();
+    }
+    let empty = db.path.with_file_name("empty.db");
+    std::fs::write(&empty, b"").unwrap();
+    for read_only in [false, true] {
+        let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("ieops"))
+            .args(["--db", empty.to_str().unwrap()])
+            .args(if read_only { &["--read-only", "jobs"][..] } else { &["jobs"][..] })
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("is empty, not yet a database: run `ieops init`"), "{err}");
+    }
+
+    let ro = db.path.with_file_name("ro");
+    std::fs::create_dir_all(&ro).unwrap();
+    let mount =
+        |args: &[&str]| std::process::Command::new("mount").args(args).status().is_ok_and(|s| s.success());
+    if !mount(&["-t", "tmpfs", "-o", "size=1m", "tmpfs", ro.to_str().unwrap()]) {
+        eprintln!("cannot mount a tmpfs here (not root): the read-only file system case is left to CI");
+        return;
+    }
+    let path = ro.join("x.db");
+    let run = |args: &[&str]| {
+        std::process::Command::new(assert_cmd::cargo::cargo_bin("ieops"))
+            .args(["--db", path.to_str().unwrap(), "--operator", "op"])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    assert!(run(&["init"]).status.success());
+    let remounted = mount(&["-o", "remount,ro", ro.to_str().unwrap()]);
+    let write = run(&["job", "create", "a-job", "--type", "export"]);
+    let look = run(&["--read-only", "jobs"]);
+    let _ = std::process::Command::new("umount").arg(&ro).status();
+    assert!(remounted);
+    assert_eq!(write.status.code(), Some(5), "{}", String::from_utf8_lossy(&write.stderr));
+    assert!(String::from_utf8_lossy(&write.stderr).contains("is on a read-only file system"));
+    assert!(look.status.success(), "{}", String::from_utf8_lossy(&look.stderr));
+}

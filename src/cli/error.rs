@@ -46,7 +46,9 @@ impl CliError {
             CliError::Internal(_) | CliError::Output(_) => Exit::Other,
             CliError::Store(e) => match e {
                 StoreError::Busy | StoreError::Stale { .. } => Exit::StaleOrBusy,
-                StoreError::ReadOnly | StoreError::NotWritable { .. } => Exit::ReadOnly,
+                StoreError::ReadOnly
+                | StoreError::NotWritable { .. }
+                | StoreError::ReadOnlyFileSystem { .. } => Exit::ReadOnly,
                 StoreError::NameTaken { .. } | StoreError::ElsewhereAlready { .. } => Exit::Refused,
                 StoreError::IsDirectory { .. }
                 | StoreError::MissingDirectory { .. }
@@ -56,6 +58,8 @@ impl CliError {
                 | StoreError::Missing { .. }
                 | StoreError::TooNew { .. }
                 | StoreError::NeedsMigration { .. }
+                | StoreError::Empty { .. }
+                | StoreError::SideFileIsDirectory { .. }
                 | StoreError::NotFound { .. } => Exit::BadInput,
                 _ => Exit::Other,
             },

@@ -36,9 +36,23 @@ pub enum StoreError {
     TooNew { path: PathBuf, found: i64, supported: i64 },
 
     #[error(
-        "the database has schema version {found}, this ieops needs {supported}: run `ieops init` without --read-only to upgrade it"
+        "the database has schema version {found}, this ieops needs {supported}: run `ieops init` to upgrade it (a read-only opening never changes the file)"
     )]
     NeedsMigration { found: i64, supported: i64 },
+
+    /// An empty file where a database was expected: said as such, not as an
+    /// old schema (issue 14).
+    #[error("{} is empty, not yet a database: run `ieops init` to make it one", .path.display())]
+    Empty { path: PathBuf },
+
+    /// The file system is mounted read-only: nothing can be written however
+    /// the file's permissions read (issue 14).
+    #[error("{} is on a read-only file system: nothing can be written there; use --read-only to look, or remount it", .path.display())]
+    ReadOnlyFileSystem { path: PathBuf },
+
+    /// A side file SQLite needs (`-wal`, `-shm`) is a directory (issue 14).
+    #[error("{} is a directory: SQLite keeps a file of that name beside the database; remove or rename it", .path.display())]
+    SideFileIsDirectory { path: PathBuf },
 
     #[error("the database is open read-only (--read-only): nothing was written")]
     ReadOnly,

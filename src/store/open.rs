@@ -141,6 +141,13 @@ impl Store {
 /// (the database holds customers' addresses and BitLocker keys). Directories
 /// are never created: a mistyped --db should fail, not scatter files.
 fn prepare_file(path: &Path, access: Access) -> Result<(), StoreError> {
+    for suffix in ["-wal", "-shm"] {
+        let mut side = OsString::from(path.as_os_str());
+        side.push(suffix);
+        if fs::metadata(&side).is_ok_and(|meta| meta.is_dir()) {
+            return Err(StoreError::SideFileIsDirectory { path: PathBuf::from(side) });
+        }
+    }
     match fs::metadata(path) {
         Ok(meta) if meta.is_dir() => {
             return Err(StoreError::IsDirectory { path: path.to_path_buf() });
@@ -148,6 +155,15 @@ fn prepare_file(path: &Path, access: Access) -> Result<(), StoreError> {
         // A FIFO, a device or a socket would block or never be a database (issue 14).
         Ok(meta) if !meta.is_file() => {
             return Err(StoreError::NotARegularFile { path: path.to_path_buf() });
+        }
+        Ok(_) if access == Access::ReadWrite => {
+            // Said plainly, before SQLite's "unable to open database file".
+            return match OpenOptions::new().write(true).open(path) {
+                Err(e) if e.kind() == ErrorKind::ReadOnlyFilesystem => {
+                    Err(StoreError::ReadOnlyFileSystem { path: path.to_path_buf() })
+                }
+                _ => Ok(()),
+            };
         }
         Ok(_) => return Ok(()),
         Err(e) if e.kind() == ErrorKind::NotFound => {}
@@ -329,6 +345,9 @@ fn check_version(found: Found, path: &Path, access: Access) -> Result<(), StoreE
     // Another program's SQLite file: leave it exactly as it is.
     if !found.is_ours() {
         return Err(StoreError::Foreign { path: path.to_path_buf(), what: found.describe() });
+    }
+    if access == Access::ReadOnly && found.version == 0 && found.tables.is_empty() {
+        return Err(StoreError::Empty { path: path.to_path_buf() });
     }
     if access == Access::ReadOnly && found.version < supported {
         return Err(StoreError::NeedsMigration { found: found.version, supported });
