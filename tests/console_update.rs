@@ -1009,3 +1009,20 @@ fn import_of_a_fifo_is_refused_not_waited_on() {
     let Some(Popup::Message { text, .. }) = &model.popup else { panic!("{}", popup_name(&model)) };
     assert!(text.contains("is not a regular file"), "{text}");
 }
+
+/// Issue 15: before the first read arrives, the header and tabs say
+/// "loading", not "overdue 0 faulted 0 / Attention (0)", a false all-clear.
+#[test]
+fn the_first_frame_says_loading_not_false_zeros() {
+    let mut model = Model::new(config(false), now());
+    update(&mut model, Msg::Resize(160, 45));
+    let before = screen(&model, 160, 45);
+    assert!(before.contains("Jobs   loading…") && before.contains("Drives loading…"), "{before}");
+    assert!(!before.contains("overdue 0") && !before.contains("Attention (0)"), "{before}");
+    assert!(before.contains("Attention (…)"), "{before}");
+
+    let mut store = demo_store();
+    let loaded = console(&mut store, false);
+    let after = screen(&loaded, 160, 45);
+    assert!(after.contains("overdue 4") && after.contains("Attention (20)"), "{after}");
+}

@@ -37,6 +37,12 @@ pub fn header(model: &Model, frame: &mut Frame, area: Rect) {
 /// Counts per state, in each state's colour, with overdue and faulted totals.
 pub fn pulse(model: &Model, frame: &mut Frame, area: Rect) {
     let theme = &model.config.theme;
+    if !model.loaded {
+        // Zeros before the first read would read as "nothing overdue, nothing faulted".
+        let lines = ["Jobs   loading…", "Drives loading…"].map(|l| Line::styled(l, theme.dim()));
+        frame.render_widget(Paragraph::new(lines.to_vec()), area);
+        return;
+    }
     let counts = &model.data.counts;
     let mut jobs = vec![Span::styled("Jobs   ", theme.title())];
     for (state, n) in &counts.jobs {

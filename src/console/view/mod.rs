@@ -85,7 +85,8 @@ fn view_tabs(model: &Model, frame: &mut Frame, area: Rect) {
         .enumerate()
         .map(|(i, v)| {
             // A view not yet filtered with what is being typed shows no count rather than a wrong one.
-            let count = if super::rows::is_filtered(model, *v) {
+            // Before the first read, no count: a zero would be a false all-clear.
+            let count = if model.loaded && super::rows::is_filtered(model, *v) {
                 super::rows::count(model, *v).to_string()
             } else {
                 "…".to_string()
