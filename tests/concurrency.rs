@@ -248,3 +248,28 @@ fn receipts_of_different_drives_of_one_job_never_conflict() {
     let refusal = results.iter().find_map(|r| r.as_ref().err()).map(ToString::to_string).unwrap_or_default();
     assert!(refusal.contains("already Received") && refusal.contains("D2"), "{refusal}");
 }
+
+/// Issue 14: a writer in rollback-journal mode — `ieops demo`'s bulk load, or
+/// another `init` of a new file — makes a command wait for it, not exit 4 at
+/// once: turning such a file to WAL escalates a read lock, which SQLite
+/// refuses without calling the busy handler.
+#[test]
+fn a_write_beside_a_rollback_journal_writer_waits_for_it() {
+    let hold = Duration::from_millis(1500);
+    for (setup, args) in [(true, &["sweep"][..]), (false, &["init"][..])] {
+        let db = if setup { Db::new() } else { Db::uninitialised() };
+        let holder = rusqlite::Connection::open(&db.path).expect("open");
+        holder.query_row("PRAGMA journal_mode = DELETE", [], |_| Ok(())).expect("rollback journal");
+        holder.execute_batch("BEGIN IMMEDIATE").expect("take the write lock");
+        let release = std::thread::spawn(move || {
+            std::thread::sleep(hold);
+            holder.execute_batch("COMMIT").expect("release");
+        });
+        let started = Instant::now();
+        let out = db.cmd_at(NOW).args(args).timeout(Duration::from_secs(60)).output().expect("runs");
+        let waited = started.elapsed();
+        release.join().expect("holder");
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(waited >= hold, "{args:?} finished after {waited:?}, before the lock was released");
+    }
+}

@@ -8,7 +8,7 @@ use std::io::ErrorKind;
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 
@@ -210,7 +210,7 @@ fn open_read_write(path: &Path) -> Result<Connection, StoreError> {
     }
     // WAL: readers and the writer do not block each other (several operators, S7).
     // The mode is kept in the file; the last connection to close removes -wal/-shm.
-    conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get::<_, String>(0))?;
+    wal_mode(&conn)?;
     conn.execute_batch("PRAGMA synchronous = FULL")?;
     // Checkpoints are taken off the commit path (see `Store::checkpoint`), so
     // no operator's action waits while the WAL is copied into the file.
@@ -220,6 +220,26 @@ fn open_read_write(path: &Path) -> Result<Connection, StoreError> {
         mark_as_ours(&conn)?;
     }
     Ok(conn)
+}
+
+/// Turns the file to WAL. From a rollback journal (a new file, or `demo`'s
+/// bulk load) that escalates a read lock to a write lock, which SQLite
+/// refuses at once, without the busy handler, while another connection
+/// writes: so it is retried here, for as long as any other lock is waited for.
+fn wal_mode(conn: &Connection) -> Result<(), StoreError> {
+    let started = Instant::now();
+    loop {
+        match conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get::<_, String>(0)) {
+            Ok(_) => return Ok(()),
+            Err(e)
+                if e.sqlite_error_code() == Some(ErrorCode::DatabaseBusy)
+                    && started.elapsed() < BUSY_TIMEOUT =>
+            {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
 }
 
 /// A new file, or one ieops made before it marked its files, gets the mark.
