@@ -73,9 +73,14 @@ impl Console {
 
     /// [`Console::open`] with more environment variables.
     fn open_with_env(db: &Path, extra: &[&str], env: &[(&str, &str)]) -> Console {
+        Console::open_argv(vec![assert_cmd::cargo::cargo_bin("ieops").into()], db, extra, env)
+    }
+
+    /// [`Console::open_with_env`] with `argv` starting ieops (through `setpriv`, say).
+    fn open_argv(argv: Vec<std::ffi::OsString>, db: &Path, extra: &[&str], env: &[(&str, &str)]) -> Console {
         let size = PtySize { rows: ROWS, cols: COLS, pixel_width: 0, pixel_height: 0 };
         let pair = native_pty_system().openpty(size).expect("open a pty");
-        let mut cmd = CommandBuilder::new(assert_cmd::cargo::cargo_bin("ieops"));
+        let mut cmd = CommandBuilder::from_argv(argv);
         if !extra.contains(&"--demo") {
             cmd.arg("--db"); // --demo makes its own
             cmd.arg(db);
@@ -405,6 +410,58 @@ fn a_change_committed_by_another_process_appears_without_a_key() {
     console.wait_until("the job flagged cancelled", |s| row_shows(s, "late-arrival-job", "cancelled"));
     console.send("q");
     assert_restored(&mut console);
+}
+
+/// Issue 14: a supervisor's wall screen (`--read-only`, a user who cannot
+/// write the directory, no `-shm` yet) while operators write as another
+/// user: each change is on screen within 2 s, a job shows one state in the
+/// table and the detail pane, and a large import is read whole.
+#[test]
+fn a_read_only_wall_screen_in_a_locked_directory_follows_other_users_writes() {
+    if !support::is_root() {
+        return; // the writers must be another user than the console's
+    }
+    use std::os::unix::fs::PermissionsExt;
+    let db = Db::new();
+    db.shipping_import("wall-job", &["WD-1", "WD-2"], NOW);
+    let dir = db.path.parent().expect("dir").to_path_buf();
+    std::fs::set_permissions(&db.path, std::fs::Permissions::from_mode(0o644)).expect("chmod file");
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o555)).expect("chmod dir");
+    let mut console = Console::open_argv(support::unprivileged_command(), &db.path, &["--read-only"], &[]);
+    console.send("2");
+    console.wait_for("wall-job");
+    let within = |console: &mut Console, what: &str, done: &dyn Fn(&vt100::Screen) -> bool| {
+        let deadline = Instant::now() + Duration::from_secs(2);
+        while !done(console.output().parser.screen()) {
+            assert!(Instant::now() < deadline, "{what} not on screen within 2 s\n{}", console.screen());
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    };
+
+    db.ok(&["job", "create", "second-wall-job", "--type", "import", "--drive", "WD-3"]);
+    within(&mut console, "a job created by another user", &|s| s.contents().contains("second-wall-job"));
+
+    db.ok(&["act", "wall-job/WD-1", "receive"]);
+    db.ok(&["act", "wall-job/WD-2", "receive"]);
+    within(&mut console, "the job Received", &|s| row_shows(s, "wall-job ", "Received"));
+    let screen = console.screen();
+    assert!(!screen.contains("Shipping"), "a job in two states:\n{screen}");
+
+    // A large import: one transaction of many pages, checkpointed into the file.
+    let jobs: Vec<serde_json::Value> = (0..300)
+        .map(|i| {
+            serde_json::json!({"name": format!("bulk-{i:03}"), "properties": {"state": "Creating", "jobType": "Import"}})
+        })
+        .collect();
+    let file = tempfile::NamedTempFile::new().expect("temp file");
+    std::fs::write(file.path(), serde_json::to_string(&jobs).expect("json")).expect("write import");
+    db.ok(&["import", file.path().to_str().expect("utf-8 path")]);
+    within(&mut console, "303 jobs", &|s| s.contents().contains(" Jobs · 302 rows"));
+    let screen = console.screen();
+    assert!(!screen.contains("malformed"), "{screen}");
+    console.send("q");
+    assert_restored(&mut console);
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).expect("restore dir");
 }
 
 #[test]

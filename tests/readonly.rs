@@ -13,36 +13,12 @@ use std::process::{Command, Output};
 
 use support::{Db, NOW};
 
-/// The ieops binary, copied where any user may run it: the build directory
-/// may sit under a home directory an unprivileged user cannot enter.
-fn shared_binary() -> &'static Path {
-    static COPY: std::sync::OnceLock<(tempfile::TempDir, std::path::PathBuf)> = std::sync::OnceLock::new();
-    let (_, path) = COPY.get_or_init(|| {
-        let dir = tempfile::tempdir().expect("temp dir");
-        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).expect("chmod dir");
-        let path = dir.path().join("ieops");
-        std::fs::copy(assert_cmd::cargo::cargo_bin("ieops"), &path).expect("copy the binary");
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod binary");
-        (dir, path)
-    });
-    path
-}
-
 /// Runs ieops as an unprivileged user when we are root.
 fn run_unprivileged(db: &Path, args: &[&str]) -> Output {
-    let binary = shared_binary();
-    let is_root = std::fs::metadata("/proc/self")
-        .map(|m| std::os::unix::fs::MetadataExt::uid(&m) == 0)
-        .unwrap_or(false);
-    let mut cmd = if is_root {
-        // util-linux's setpriv is on every machine of this project's kind.
-        let mut c = Command::new("setpriv");
-        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"]).arg(binary);
-        c
-    } else {
-        Command::new(binary)
-    };
-    cmd.env("HOME", "/nonexistent")
+    let argv = support::unprivileged_command();
+    let mut cmd = Command::new(&argv[0]);
+    cmd.args(&argv[1..])
+        .env("HOME", "/nonexistent")
         .arg("--db")
         .arg(db)
         .args(["--operator", "watcher", "--now", NOW])

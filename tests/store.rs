@@ -516,7 +516,7 @@ fn a_value_changed_outside_ieops_is_reported_not_panicked_on() {
 #[test]
 fn another_connections_commit_changes_the_data_version() {
     let (dir, mut writer) = new_store();
-    let reader = Store::open(&db_path(&dir), Access::ReadOnly).unwrap();
+    let mut reader = Store::open(&db_path(&dir), Access::ReadOnly).unwrap();
     let before = reader.data_version().unwrap();
     create(&mut writer, "seen", &["D1"], t0());
     assert_ne!(reader.data_version().unwrap(), before);

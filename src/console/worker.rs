@@ -101,13 +101,14 @@ pub fn spawn(
                     full_read = Instant::now();
                     Some(tables(&store, now()))
                 }
-                Err(RecvTimeoutError::Timeout) => {
-                    let version = store.data_version().ok();
-                    (version != seen).then(|| {
-                        seen = version;
+                Err(RecvTimeoutError::Timeout) => match store.data_version() {
+                    Ok(version) => (Some(version) != seen).then(|| {
+                        seen = Some(version);
                         changes(&store, &mut last_event)
-                    })
-                }
+                    }),
+                    // Why changes cannot be followed, said once until they can.
+                    Err(e) => seen.take().map(|_| failed(e)),
+                },
                 Err(RecvTimeoutError::Disconnected) => return,
             };
             if let Some(msg) = msg {

@@ -19,6 +19,7 @@ use rusqlite::Connection;
 use crate::domain::{DriveState, JobState, Timestamp};
 
 pub use error::StoreError;
+pub use open::DataVersion;
 pub use scan::{ChangeFeed, SWEEP_CHUNK};
 pub use write::Writer;
 
@@ -42,6 +43,10 @@ pub struct Store {
     conn: Connection,
     access: Access,
     path: PathBuf,
+    /// Set while a read-only store reads a private copy of the file.
+    snapshot: Option<open::Snapshot>,
+    /// How many times the connection was replaced (see [`DataVersion`]).
+    generation: u64,
 }
 
 /// Which jobs to list.

@@ -17,6 +17,14 @@ use super::error::StoreError;
 use super::schema;
 use super::{Access, Store};
 
+/// What [`Store::data_version`] returns: it changes when another connection
+/// commits, or when a reader of a private copy moves to another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DataVersion {
+    generation: u64,
+    sqlite: i64,
+}
+
 /// `PRAGMA application_id` of an ieops database ("IEOP"): set when the file
 /// is created, checked before anything is written to a file, so another
 /// application's SQLite file is never touched (issue 14).
@@ -39,11 +47,11 @@ impl Store {
     /// Opens (ReadWrite: creates and migrates) the database at `path`.
     pub fn open(path: &Path, access: Access) -> Result<Store, StoreError> {
         prepare_file(path, access)?;
-        let conn = match access {
-            Access::ReadWrite => open_read_write(path)?,
+        let (conn, snapshot) = match access {
+            Access::ReadWrite => (open_read_write(path)?, None),
             Access::ReadOnly => open_read_only(path)?,
         };
-        Ok(Store { conn, access, path: path.to_path_buf() })
+        Ok(Store { conn, access, path: path.to_path_buf(), snapshot, generation: 0 })
     }
 
     /// A migrated, writable database in memory (tests, dry runs).
@@ -52,13 +60,28 @@ impl Store {
         configure(&conn).map_err(StoreError::from_sqlite)?;
         schema::migrate(&mut conn)?;
         mark_as_ours(&conn)?;
-        Ok(Store { conn, access: Access::ReadWrite, path: PathBuf::from(":memory:") })
+        Ok(Store {
+            conn,
+            access: Access::ReadWrite,
+            path: PathBuf::from(":memory:"),
+            snapshot: None,
+            generation: 0,
+        })
     }
 
     /// Changes whenever another connection commits: the console polls it to
-    /// know when to reload.
-    pub fn data_version(&self) -> Result<i64, StoreError> {
-        Ok(self.conn.query_row("PRAGMA data_version", [], |row| row.get(0))?)
+    /// know when to reload. A reader of a private copy (see [`Snapshot`])
+    /// looks at the file here instead, and moves to what it finds.
+    pub fn data_version(&mut self) -> Result<DataVersion, StoreError> {
+        if let Some(snapshot) = self.snapshot.as_mut() {
+            if let Some((conn, next)) = snapshot.follow(&self.path)? {
+                self.conn = conn;
+                self.snapshot = next;
+                self.generation += 1;
+            }
+        }
+        let sqlite = self.conn.query_row("PRAGMA data_version", [], |row| row.get(0))?;
+        Ok(DataVersion { generation: self.generation, sqlite })
     }
 
     /// For a long-lived reader that scans (the console): a small page cache,
@@ -142,10 +165,9 @@ impl Store {
 /// are never created: a mistyped --db should fail, not scatter files.
 fn prepare_file(path: &Path, access: Access) -> Result<(), StoreError> {
     for suffix in ["-wal", "-shm"] {
-        let mut side = OsString::from(path.as_os_str());
-        side.push(suffix);
+        let side = side_file(path, suffix);
         if fs::metadata(&side).is_ok_and(|meta| meta.is_dir()) {
-            return Err(StoreError::SideFileIsDirectory { path: PathBuf::from(side) });
+            return Err(StoreError::SideFileIsDirectory { path: side });
         }
     }
     match fs::metadata(path) {
@@ -248,35 +270,147 @@ fn mark_as_ours(conn: &Connection) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Opens with SQLITE_OPEN_READ_ONLY. A WAL database needs its -shm file; in
-/// a directory we may not write, with no writer around (so no -shm), SQLite
-/// cannot create it and refuses to read. Then, if no -wal file holds
-/// changes, the main file alone is the whole database and is opened
-/// `immutable` (no locks, no side files).
-fn open_read_only(path: &Path) -> Result<Connection, StoreError> {
+/// Opens with SQLITE_OPEN_READ_ONLY, beside the writers through their -shm
+/// file. In a directory we may not write, with no writer around (so no
+/// -shm), SQLite cannot create it and refuses to read: then a private copy
+/// is read instead (see [`Snapshot`]).
+fn open_read_only(path: &Path) -> Result<(Connection, Option<Snapshot>), StoreError> {
+    if let Some(conn) = open_shared(path)? {
+        return Ok((conn, None));
+    }
+    match Snapshot::take(path)? {
+        Some((conn, snapshot)) => Ok((conn, Some(snapshot))),
+        None => Err(StoreError::Sqlite(cannot_follow(path))),
+    }
+}
+
+/// A read-only connection that shares the writers' -shm: None when SQLite
+/// can neither use nor create it.
+fn open_shared(path: &Path) -> Result<Option<Connection>, StoreError> {
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let conn = Connection::open_with_flags(path, flags).map_err(|e| cannot_open(e, path))?;
-    let conn = match first_contact(&conn) {
+    match first_contact(&conn) {
         Ok(found) => {
             check_version(found, path, Access::ReadOnly)?;
-            return Ok(conn);
+            Ok(Some(conn))
         }
-        Err(e) if lacks_shared_memory(&e) => {
-            if wal_holds_changes(path) {
-                return Err(StoreError::Sqlite(format!(
-                    "{0}-wal holds changes not yet in {0} and the directory is not writable: \
-                     open it once without --read-only (or ask its owner to), then retry",
-                    path.display()
-                )));
+        Err(e) if lacks_shared_memory(&e) => Ok(None),
+        Err(e) => Err(classify(e, path)),
+    }
+}
+
+/// What a reader that cannot share the writers' -shm reads: a private copy
+/// of the file (issue 14). Reading the file itself without locks (SQLite's
+/// `immutable`) saw none of the other users' changes and, while a writer
+/// checkpointed into it, pages of two versions ("malformed", a job in two
+/// states). The copy is taken only while no -wal holds changes, and kept
+/// only if the file did not change while it was copied; it is unlinked once
+/// open, so nothing is left behind. [`Store::data_version`] looks at the
+/// file: a -shm appearing (a writer) moves the reader beside the writers, a
+/// changed file gets a new copy.
+pub(super) struct Snapshot {
+    mark: Mark,
+    /// Since when the file has changed but could not be copied whole.
+    stalled: Option<Instant>,
+}
+
+/// How long a changed file may stay impossible to copy (a writer's -wal
+/// that this user cannot read beside it) before the reader says so.
+const STALL: Duration = Duration::from_secs(5);
+
+/// What changes when the file is written or replaced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Mark {
+    dev: u64,
+    ino: u64,
+    len: u64,
+    mtime: (i64, i64),
+    ctime: (i64, i64),
+}
+
+impl Mark {
+    fn of(path: &Path) -> Result<Mark, StoreError> {
+        use std::os::unix::fs::MetadataExt;
+        let meta = fs::metadata(path).map_err(|e| {
+            StoreError::Sqlite(format!(
+                "cannot look at {}: {e}; check the path's permissions",
+                path.display()
+            ))
+        })?;
+        Ok(Mark {
+            dev: meta.dev(),
+            ino: meta.ino(),
+            len: meta.len(),
+            mtime: (meta.mtime(), meta.mtime_nsec()),
+            ctime: (meta.ctime(), meta.ctime_nsec()),
+        })
+    }
+}
+
+impl Snapshot {
+    /// A copy of the whole file as one version; None while a writer has
+    /// changes in -wal or the file changes as it is copied.
+    fn take(path: &Path) -> Result<Option<(Connection, Snapshot)>, StoreError> {
+        for _ in 0..3 {
+            if wal_holds_changes(path) || side_file(path, "-journal").exists() {
+                return Ok(None);
             }
-            drop(conn);
-            open_immutable(path)?
+            let mark = Mark::of(path)?;
+            let private = |e: std::io::Error| {
+                StoreError::Sqlite(format!(
+                    "cannot copy {} to read it (its directory is not writable by you): {e}; \
+                     set TMPDIR to a private writable directory",
+                    path.display()
+                ))
+            };
+            // tempfile's directory is 0700: the copy holds what the file holds.
+            let dir = tempfile::tempdir().map_err(private)?;
+            let copy = dir.path().join("snapshot.db");
+            fs::copy(path, &copy).map_err(private)?;
+            if Mark::of(path)? != mark || wal_holds_changes(path) {
+                continue;
+            }
+            let conn = open_immutable(&copy)?;
+            let found = first_contact(&conn).map_err(|e| classify(e, path))?;
+            check_version(found, path, Access::ReadOnly)?;
+            // `dir` goes here: the open connection keeps the unlinked copy.
+            return Ok(Some((conn, Snapshot { mark, stalled: None })));
         }
-        Err(e) => return Err(classify(e, path)),
-    };
-    let found = first_contact(&conn).map_err(|e| classify(e, path))?;
-    check_version(found, path, Access::ReadOnly)?;
-    Ok(conn)
+        Ok(None)
+    }
+
+    /// Where the reader goes now: beside the writers if their -shm is there
+    /// and usable, to a new copy if the file changed, nowhere (None) if
+    /// nothing changed. A file that changed but cannot be copied whole keeps
+    /// the current copy for a moment, then is an error that says why.
+    fn follow(&mut self, path: &Path) -> Result<Option<(Connection, Option<Snapshot>)>, StoreError> {
+        if side_file(path, "-shm").exists() {
+            if let Some(conn) = open_shared(path)? {
+                return Ok(Some((conn, None)));
+            }
+        }
+        if Mark::of(path)? == self.mark && !wal_holds_changes(path) {
+            return Ok(None);
+        }
+        if let Some((conn, next)) = Snapshot::take(path)? {
+            return Ok(Some((conn, Some(next))));
+        }
+        let stalled = *self.stalled.get_or_insert_with(Instant::now);
+        if stalled.elapsed() > STALL {
+            return Err(StoreError::Sqlite(cannot_follow(path)));
+        }
+        Ok(None)
+    }
+}
+
+/// Why a read-only reader cannot see the file's changes, and what fixes it.
+fn cannot_follow(path: &Path) -> String {
+    format!(
+        "{0}-wal holds changes not yet in {0}, and you can neither read them beside the writer \
+         (its -shm) nor create that file (the directory is not writable by you): \
+         give readers write access to the directory, or open it once without --read-only",
+        path.display()
+    )
 }
 
 fn open_immutable(path: &Path) -> Result<Connection, StoreError> {
@@ -413,9 +547,14 @@ fn lacks_shared_memory(err: &rusqlite::Error) -> bool {
 }
 
 fn wal_holds_changes(path: &Path) -> bool {
-    let mut wal = OsString::from(path.as_os_str());
-    wal.push("-wal");
-    fs::metadata(&wal).is_ok_and(|meta| meta.len() > 0)
+    fs::metadata(side_file(path, "-wal")).is_ok_and(|meta| meta.len() > 0)
+}
+
+/// `path` with `suffix` appended: the -wal, -shm and -journal SQLite keeps beside it.
+fn side_file(path: &Path, suffix: &str) -> PathBuf {
+    let mut side = OsString::from(path.as_os_str());
+    side.push(suffix);
+    PathBuf::from(side)
 }
 
 /// A path for a `file:` URI: bytes other than unreserved ones and `/` are

@@ -130,3 +130,31 @@ impl Db {
         self.ok_at(at, &ship);
     }
 }
+
+/// How to run ieops as a user without rights to the test's files: through
+/// `setpriv` as `nobody` when we are root (root ignores file modes), as
+/// ourselves otherwise. The binary is copied where any user may run it: the
+/// build directory may sit under a home directory others cannot enter.
+pub fn unprivileged_command() -> Vec<std::ffi::OsString> {
+    use std::os::unix::fs::PermissionsExt;
+    static COPY: std::sync::OnceLock<(TempDir, PathBuf)> = std::sync::OnceLock::new();
+    let (_, binary) = COPY.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).expect("chmod dir");
+        let path = dir.path().join("ieops");
+        std::fs::copy(assert_cmd::cargo::cargo_bin("ieops"), &path).expect("copy the binary");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod binary");
+        (dir, path)
+    });
+    let mut argv: Vec<std::ffi::OsString> = Vec::new();
+    if is_root() {
+        // util-linux's setpriv is on every machine of this project's kind.
+        argv.extend(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"].map(Into::into));
+    }
+    argv.push(binary.clone().into_os_string());
+    argv
+}
+
+pub fn is_root() -> bool {
+    std::fs::metadata("/proc/self").map(|m| std::os::unix::fs::MetadataExt::uid(&m) == 0).unwrap_or(false)
+}
