@@ -464,6 +464,41 @@ fn a_read_only_wall_screen_in_a_locked_directory_follows_other_users_writes() {
     std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).expect("restore dir");
 }
 
+/// Issue 14: when the wall screen cannot read a change (a writer's -shm it
+/// may not open, a directory it may not write), it says so on screen with
+/// how to fix the permissions, and follows again once they are fixed.
+#[test]
+fn a_read_only_wall_screen_that_cannot_read_a_change_says_why() {
+    if !support::is_root() {
+        return; // the writers must be another user than the console's
+    }
+    use std::os::unix::fs::PermissionsExt;
+    let db = Db::new();
+    db.shipping_import("wall-job", &["WD-1"], NOW);
+    let dir = db.path.parent().expect("dir").to_path_buf();
+    std::fs::set_permissions(&db.path, std::fs::Permissions::from_mode(0o644)).expect("chmod file");
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o555)).expect("chmod dir");
+    let mut console = Console::open_argv(support::unprivileged_command(), &db.path, &["--read-only"], &[]);
+    console.send("2");
+    console.wait_for("wall-job");
+
+    // A writer stays open, its -shm readable by its owner only.
+    let writer = rusqlite::Connection::open(&db.path).expect("open");
+    writer.query_row("SELECT count(*) FROM jobs", [], |_| Ok(())).expect("read");
+    let shm = dir.join("ieops.db-shm");
+    std::fs::set_permissions(&shm, std::fs::Permissions::from_mode(0o600)).expect("chmod -shm");
+    db.ok(&["job", "create", "unseen-job", "--type", "import", "--drive", "WD-2"]);
+    console.wait_for("cannot read the database: let readers write to the directory of");
+    assert!(!console.screen().contains("unseen-job"));
+
+    std::fs::set_permissions(&shm, std::fs::Permissions::from_mode(0o644)).expect("chmod -shm");
+    console.wait_for("unseen-job");
+    drop(writer);
+    console.send("q");
+    assert_restored(&mut console);
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).expect("restore dir");
+}
+
 #[test]
 fn read_only_every_action_key_leaves_the_database_file_unchanged() {
     let db = Db::uninitialised();

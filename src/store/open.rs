@@ -403,12 +403,12 @@ impl Snapshot {
     }
 }
 
-/// Why a read-only reader cannot see the file's changes, and what fixes it.
+/// Why a read-only reader cannot see the file's changes, the fix first: the
+/// console shows it on one line.
 fn cannot_follow(path: &Path) -> String {
     format!(
-        "{0}-wal holds changes not yet in {0}, and you can neither read them beside the writer \
-         (its -shm) nor create that file (the directory is not writable by you): \
-         give readers write access to the directory, or open it once without --read-only",
+        "let readers write to the directory of {} (or open it once without --read-only): \
+         its -wal holds changes that a reader who cannot create or open the -shm cannot read",
         path.display()
     )
 }
