@@ -1026,3 +1026,39 @@ fn the_first_frame_says_loading_not_false_zeros() {
     let after = screen(&loaded, 160, 45);
     assert!(after.contains("overdue 4") && after.contains("Attention (20)"), "{after}");
 }
+
+/// Issue 14: `:import` reads its file on a thread of its own, with a time
+/// limit and cancelled when the console quits: a read that never returns
+/// (here the open of a FIFO with no writer) holds neither the worker nor the
+/// process.
+#[test]
+fn an_import_read_that_never_returns_is_given_up_or_cancelled() {
+    use std::sync::atomic::AtomicBool;
+    use std::time::{Duration, Instant};
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe.json");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let blocked = |fifo: &std::path::Path| {
+        let fifo = fifo.to_path_buf();
+        move || std::fs::read(fifo)
+    };
+
+    let started = Instant::now();
+    let err =
+        worker::within(Duration::from_millis(300), &AtomicBool::new(false), blocked(&fifo)).unwrap_err();
+    assert!(err.contains("given up"), "{err}");
+    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+
+    let started = Instant::now();
+    let err = worker::within(Duration::from_secs(600), &AtomicBool::new(true), blocked(&fifo)).unwrap_err();
+    assert!(err.contains("cancelled"), "{err}");
+    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+
+    // A read that does return is waited for.
+    let file = dir.path().join("jobs.json");
+    std::fs::write(&file, "[]").unwrap();
+    let read = worker::within(Duration::from_secs(60), &AtomicBool::new(false), move || std::fs::read(file));
+    assert_eq!(read.unwrap().unwrap(), b"[]");
+    // Let the two blocked readers go.
+    drop(std::fs::OpenOptions::new().write(true).open(&fifo).unwrap());
+}

@@ -224,9 +224,13 @@ pub fn settle(console: &mut Console) {
                 Effect::Write(plan) => {
                     Msg::Written(worker::write(&mut console.store, plan, "bench", console.model.now))
                 }
-                Effect::Import(path) => {
-                    Msg::Written(worker::import(&mut console.store, &path, "bench", console.model.now))
-                }
+                Effect::Import(path) => Msg::Written(worker::import(
+                    &mut console.store,
+                    &path,
+                    "bench",
+                    console.model.now,
+                    &Default::default(),
+                )),
             };
             next.extend(update(&mut console.model, msg));
         }

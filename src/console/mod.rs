@@ -86,7 +86,16 @@ async fn main_loop(store: Store, options: Options) -> std::io::Result<()> {
     let (fx_tx, fx_rx) = std::sync::mpsc::channel();
     let worker_clock = Clock { start: clock.start, started: clock.started };
     let operator = model.config.operator.clone();
-    let worker = worker::spawn(store, fx_rx, msg_tx, operator, move || worker_clock.now());
+    // Set when the console ends: a read the worker waits on (`:import`) is given up.
+    let cancel = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let worker = worker::spawn(
+        store,
+        fx_rx,
+        msg_tx,
+        operator,
+        move || worker_clock.now(),
+        std::sync::Arc::clone(&cancel),
+    );
 
     // Caught before the terminal changes: a signal that comes early still
     // finds the loop that restores it.
@@ -148,6 +157,7 @@ async fn main_loop(store: Store, options: Options) -> std::io::Result<()> {
     };
     ratatui::restore();
     drop(fx_tx);
+    cancel.store(true, std::sync::atomic::Ordering::Relaxed);
     let _ = worker.join();
     result
 }

@@ -3,6 +3,8 @@
 //! appends events (S6), so after `PRAGMA data_version` says another process
 //! committed, only the jobs those events touched are read again.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -13,6 +15,7 @@ use crate::domain::{Ctx, Timestamp};
 use crate::ops::{self, Ask, Decided, OpError};
 use crate::present::count;
 use crate::store::{Store, StoreError};
+use crate::text::visible;
 
 use super::data::{self, Changed, DriveRow, JobRow, Overview, RECENT_EVENTS};
 use super::dock::Package;
@@ -20,6 +23,8 @@ use super::model::Plan;
 use super::msg::{Confirmation, Msg, WriteFailure};
 use super::update::{Effect, confirmation, confirmation_title, event_line};
 
+/// How long `:import` waits for its file to be read (see [`within`]).
+const IMPORT_READ: Duration = Duration::from_secs(30);
 /// How often other processes' commits are looked for.
 const POLL: Duration = Duration::from_millis(250);
 /// How often an idle console folds the WAL into the database file.
@@ -35,6 +40,7 @@ pub fn spawn(
     msgs: UnboundedSender<Msg>,
     operator: String,
     now: impl Fn() -> Timestamp + Send + 'static,
+    cancel: Arc<AtomicBool>,
 ) -> JoinHandle<()> {
     std::thread::spawn(move || {
         let send = |msg: Msg| msgs.send(msg).is_ok();
@@ -86,7 +92,7 @@ pub fn spawn(
                     Some(changes(&store, &mut last_event))
                 }
                 Ok(Effect::Import(path)) => {
-                    if !send(Msg::Written(import(&mut store, &path, &operator, now()))) {
+                    if !send(Msg::Written(import(&mut store, &path, &operator, now(), &cancel))) {
                         return;
                     }
                     Some(changes(&store, &mut last_event))
@@ -179,12 +185,53 @@ pub fn changes(store: &Store, last_event: &mut i64) -> Msg {
 }
 
 /// `:import PATH`: the same checks and the same one transaction as `ieops import`.
-pub fn import(store: &mut Store, path: &str, operator: &str, now: Timestamp) -> Result<String, WriteFailure> {
+pub fn import(
+    store: &mut Store,
+    path: &str,
+    operator: &str,
+    now: Timestamp,
+    cancel: &AtomicBool,
+) -> Result<String, WriteFailure> {
     let fail = |message: String| WriteFailure { message, stale: false, replan: None };
-    let text = crate::interop::read_import_file(path).map_err(fail)?;
+    let owned = path.to_string();
+    let text = within(IMPORT_READ, cancel, move || crate::interop::read_import_file(&owned))
+        .map_err(|why| fail(format!("{}: {why}; nothing was imported", visible(path))))?
+        .map_err(fail)?;
     crate::interop::import_documents(store, path, &text, operator, now)
         .map(|report| report.summary().trim_end().replace('\n', " · "))
         .map_err(|e| fail(e.to_string()))
+}
+
+/// Runs `read` on a thread of its own and waits for it until `limit`, or
+/// until `cancel` is set (the console quits): a read that never returns
+/// (a hung network mount, a file swapped for a pipe once checked) costs that
+/// thread, never the worker, which the console waits for when it quits.
+pub fn within<T: Send + 'static>(
+    limit: Duration,
+    cancel: &AtomicBool,
+    read: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, String> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::Builder::new()
+        .name("ieops-import-read".into())
+        .spawn(move || {
+            let _ = tx.send(read());
+        })
+        .map_err(|e| format!("cannot start reading: {e}"))?;
+    let deadline = Instant::now() + limit;
+    loop {
+        match rx.recv_timeout(Duration::from_millis(50)) {
+            Ok(value) => return Ok(value),
+            Err(RecvTimeoutError::Disconnected) => return Err("the read failed".into()),
+            Err(RecvTimeoutError::Timeout) if cancel.load(Ordering::Relaxed) => {
+                return Err("the read was cancelled".into());
+            }
+            Err(RecvTimeoutError::Timeout) if Instant::now() >= deadline => {
+                return Err(format!("not read within {} s, given up", limit.as_secs_f32()));
+            }
+            Err(RecvTimeoutError::Timeout) => {}
+        }
+    }
 }
 
 /// What asks would do, decided on the store: the confirmation for asks

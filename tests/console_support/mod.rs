@@ -100,7 +100,9 @@ pub fn run(model: &mut Model, store: &mut Store, effects: Vec<Effect>) {
                 }
                 Effect::PreviewArrival(package) => worker::preview_arrival(store, package, OPERATOR, now()),
                 Effect::Write(plan) => Msg::Written(worker::write(store, plan, OPERATOR, now())),
-                Effect::Import(path) => Msg::Written(worker::import(store, &path, "amara", now())),
+                Effect::Import(path) => {
+                    Msg::Written(worker::import(store, &path, "amara", now(), &Default::default()))
+                }
             };
             next.extend(update(model, msg));
         }
