@@ -493,7 +493,11 @@ fn a_read_only_wall_screen_that_cannot_read_a_change_says_why() {
 
     std::fs::set_permissions(&shm, std::fs::Permissions::from_mode(0o644)).expect("chmod -shm");
     console.wait_for("unseen-job");
+    // Beside the writers now: the last of them to close leaves the -shm to
+    // the reader, and later writers are seen through it.
     drop(writer);
+    db.ok(&["job", "create", "later-job", "--type", "import", "--drive", "WD-3"]);
+    console.wait_for("later-job");
     console.send("q");
     assert_restored(&mut console);
     std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).expect("restore dir");
