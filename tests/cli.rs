@@ -431,7 +431,13 @@ fn import_bitlocker_keys_attaches_keys_without_showing_them() {
 fn a_failed_output_write_is_exit_1_and_export_output_is_whole_or_nothing() {
     let db = Db::new();
     db.shipping_import("acme-full", &["WD-1"], NOW);
-    for args in [&["history", "acme-full"][..], &["--json", "jobs"], &["export", "acme-full"]] {
+    for args in [
+        &["history", "acme-full"][..],
+        &["--json", "jobs"],
+        &["export", "acme-full"],
+        &["--help"],
+        &["--version"],
+    ] {
         let full = std::fs::OpenOptions::new().write(true).open("/dev/full").expect("/dev/full");
         let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("ieops"))
             .arg("--db")

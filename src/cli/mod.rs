@@ -36,11 +36,11 @@ pub struct Session {
 
 /// Runs the command line and returns its documented exit code.
 pub fn run() -> ExitCode {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
+    let done = match Cli::try_parse() {
+        Ok(cli) => dispatch(cli),
         Err(e) if !e.use_stderr() => {
-            let _ = e.print(); // --help, --version
-            return Exit::Done.into();
+            checked(e.print()); // --help, --version
+            Ok(())
         }
         Err(e) => {
             // One line, like every other failure; the usage is a --help away.
@@ -52,7 +52,7 @@ pub fn run() -> ExitCode {
     };
     // Every message goes through the one escaping function: a refusal may
     // quote a state or name an import brought in, or what the operator typed.
-    let failure = match dispatch(cli).and_then(|()| output_written()) {
+    let failure = match done.and_then(|()| output_written()) {
         Ok(()) => return Exit::Done.into(),
         Err(e) => e,
     };
