@@ -527,6 +527,27 @@ fn a_fifo_db_is_refused_and_the_default_directory_is_private() {
     assert_eq!(mode, 0o700);
 }
 
+/// The console without a terminal (cron, `ssh` without `-t`, a pipe) is one
+/// line and exit 2, before anything is opened: not a panic with a backtrace.
+#[test]
+fn the_console_without_a_terminal_is_refused_in_one_line() {
+    let db = Db::new();
+    let before = db.bytes();
+    let demo = || {
+        let mut cmd = assert_cmd::Command::cargo_bin("ieops").expect("binary built");
+        cmd.arg("--demo");
+        cmd
+    };
+    for mut cmd in [db.cmd_at(NOW), demo()] {
+        let out = cmd.output().expect("runs");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.contains("needs a terminal"), "{err}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    }
+    assert_eq!(db.bytes(), before);
+}
+
 /// Issue 14: an endless input stops at the import limit (documented, raised
 /// with --max-bytes) instead of filling the memory; nothing is written.
 #[test]

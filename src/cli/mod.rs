@@ -190,6 +190,14 @@ fn wall_clock() -> Timestamp {
 
 /// No command: the console, on the database or on fresh demo data.
 fn console(g: &args::Global, demo: bool) -> Result<(), CliError> {
+    use std::io::IsTerminal;
+    // Before anything is opened or written: without one the terminal cannot
+    // be set up (cron, `ssh` without -t, a pipe).
+    if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
+        return Err(bad(
+            "the console needs a terminal (standard input and output are not one): run it in a terminal, or give a command",
+        ));
+    }
     let start = given_now(g)?;
     // The demo's database is thrown away when the console closes: nobody
     // real needs naming there, so the README's first command works anywhere.
