@@ -972,6 +972,32 @@ fn the_demo_database_lives_in_a_private_directory_removed_on_quit() {
     assert!(left.is_empty(), "the demo left {left:?}");
 }
 
+/// Issue 14: a `--demo` whose fill fails (its temporary directory on a full
+/// file system) says so in one line and leaves nothing behind there.
+#[test]
+fn a_demo_whose_fill_fails_leaves_no_files() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let mounted = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=256k", "tmpfs"])
+        .arg(tmp.path())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !mounted {
+        eprintln!("cannot mount a small tmpfs here (not root): the failed demo fill is left to CI");
+        return;
+    }
+    let db = Db::new();
+    let tmpdir = tmp.path().to_str().expect("utf-8").to_string();
+    let mut console = Console::open_with_env(&db.path, &["--demo"], &[("TMPDIR", &tmpdir)]);
+    let status = console.wait_exit();
+    let left: Vec<_> =
+        std::fs::read_dir(tmp.path()).expect("read").map(|e| e.expect("entry").file_name()).collect();
+    let _ = std::process::Command::new("umount").arg(tmp.path()).status();
+    assert_eq!(status.exit_code(), 1, "{}", console.screen());
+    assert!(console.screen().contains("database or disk is full"), "{}", console.screen());
+    assert!(left.is_empty(), "the failed demo left {left:?}");
+}
+
 /// Issue 14: SIGTERM, SIGHUP, SIGINT and SIGQUIT end the console as `q` does:
 /// the alternate screen left, the cursor shown, cooked mode back, and a
 /// `--demo` console's files removed.
