@@ -74,3 +74,46 @@ fn a_write_protected_database_in_a_locked_directory_is_readable_and_never_writte
         std::fs::read_dir(&dir).expect("ls").flatten().map(|e| e.file_name()).collect();
     assert_eq!(listing_after, listing_before, "files appeared beside the database");
 }
+
+/// Issue 14: a supervisor's read (`--read-only`, a directory she may not
+/// write) while operators write as another user always reads one whole
+/// version: beside a writer through its -shm, or a private copy of the file
+/// between writers, waiting for a writer between its commit and its close.
+#[test]
+fn reads_in_a_locked_directory_beside_other_users_writes_always_succeed() {
+    if !support::is_root() {
+        return; // the writers must be another user than the reader
+    }
+    let db = Db::new();
+    // A file of some size: each writer's session and each copy take a while.
+    db.ok(&["demo", "--jobs", "2000"]);
+    db.shipping_import("watched-job", &["D1"], NOW);
+    let dir = db.path.parent().expect("dir").to_path_buf();
+    std::fs::set_permissions(&db.path, std::fs::Permissions::from_mode(0o644)).expect("chmod file");
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o555)).expect("chmod dir");
+    let path = db.path.clone();
+    let writer = std::thread::spawn(move || {
+        for i in 0..60 {
+            let out = assert_cmd::Command::cargo_bin("ieops")
+                .expect("binary")
+                .arg("--db")
+                .arg(&path)
+                .args(["--operator", "writer", "--now", NOW, "job", "create", &format!("job-{i}")])
+                .args(["--type", "import", "--drive", &format!("W{i}")])
+                .output()
+                .expect("runs");
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        }
+    });
+    let mut reads = 0;
+    while !writer.is_finished() {
+        let out = run_unprivileged(&db.path, &["--read-only", "show", "watched-job"]);
+        assert!(out.status.success(), "read {reads}: {}", String::from_utf8_lossy(&out.stderr));
+        reads += 1;
+    }
+    writer.join().expect("writer");
+    let out = run_unprivileged(&db.path, &["--read-only", "show", "job-59"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).expect("restore dir");
+    assert!(reads > 0);
+}

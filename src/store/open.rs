@@ -275,12 +275,20 @@ fn mark_as_ours(conn: &Connection) -> Result<(), StoreError> {
 /// -shm), SQLite cannot create it and refuses to read: then a private copy
 /// is read instead (see [`Snapshot`]).
 fn open_read_only(path: &Path) -> Result<(Connection, Option<Snapshot>), StoreError> {
-    if let Some(conn) = open_shared(path)? {
-        return Ok((conn, None));
-    }
-    match Snapshot::take(path)? {
-        Some((conn, snapshot)) => Ok((conn, Some(snapshot))),
-        None => Err(StoreError::Sqlite(cannot_follow(path))),
+    let started = Instant::now();
+    loop {
+        if let Some(conn) = open_shared(path)? {
+            return Ok((conn, None));
+        }
+        if let Some((conn, snapshot)) = Snapshot::take(path)? {
+            return Ok((conn, Some(snapshot)));
+        }
+        // A writer between its commit and its close (its -shm going as the
+        // reader came) is waited for, as a lock would be.
+        if started.elapsed() >= BUSY_TIMEOUT {
+            return Err(StoreError::Sqlite(cannot_follow(path)));
+        }
+        std::thread::sleep(Duration::from_millis(20));
     }
 }
 
