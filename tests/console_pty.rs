@@ -422,14 +422,7 @@ fn a_read_only_wall_screen_in_a_locked_directory_follows_other_users_writes() {
         return; // the writers must be another user than the console's
     }
     use std::os::unix::fs::PermissionsExt;
-    let db = Db::new();
-    db.shipping_import("wall-job", &["WD-1", "WD-2"], NOW);
-    let dir = db.path.parent().expect("dir").to_path_buf();
-    std::fs::set_permissions(&db.path, std::fs::Permissions::from_mode(0o644)).expect("chmod file");
-    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o555)).expect("chmod dir");
-    let mut console = Console::open_argv(support::unprivileged_command(), &db.path, &["--read-only"], &[]);
-    console.send("2");
-    console.wait_for("wall-job");
+    let (db, dir, mut console) = wall_screen_in_a_locked_directory(&["WD-1", "WD-2"]);
     let within = |console: &mut Console, what: &str, done: &dyn Fn(&vt100::Screen) -> bool| {
         let deadline = Instant::now() + Duration::from_secs(2);
         while !done(console.output().parser.screen()) {
@@ -498,14 +491,7 @@ fn a_read_only_wall_screen_that_cannot_read_a_change_says_why() {
         return; // the writers must be another user than the console's
     }
     use std::os::unix::fs::PermissionsExt;
-    let db = Db::new();
-    db.shipping_import("wall-job", &["WD-1"], NOW);
-    let dir = db.path.parent().expect("dir").to_path_buf();
-    std::fs::set_permissions(&db.path, std::fs::Permissions::from_mode(0o644)).expect("chmod file");
-    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o555)).expect("chmod dir");
-    let mut console = Console::open_argv(support::unprivileged_command(), &db.path, &["--read-only"], &[]);
-    console.send("2");
-    console.wait_for("wall-job");
+    let (db, dir, mut console) = wall_screen_in_a_locked_directory(&["WD-1"]);
 
     // A writer stays open, its -shm readable by its owner only.
     let writer = rusqlite::Connection::open(&db.path).expect("open");
@@ -1042,4 +1028,19 @@ fn stop_signals_restore_the_terminal_and_remove_the_demo_files() {
         let left: Vec<_> = std::fs::read_dir(tmp.path()).expect("read").collect();
         assert!(left.is_empty(), "SIG{signal}: the demo left {left:?}");
     }
+}
+
+/// A job "wall-job" with `drives`, in a directory the console's user (nobody)
+/// may not write, and a read-only console as that user on its Jobs view.
+fn wall_screen_in_a_locked_directory(drives: &[&str]) -> (Db, std::path::PathBuf, Console) {
+    use std::os::unix::fs::PermissionsExt;
+    let db = Db::new();
+    db.shipping_import("wall-job", drives, NOW);
+    let dir = db.path.parent().expect("dir").to_path_buf();
+    std::fs::set_permissions(&db.path, std::fs::Permissions::from_mode(0o644)).expect("chmod file");
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o555)).expect("chmod dir");
+    let mut console = Console::open_argv(support::unprivileged_command(), &db.path, &["--read-only"], &[]);
+    console.send("2");
+    console.wait_for("wall-job");
+    (db, dir, console)
 }
