@@ -957,17 +957,28 @@ fn a_second_filter_reads_the_job_it_selects() {
 
 /// Issue 14: `--demo` keeps its database in a private directory of its own
 /// (0700, an unpredictable name: nothing planted beforehand can be opened and
-/// filled), and removes it when the console closes.
+/// filled), and removes it when the console closes. Links planted in TMPDIR
+/// at the names a demo file could have, pointing at a real database, leave
+/// that database byte for byte as it was.
 #[test]
 fn the_demo_database_lives_in_a_private_directory_removed_on_quit() {
     use std::os::unix::fs::PermissionsExt;
     let tmp = tempfile::tempdir().expect("temp dir");
     let db = Db::new();
+    db.ok(&["demo", "--jobs", "5"]);
+    let real = std::fs::read(&db.path).expect("the real database");
+    let planted = ["demo.db", "ieops-demo.db", "ieops-demo-1.db", "ieops-demo-"];
+    for name in planted {
+        std::os::unix::fs::symlink(&db.path, tmp.path().join(name)).expect("plant a link");
+    }
     let tmpdir = tmp.path().to_str().expect("utf-8").to_string();
     let mut console = Console::open_with_env(&db.path, &["--demo"], &[("TMPDIR", &tmpdir)]);
     console.wait_for("READ-WRITE");
-    let entries: Vec<_> =
-        std::fs::read_dir(tmp.path()).expect("read").map(|e| e.expect("entry").path()).collect();
+    let entries: Vec<_> = std::fs::read_dir(tmp.path())
+        .expect("read")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| !planted.iter().any(|name| p.ends_with(name)))
+        .collect();
     assert_eq!(entries.len(), 1, "{entries:?}");
     let dir = &entries[0];
     assert!(
@@ -979,8 +990,13 @@ fn the_demo_database_lives_in_a_private_directory_removed_on_quit() {
     assert!(dir.join("demo.db").is_file());
     console.send("q");
     assert_restored(&mut console);
-    let left: Vec<_> = std::fs::read_dir(tmp.path()).expect("read").collect();
-    assert!(left.is_empty(), "the demo left {left:?}");
+    let mut left: Vec<_> =
+        std::fs::read_dir(tmp.path()).expect("read").map(|e| e.expect("entry").file_name()).collect();
+    left.sort();
+    let mut links: Vec<_> = planted.iter().map(std::ffi::OsString::from).collect();
+    links.sort();
+    assert_eq!(left, links, "the demo left only the planted links");
+    assert!(std::fs::read(&db.path).expect("the real database") == real, "the real database was touched");
 }
 
 /// Issue 14: a `--demo` whose fill fails (its temporary directory on a full

@@ -818,6 +818,41 @@ fn colon_import_reads_the_file_through_the_same_checks_and_shows_the_new_job() {
     assert_eq!(store.event_count().expect("count"), before, "a broken file writes nothing");
 }
 
+/// Issue 14: a running `:import` says Esc cancels it; Esc asks the worker to
+/// give it up (and does not close the detail pane or clear the filter); a
+/// second import waits for the first; a cancelled import writes nothing.
+#[test]
+fn esc_cancels_a_running_import_and_a_cancelled_import_writes_nothing() {
+    let (mut store, mut model) = demo();
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/import_full.json");
+    let effects = command_line(&mut model, &format!("import {path}"));
+    assert!(matches!(effects.as_slice(), [Effect::Import(p)] if p == path), "{effects:?}");
+    assert!(flash(&model).contains("Esc cancels"), "{}", flash(&model));
+
+    let again = command_line(&mut model, &format!("import {path}"));
+    assert!(again.is_empty(), "{again:?}");
+    assert!(flash(&model).contains("still being imported"), "{}", flash(&model));
+
+    press(&mut model, ch('d'));
+    assert!(model.detail);
+    let cancel = press(&mut model, key(KeyCode::Esc));
+    assert!(matches!(cancel.as_slice(), [Effect::CancelImport]), "{cancel:?}");
+    assert!(model.detail, "this Esc was for the import");
+    assert!(flash(&model).starts_with("cancelling the import"), "{}", flash(&model));
+
+    // What the worker answers once its read is given up.
+    let before = store.event_count().expect("count");
+    let answer = worker::import(&mut store, path, "amara", now(), &|| true);
+    assert_eq!(store.event_count().expect("count"), before, "a cancelled import writes nothing");
+    update(&mut model, Msg::Imported(answer));
+    let Some(Popup::Message { text, .. }) = &model.popup else { panic!("{}", popup_name(&model)) };
+    assert!(text.contains("cancelled; nothing was imported"), "{text}");
+    assert!(model.importing.is_none());
+    press(&mut model, key(KeyCode::Esc));
+    let back = press(&mut model, key(KeyCode::Esc));
+    assert!(back.is_empty() && !model.detail, "Esc backs out again once no import runs: {back:?}");
+}
+
 #[test]
 fn colon_import_is_refused_by_the_read_only_dispatcher() {
     let mut store = demo_store();
@@ -1033,7 +1068,6 @@ fn the_first_frame_says_loading_not_false_zeros() {
 /// process.
 #[test]
 fn an_import_read_that_never_returns_is_given_up_or_cancelled() {
-    use std::sync::atomic::AtomicBool;
     use std::time::{Duration, Instant};
     let dir = tempfile::tempdir().unwrap();
     let fifo = dir.path().join("pipe.json");
@@ -1044,20 +1078,19 @@ fn an_import_read_that_never_returns_is_given_up_or_cancelled() {
     };
 
     let started = Instant::now();
-    let err =
-        worker::within(Duration::from_millis(300), &AtomicBool::new(false), blocked(&fifo)).unwrap_err();
+    let err = worker::within(Duration::from_millis(300), &|| false, blocked(&fifo)).unwrap_err();
     assert!(err.contains("given up"), "{err}");
     assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
 
     let started = Instant::now();
-    let err = worker::within(Duration::from_secs(600), &AtomicBool::new(true), blocked(&fifo)).unwrap_err();
+    let err = worker::within(Duration::from_secs(600), &|| true, blocked(&fifo)).unwrap_err();
     assert!(err.contains("cancelled"), "{err}");
     assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
 
     // A read that does return is waited for.
     let file = dir.path().join("jobs.json");
     std::fs::write(&file, "[]").unwrap();
-    let read = worker::within(Duration::from_secs(60), &AtomicBool::new(false), move || std::fs::read(file));
+    let read = worker::within(Duration::from_secs(60), &|| false, move || std::fs::read(file));
     assert_eq!(read.unwrap().unwrap(), b"[]");
     // Let the two blocked readers go.
     drop(std::fs::OpenOptions::new().write(true).open(&fifo).unwrap());

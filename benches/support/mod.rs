@@ -224,13 +224,14 @@ pub fn settle(console: &mut Console) {
                 Effect::Write(plan) => {
                     Msg::Written(worker::write(&mut console.store, plan, "bench", console.model.now))
                 }
-                Effect::Import(path) => Msg::Written(worker::import(
+                Effect::Import(path) => Msg::Imported(worker::import(
                     &mut console.store,
                     &path,
                     "bench",
                     console.model.now,
-                    &Default::default(),
+                    &|| false,
                 )),
+                Effect::CancelImport => continue,
             };
             next.extend(update(&mut console.model, msg));
         }

@@ -233,7 +233,12 @@ pub const BINDINGS: &[Binding] = &[
         command: Command::Back,
         help: "close",
     },
-    Binding { contexts: ANY, keys: &[code(KeyCode::Esc)], command: Command::Back, help: "back out" },
+    Binding {
+        contexts: ANY,
+        keys: &[code(KeyCode::Esc)],
+        command: Command::Back,
+        help: "back out; cancel a running :import",
+    },
 ];
 
 impl Key {

@@ -83,19 +83,9 @@ async fn main_loop(store: Store, options: Options) -> std::io::Result<()> {
     };
     let mut model = Model::new(config, clock.now());
     let (msg_tx, mut msg_rx) = tokio::sync::mpsc::unbounded_channel();
-    let (fx_tx, fx_rx) = std::sync::mpsc::channel();
     let worker_clock = Clock { start: clock.start, started: clock.started };
     let operator = model.config.operator.clone();
-    // Set when the console ends: a read the worker waits on (`:import`) is given up.
-    let cancel = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let worker = worker::spawn(
-        store,
-        fx_rx,
-        msg_tx,
-        operator,
-        move || worker_clock.now(),
-        std::sync::Arc::clone(&cancel),
-    );
+    let worker = worker::spawn(store, msg_tx, operator, move || worker_clock.now());
 
     // Caught before the terminal changes: a signal that comes early still
     // finds the loop that restores it.
@@ -128,7 +118,7 @@ async fn main_loop(store: Store, options: Options) -> std::io::Result<()> {
                         let esc = KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE);
                         if let Some(msg) = key_message(&model, esc) {
                             for effect in update::update(&mut model, msg) {
-                                let _ = fx_tx.send(effect);
+                                worker.run(effect);
                             }
                             dirty = true;
                         }
@@ -147,7 +137,7 @@ async fn main_loop(store: Store, options: Options) -> std::io::Result<()> {
         };
         if let Some(msg) = msg {
             for effect in update::update(&mut model, msg) {
-                let _ = fx_tx.send(effect);
+                worker.run(effect);
             }
             dirty = true;
         }
@@ -156,9 +146,7 @@ async fn main_loop(store: Store, options: Options) -> std::io::Result<()> {
         }
     };
     ratatui::restore();
-    drop(fx_tx);
-    cancel.store(true, std::sync::atomic::Ordering::Relaxed);
-    let _ = worker.join();
+    worker.stop();
     result
 }
 

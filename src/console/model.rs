@@ -185,6 +185,8 @@ pub struct Model {
     pub flash: Option<(String, bool)>,
     /// The file `:import` names, until the dispatcher lets it through.
     pub import_path: Option<String>,
+    /// The file an `:import` is reading or writing now: Esc cancels it.
+    pub importing: Option<String>,
     /// The terminal's size: below the minimum only quitting works, since
     /// nothing of what a key would act on can be seen.
     pub size: (u16, u16),
@@ -214,6 +216,7 @@ impl Model {
             marked: BTreeSet::new(),
             flash: None,
             import_path: None,
+            importing: None,
             size: (u16::MAX, u16::MAX),
             quit: false,
         }

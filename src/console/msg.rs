@@ -91,6 +91,8 @@ pub enum Msg {
     },
     /// A write finished: a summary for the status line, or why it failed.
     Written(Result<String, WriteFailure>),
+    /// An `:import` finished, was refused or was cancelled.
+    Imported(Result<String, WriteFailure>),
     /// What an action would do, decided on the store (its job was not held
     /// here): the confirmation to show, or why it is refused.
     Previewed {

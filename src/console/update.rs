@@ -29,6 +29,9 @@ pub enum Effect {
     LoadJob(i64),
     /// Import the service's JSON from a file (issue 4), like `ieops import`.
     Import(String),
+    /// Give up the running import (Esc): its read is abandoned, and a write
+    /// not yet begun is not begun.
+    CancelImport,
     LoadHistory(i64),
     /// Decide what the asks would do on the store, for a confirmation titled
     /// `title` (their jobs are not held here).
@@ -84,6 +87,10 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
         Msg::History { job_id, events } => {
             model.history = Some((job_id, events));
             Vec::new()
+        }
+        Msg::Imported(result) => {
+            model.importing = None;
+            update(model, Msg::Written(result))
         }
         Msg::Written(Ok(summary)) => {
             model.flash = Some((summary, false));
@@ -181,7 +188,10 @@ fn table_command(model: &mut Model, command: Command) -> Vec<Effect> {
             rows::reverse(model, model.view);
         }
         Command::Back => {
-            if model.detail {
+            if let Some(path) = &model.importing {
+                model.flash = Some((format!("cancelling the import of {path}…"), false));
+                return vec![Effect::CancelImport];
+            } else if model.detail {
                 model.detail = false;
             } else if !model.filter.is_empty() {
                 set_filter(model, Filter::default());
@@ -193,7 +203,13 @@ fn table_command(model: &mut Model, command: Command) -> Vec<Effect> {
         Command::Sweep => plan_sweep(model),
         Command::Import => {
             if let Some(path) = model.import_path.take() {
-                model.flash = Some((format!("importing {path}…"), false));
+                if let Some(running) = &model.importing {
+                    model.flash =
+                        Some((format!("{running} is still being imported: wait, or Esc to cancel it"), true));
+                    return Vec::new();
+                }
+                model.flash = Some((format!("importing {path}… (Esc cancels)"), false));
+                model.importing = Some(path.clone());
                 return vec![Effect::Import(path)];
             }
         }

@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::sync::mpsc::{RecvTimeoutError, Sender};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -33,16 +33,50 @@ const CHECKPOINT: Duration = Duration::from_secs(5);
 /// the console runs join the attention queue.
 const FULL_READ: Duration = Duration::from_secs(600);
 
+/// The console's handle on its worker: effects go to the worker's queue,
+/// except a cancel, which must reach an import the worker is blocked in.
+pub struct Worker {
+    effects: Sender<Effect>,
+    /// Set by Esc: the running import gives up its read, and does not write.
+    cancel_import: Arc<AtomicBool>,
+    /// Set when the console ends: whatever the worker waits on is given up.
+    quitting: Arc<AtomicBool>,
+    thread: JoinHandle<()>,
+}
+
+impl Worker {
+    pub fn run(&self, effect: Effect) {
+        match effect {
+            Effect::CancelImport => self.cancel_import.store(true, Ordering::Relaxed),
+            // A worker that is gone has already said why (or the console quits).
+            effect => drop(self.effects.send(effect)),
+        }
+    }
+
+    /// Lets a write in flight finish, gives up a blocked read, and waits.
+    pub fn stop(self) {
+        drop(self.effects);
+        self.quitting.store(true, Ordering::Relaxed);
+        let _ = self.thread.join();
+    }
+}
+
 /// Starts the worker: it sends the first read at once, then the tables.
 pub fn spawn(
     mut store: Store,
-    effects: Receiver<Effect>,
     msgs: UnboundedSender<Msg>,
     operator: String,
     now: impl Fn() -> Timestamp + Send + 'static,
-    cancel: Arc<AtomicBool>,
-) -> JoinHandle<()> {
-    std::thread::spawn(move || {
+) -> Worker {
+    let (effects_tx, effects) = std::sync::mpsc::channel();
+    let cancel_import = Arc::new(AtomicBool::new(false));
+    let quitting = Arc::new(AtomicBool::new(false));
+    let cancelled = {
+        let (cancel_import, quitting) = (Arc::clone(&cancel_import), Arc::clone(&quitting));
+        move || cancel_import.load(Ordering::Relaxed) || quitting.load(Ordering::Relaxed)
+    };
+    let import_starts = Arc::clone(&cancel_import);
+    let thread = std::thread::spawn(move || {
         let send = |msg: Msg| msgs.send(msg).is_ok();
         let mut last_event = 0;
         let mut seen = store.data_version().ok();
@@ -92,11 +126,14 @@ pub fn spawn(
                     Some(changes(&store, &mut last_event))
                 }
                 Ok(Effect::Import(path)) => {
-                    if !send(Msg::Written(import(&mut store, &path, &operator, now(), &cancel))) {
+                    // An Esc pressed before this import began was for an earlier one.
+                    import_starts.store(false, Ordering::Relaxed);
+                    if !send(Msg::Imported(import(&mut store, &path, &operator, now(), &cancelled))) {
                         return;
                     }
                     Some(changes(&store, &mut last_event))
                 }
+                Ok(Effect::CancelImport) => None, // `Worker::run` keeps it off this queue
                 Err(RecvTimeoutError::Timeout) if last_checkpoint.elapsed() > CHECKPOINT => {
                     // Idle: fold the WAL into the file, off every commit's path.
                     last_checkpoint = Instant::now();
@@ -123,7 +160,8 @@ pub fn spawn(
                 }
             }
         }
-    })
+    });
+    Worker { effects: effects_tx, cancel_import, quitting, thread }
 }
 
 fn failed(e: StoreError) -> Msg {
@@ -190,25 +228,30 @@ pub fn import(
     path: &str,
     operator: &str,
     now: Timestamp,
-    cancel: &AtomicBool,
+    cancelled: &dyn Fn() -> bool,
 ) -> Result<String, WriteFailure> {
     let fail = |message: String| WriteFailure { message, stale: false, replan: None };
     let owned = path.to_string();
-    let text = within(IMPORT_READ, cancel, move || crate::interop::read_import_file(&owned))
+    let text = within(IMPORT_READ, cancelled, move || crate::interop::read_import_file(&owned))
         .map_err(|why| fail(format!("{}: {why}; nothing was imported", visible(path))))?
         .map_err(fail)?;
+    // The write is one transaction that runs to its end once begun: an Esc
+    // that came during the read stops it here.
+    if cancelled() {
+        return Err(fail(format!("{}: the import was cancelled; nothing was imported", visible(path))));
+    }
     crate::interop::import_documents(store, path, &text, operator, now)
         .map(|report| report.summary().trim_end().replace('\n', " · "))
         .map_err(|e| fail(e.to_string()))
 }
 
 /// Runs `read` on a thread of its own and waits for it until `limit`, or
-/// until `cancel` is set (the console quits): a read that never returns
+/// until `cancelled` says so (Esc, or the console quits): a read that never returns
 /// (a hung network mount, a file swapped for a pipe once checked) costs that
 /// thread, never the worker, which the console waits for when it quits.
 pub fn within<T: Send + 'static>(
     limit: Duration,
-    cancel: &AtomicBool,
+    cancelled: &dyn Fn() -> bool,
     read: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, String> {
     let (tx, rx) = std::sync::mpsc::channel();
@@ -223,7 +266,7 @@ pub fn within<T: Send + 'static>(
         match rx.recv_timeout(Duration::from_millis(50)) {
             Ok(value) => return Ok(value),
             Err(RecvTimeoutError::Disconnected) => return Err("the read failed".into()),
-            Err(RecvTimeoutError::Timeout) if cancel.load(Ordering::Relaxed) => {
+            Err(RecvTimeoutError::Timeout) if cancelled() => {
                 return Err("the read was cancelled".into());
             }
             Err(RecvTimeoutError::Timeout) if Instant::now() >= deadline => {

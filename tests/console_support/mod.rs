@@ -101,8 +101,10 @@ pub fn run(model: &mut Model, store: &mut Store, effects: Vec<Effect>) {
                 Effect::PreviewArrival(package) => worker::preview_arrival(store, package, OPERATOR, now()),
                 Effect::Write(plan) => Msg::Written(worker::write(store, plan, OPERATOR, now())),
                 Effect::Import(path) => {
-                    Msg::Written(worker::import(store, &path, "amara", now(), &Default::default()))
+                    Msg::Imported(worker::import(store, &path, "amara", now(), &|| false))
                 }
+                // Runs synchronously here: an import is over before an Esc could come.
+                Effect::CancelImport => continue,
             };
             next.extend(update(model, msg));
         }
