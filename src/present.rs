@@ -4,7 +4,7 @@
 
 use crate::domain::clock::{self, countdown};
 use crate::domain::model::shown_raw;
-use crate::domain::{Drive, DriveState, Job, JobState, Timestamp};
+use crate::domain::{Drive, DriveState, Job, JobState, Rule, Timestamp};
 
 /// "1 change", "3 changes": a count with its noun, for people.
 pub fn count(n: usize, noun: &str) -> String {
@@ -46,12 +46,39 @@ pub fn drive_state_text(drive: &Drive) -> String {
     }
 }
 
-/// The next deadline of a job, e.g. "C2 2d 4h overdue".
+/// The deadline of a job, e.g. "C4 2d 4h overdue" (see
+/// `attention::deadline_shown`): a passed clock the sweep acts on is not
+/// called overdue, since no person is late.
 pub fn next_deadline(job: &Job, now: Timestamp) -> String {
+    deadline_text(crate::domain::attention::deadline_shown(job), now)
+}
+
+/// A job's running clocks for people, and whether each makes the job overdue:
+/// "C4 2d 4h overdue → …" only for the deadline a person must act by
+/// (`attention::person_deadline`); any other passed clock "C2 passed 10d 18h
+/// ago → …", since nobody is late on it.
+pub fn job_clock_lines(job: &Job, now: Timestamp) -> Vec<(String, bool)> {
+    let person = crate::domain::attention::person_deadline(job);
     clock::job_clocks(job)
-        .first()
-        .map(|c| format!("{} {}", c.rule, countdown(c.deadline, now)))
-        .unwrap_or_default()
+        .iter()
+        .map(|c| {
+            let late = person == Some((c.rule, c.deadline)) && c.has_passed(now);
+            let when = if c.has_passed(now) && !late {
+                format!("passed {} ago", clock::human_span(now - c.deadline))
+            } else {
+                countdown(c.deadline, now)
+            };
+            (format!("{} {when} → {}", c.rule, c.then), late)
+        })
+        .collect()
+}
+
+pub fn deadline_text(deadline: Option<(Rule, Timestamp, bool)>, now: Timestamp) -> String {
+    match deadline {
+        None => String::new(),
+        Some((rule, at, person)) if person || at > now => format!("{rule} {}", countdown(at, now)),
+        Some((rule, _, _)) => format!("{rule} passed: the sweep acts"),
+    }
 }
 
 pub fn flags(job: &Job) -> String {
@@ -206,10 +233,7 @@ pub fn job_fields(job: &Job, now: Timestamp) -> Vec<(&'static str, String)> {
         let outcome = if c.reached { "reached" } else { "unreachable" };
         f.add("last contact", Some(format!("{} by {} ({outcome})", stamp(c.at), c.via)));
     }
-    let clocks: Vec<String> = clock::job_clocks(job)
-        .iter()
-        .map(|c| format!("{} {} → {}", c.rule, countdown(c.deadline, now), c.then))
-        .collect();
+    let clocks: Vec<String> = job_clock_lines(job, now).into_iter().map(|(line, _)| line).collect();
     f.add("clocks", Some(clocks.join("; ")));
     f.add("version", Some(job.version.to_string()));
     f.0

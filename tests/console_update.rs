@@ -38,7 +38,7 @@ fn flash(model: &Model) -> &str {
 
 /// Has one of the job's clocks passed at the console's time?
 fn is_overdue(job: &ieops::domain::Job, model: &Model) -> bool {
-    clock::job_clocks(job).iter().any(|c| c.has_passed(model.now))
+    ieops::domain::attention::is_overdue(job, model.now)
 }
 
 // ------------------------------------------------------------------- filter
@@ -64,7 +64,6 @@ fn filter_keeps_only_overdue_shipping_jobs_and_esc_clears_it() {
             "adventureworks-research-2026-10-29",
             "treyresearch-archive-2026-10-29",
             "vanarsdel-cctv-2026-09-28",
-            "wingtiptoys-telemetry-2026-10-22",
         ]
     );
     // Checked against the stored jobs and the domain's clocks, not the console's rows.
@@ -88,7 +87,8 @@ fn filter_keeps_only_overdue_shipping_jobs_and_esc_clears_it() {
 
 /// What the filter keeps of the Drives view, worked out from the stored jobs:
 /// every word is in the job's name, a tracking number or the drive's id
-/// (any case), or names the drive's or the job's state, or `faulted`.
+/// (any case), or `state:`/`drivestate:` names the drive's state (issue 15:
+/// never the job's), `jobstate:` the job's, or `faulted`.
 fn drives_expected(store: &Store, filter: &str) -> Vec<(String, String)> {
     let mut kept = Vec::new();
     for job in store.jobs(&Default::default()).expect("read") {
@@ -96,15 +96,14 @@ fn drives_expected(store: &Store, filter: &str) -> Vec<(String, String)> {
         for drive in &job.drives {
             let passes = |word: &str| {
                 let word = word.to_lowercase();
-                match word.strip_prefix("state:") {
-                    Some(state) => {
-                        drive.state.to_string().to_lowercase() == state
-                            || job.state.to_string().to_lowercase() == state
-                    }
-                    None if word == "faulted" => {
+                let drive_state = word.strip_prefix("state:").or_else(|| word.strip_prefix("drivestate:"));
+                match (drive_state, word.strip_prefix("jobstate:")) {
+                    (Some(state), _) => drive.state.to_string().to_lowercase() == state,
+                    (_, Some(state)) => job.state.to_string().to_lowercase() == state,
+                    _ if word == "faulted" => {
                         job.state == JobState::Faulted || drive.state == ieops::domain::DriveState::Faulted
                     }
-                    None => {
+                    _ => {
                         job.name.to_lowercase().contains(&word)
                             || drive.drive_id.to_lowercase().contains(&word)
                             || tracking
@@ -141,13 +140,26 @@ fn the_drives_filter_keeps_what_each_keystroke_asks_for() {
     press(&mut model, ch('3'));
     assert_eq!(shown(&model), drives_expected(&store, ""));
     let mut checked_some = false;
-    for filter in ["WD-w", "contoso 1z", "st state:received", "faulted 2026", "S3yj", "zzz"] {
+    let filters = [
+        "WD-w",
+        "contoso 1z",
+        "st state:received",
+        "state:transferring",
+        "jobstate:transferring",
+        "drivestate:completed jobstate:completed",
+        "state:shipping",
+        "faulted 2026",
+        "S3yj",
+        "zzz",
+    ];
+    for filter in filters {
         press(&mut model, ch('/'));
         // Each keystroke, as typed: the filter narrows the rows the last one kept.
         for (typed, c) in filter.char_indices() {
             press(&mut model, ch(c));
             let so_far = &filter[..typed + c.len_utf8()];
-            if so_far.trim_end().ends_with("state:") || so_far.ends_with("state:r") {
+            let last = so_far.split_whitespace().last().unwrap_or("");
+            if last.contains("state:") && ieops::console::filter::Filter::parse(last).is_err() {
                 continue; // half a state name does not parse yet
             }
             assert_eq!(shown(&model), drives_expected(&store, so_far), "after typing {so_far:?}");
@@ -164,6 +176,25 @@ fn the_drives_filter_keeps_what_each_keystroke_asks_for() {
         assert!(model.filter.is_empty());
     }
     assert!(checked_some, "some filter kept some drives");
+}
+
+/// Issue 15: in the Drives view `state:` is the drive's state. A word that is
+/// only a job state keeps nothing there, and the status line says which
+/// term is meant.
+#[test]
+fn a_job_state_in_the_drives_view_points_to_jobstate() {
+    let (_store, mut model) = demo();
+    press(&mut model, ch('3'));
+    press(&mut model, ch('/'));
+    type_text(&mut model, "state:shipping");
+    press(&mut model, key(KeyCode::Enter));
+    assert!(rows::rows(&model, View::Drives).is_empty());
+    assert_eq!(
+        flash(&model),
+        "'shipping' is not a drive state: jobstate:shipping lists the drives of Shipping jobs"
+    );
+    press(&mut model, ch('2'));
+    assert!(!rows::rows(&model, View::Jobs).is_empty(), "in the Jobs view it is the job's state");
 }
 
 /// Does an attention item hold every word of `filter` in its text, worked
@@ -273,7 +304,7 @@ fn s_cycles_the_sort_columns_and_shift_s_reverses() {
     assert!(job_rows(&model, View::Jobs).is_sorted_by_key(|j| j.state_since), "then by time in state");
 
     press(&mut model, ch('s'));
-    let deadline = |j: &JobRow| (j.deadline.is_none(), j.deadline.map(|(_, at)| at));
+    let deadline = |j: &JobRow| (j.deadline.is_none(), j.deadline.map(|(_, at, _)| at));
     let jobs = job_rows(&model, View::Jobs);
     assert!(jobs.is_sorted_by_key(|j| deadline(j)), "then by next deadline, jobs without one last");
     assert!(deadline(jobs[0]).1.is_some() && deadline(jobs[jobs.len() - 1]).1.is_none());
@@ -1059,7 +1090,74 @@ fn the_first_frame_says_loading_not_false_zeros() {
     let mut store = demo_store();
     let loaded = console(&mut store, false);
     let after = screen(&loaded, 160, 45);
-    assert!(after.contains("overdue 4") && after.contains("Attention (20)"), "{after}");
+    let queue = format!("Attention ({})", loaded.attention.len());
+    assert!(after.contains("overdue 4") && after.contains(&queue), "{after}");
+}
+
+/// Issue 15: one definition of overdue. The header's count is the rows
+/// `/overdue` keeps in the Attention view; the Jobs view's `/overdue` keeps
+/// the jobs among them, the same as `ieops jobs --overdue` (the store's
+/// filter); each such job's deadline column shows the clock its queue row
+/// shows; and a job whose only passed clock asks nothing of anyone (its
+/// customer notified, C4 still running) is in none of them.
+#[test]
+fn overdue_means_one_thing_in_the_header_every_filter_and_the_cli() {
+    use ieops::domain::attention::Urgency;
+    let (store, mut model) = demo();
+    let header = screen(&model, 160, 45);
+    let counted: usize = header
+        .split("overdue ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no overdue count in {header}"));
+
+    let filtered = |model: &mut Model, view: char| {
+        press(model, ch(view));
+        press(model, ch('/'));
+        type_text(model, "overdue");
+        press(model, key(KeyCode::Enter));
+        let rows = rows::rows(model, model.view).len();
+        press(model, key(KeyCode::Esc));
+        rows
+    };
+    assert_eq!(filtered(&mut model, '1'), counted, "the header counts what /overdue keeps");
+    let overdue_items: Vec<_> =
+        model.attention.iter().filter(|i| i.urgency == Urgency::Overdue).cloned().collect();
+    assert_eq!(overdue_items.len(), counted);
+
+    press(&mut model, ch('2'));
+    press(&mut model, ch('/'));
+    type_text(&mut model, "overdue");
+    press(&mut model, key(KeyCode::Enter));
+    let jobs: Vec<JobRow> = job_rows(&model, View::Jobs).into_iter().cloned().collect();
+    let cli: Vec<String> = store
+        .jobs(&JobFilter { overdue_at: Some(model.now), ..Default::default() })
+        .expect("read")
+        .into_iter()
+        .map(|j| j.name)
+        .collect();
+    let names: Vec<String> = jobs.iter().map(|j| j.name.clone()).collect();
+    assert_eq!(names, cli, "the Jobs view and `ieops jobs --overdue` agree");
+    let job_items: Vec<_> = overdue_items.iter().filter(|i| matches!(&i.subject, Subject::Job(_))).collect();
+    assert_eq!(job_items.len(), jobs.len(), "one overdue row per overdue job: {job_items:?}");
+    for row in &jobs {
+        let item = job_items.iter().find(|i| i.subject == Subject::Job(row.name.clone())).expect("its row");
+        let (_, at, person) = row.deadline.expect("a deadline");
+        assert!(
+            person && item.due == Some(at),
+            "{}: Jobs shows {:?}, Attention {:?}",
+            row.name,
+            row.deadline,
+            item.due
+        );
+    }
+    assert!(
+        !names.iter().any(|n| n == "wingtiptoys-telemetry-2026-10-22"),
+        "notified, C4 running: not overdue"
+    );
+    let waiting = store.job("wingtiptoys-telemetry-2026-10-22").expect("read").expect("stored");
+    assert!(clock::job_clocks(&waiting).iter().any(|c| c.rule == Rule::C2 && c.has_passed(model.now)));
 }
 
 /// Issue 14: `:import` reads its file on a thread of its own, with a time

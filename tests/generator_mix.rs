@@ -96,3 +96,45 @@ fn bulk_mix_beyond_the_scenarios_is_varied() {
         assert!(events >= 3 * bulk.len(), "seed {seed}: {events} events for {} jobs", bulk.len());
     }
 }
+
+/// Issue 15: "overdue" is defined once (`attention::is_overdue`: a clock a
+/// person must act on has passed). At every hour-step over seven weeks, on
+/// several demo mixes, a job is overdue exactly when the queue has an
+/// Overdue row for it, and the queue has one row per subject and exception:
+/// never a job twice for one missing package (E2 and J7 together).
+#[test]
+fn overdue_is_one_definition_and_one_row_per_job_and_exception() {
+    use ieops::domain::attention::{Subject, Urgency, is_overdue, person_deadline};
+    let mut overdue_seen = 0;
+    for seed in SEEDS {
+        let data = demo(seed);
+        for step in 0..(49 * 24 / 7) {
+            let at = now() + chrono::Duration::hours(7 * step);
+            for job in active(&data) {
+                let items = job_items(job, at);
+                let overdue_rows = items.iter().filter(|i| i.urgency == Urgency::Overdue).count();
+                assert_eq!(
+                    is_overdue(job, at),
+                    overdue_rows > 0,
+                    "seed {seed}, {at}: {} ({:?}) rows {items:?}",
+                    job.name,
+                    person_deadline(job)
+                );
+                assert!(overdue_rows <= 1, "seed {seed}, {at}: {} is overdue twice: {items:?}", job.name);
+                let mut pairs: Vec<(&Subject, Rule)> = items.iter().map(|i| (&i.subject, i.rule)).collect();
+                pairs.sort();
+                let before = pairs.len();
+                pairs.dedup();
+                assert_eq!(pairs.len(), before, "seed {seed}, {at}: {} repeats a row: {items:?}", job.name);
+                let missing_package = items
+                    .iter()
+                    .filter(|i| i.subject == Subject::Job(job.name.clone()))
+                    .filter(|i| matches!(i.rule, Rule::E2 | Rule::J7))
+                    .count();
+                assert!(missing_package <= 1, "seed {seed}, {at}: {} has {items:?}", job.name);
+                overdue_seen += usize::from(overdue_rows > 0);
+            }
+        }
+    }
+    assert!(overdue_seen > 100, "the mixes hold overdue jobs to check ({overdue_seen})");
+}

@@ -59,7 +59,7 @@ pub enum Command {
     Jobs {
         #[arg(long, value_parser = parse_job_state, value_name = "STATE")]
         state: Option<JobState>,
-        /// Only Shipping jobs whose package is overdue (J5)
+        /// Only overdue jobs: a clock a person must act on has passed (C2 or C4 of a missing package, J7, E4's C6)
         #[arg(long)]
         overdue: bool,
         /// Only jobs with an item in the attention queue

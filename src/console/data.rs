@@ -28,8 +28,8 @@ pub struct JobRow {
     /// "unknown state: X" or "unknown job type: X", shown instead of a guess.
     pub unknown: Option<String>,
     pub state_since: Timestamp,
-    /// The soonest running clock.
-    pub deadline: Option<(Rule, Timestamp)>,
+    /// The deadline shown (`attention::deadline_shown`): true for one a person must act by.
+    pub deadline: Option<(Rule, Timestamp, bool)>,
     pub percent: u8,
     pub drive_count: u16,
     pub flags: String,
@@ -48,7 +48,8 @@ pub struct DriveRow {
     pub job_type: JobType,
     pub job_state: JobState,
     pub job_faulted: bool,
-    pub job_deadline: Option<Timestamp>,
+    /// When the job is overdue from (`attention::person_deadline`).
+    pub job_overdue_from: Option<Timestamp>,
     pub drive_id: String,
     pub state: DriveState,
     pub faulted_from: Option<DriveState>,
@@ -81,7 +82,7 @@ impl JobRow {
                 None
             },
             state_since: job.state_since,
-            deadline: clock::job_clocks(job).first().map(|c| (c.rule, c.deadline)),
+            deadline: attention::deadline_shown(job),
             percent: job.percent_complete(),
             drive_count: u16::try_from(job.drives.len()).unwrap_or(u16::MAX),
             flags: present::flags(job),
@@ -108,11 +109,11 @@ fn job_search_text(job: &Job) -> String {
 pub fn drive_rows(job: &Job) -> Vec<DriveRow> {
     let job_name: Arc<str> = Arc::from(job.name.as_str());
     let job_search: Arc<str> = Arc::from(job_search_text(job));
-    let deadline = clock::job_clocks(job).first().map(|c| c.deadline);
+    let overdue_from = attention::person_deadline(job).map(|(_, at)| at);
     let mut rows: Vec<DriveRow> = job
         .drives
         .iter()
-        .map(|d| DriveRow::of(job, d, job_name.clone(), job_search.clone(), deadline))
+        .map(|d| DriveRow::of(job, d, job_name.clone(), job_search.clone(), overdue_from))
         .collect();
     rows.sort_by(|a, b| a.drive_id.cmp(&b.drive_id));
     rows
@@ -124,7 +125,7 @@ impl DriveRow {
         drive: &Drive,
         job_name: Arc<str>,
         job_search: Arc<str>,
-        job_deadline: Option<Timestamp>,
+        job_overdue_from: Option<Timestamp>,
     ) -> DriveRow {
         DriveRow {
             job_id: job.id.unwrap_or_default(),
@@ -132,7 +133,7 @@ impl DriveRow {
             job_type: job.job_type,
             job_state: job.state,
             job_faulted: job.state == JobState::Faulted,
-            job_deadline,
+            job_overdue_from,
             drive_id: drive.drive_id.clone(),
             state: drive.state,
             faulted_from: drive.faulted_from,

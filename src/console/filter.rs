@@ -1,11 +1,16 @@
 //! The `/` filter: free text over job name, drive id and tracking number,
-//! plus `state:S`, `type:import|export`, `overdue` and `faulted`.
+//! plus `state:S`, `jobstate:S`, `drivestate:S`, `type:import|export`,
+//! `overdue` and `faulted`. `state:` is the state of the row: a drive's in
+//! the Drives view, a job's in the Jobs view (or, for a word that is only a
+//! drive state, the states of the job's drives).
 
 use crate::domain::{DriveState, JobState, JobType, Timestamp};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Term {
     Text(String),
+    /// `state:`: the row's own state; either may be missing (not a state of that kind).
+    State(Option<JobState>, Option<DriveState>),
     JobState(JobState),
     DriveState(DriveState),
     Type(JobType),
@@ -26,11 +31,14 @@ impl Filter {
         for word in text.split_whitespace() {
             let lower = word.to_lowercase();
             let term = if let Some(state) = lower.strip_prefix("state:") {
-                match (state.parse::<JobState>(), state.parse::<DriveState>()) {
-                    (Ok(s), _) => Term::JobState(s),
-                    (_, Ok(s)) => Term::DriveState(s),
-                    _ => return Err(format!("unknown state '{state}'")),
+                match (state.parse::<JobState>().ok(), state.parse::<DriveState>().ok()) {
+                    (None, None) => return Err(format!("unknown state '{state}'")),
+                    (job, drive) => Term::State(job, drive),
                 }
+            } else if let Some(state) = lower.strip_prefix("jobstate:") {
+                Term::JobState(state.parse().map_err(|_| format!("unknown job state '{state}'"))?)
+            } else if let Some(state) = lower.strip_prefix("drivestate:") {
+                Term::DriveState(state.parse().map_err(|_| format!("unknown drive state '{state}'"))?)
             } else if let Some(kind) = lower.strip_prefix("type:") {
                 Term::Type(
                     kind.parse::<JobType>().map_err(|_| format!("type is import or export, not '{kind}'"))?,
@@ -47,6 +55,15 @@ impl Filter {
         Ok(Filter { text: text.trim().to_string(), terms })
     }
 
+    /// The `state:` words that name a job state and no drive state: in the
+    /// Drives view they keep nothing (`jobstate:` is meant).
+    pub fn job_only_states(&self) -> impl Iterator<Item = JobState> + '_ {
+        self.terms.iter().filter_map(|t| match t {
+            Term::State(Some(job), None) => Some(*job),
+            _ => None,
+        })
+    }
+
     pub fn is_empty(&self) -> bool {
         self.terms.is_empty()
     }
@@ -54,7 +71,7 @@ impl Filter {
     /// Whether a job row's drive states matter (`state:` of a drive, `faulted`):
     /// only then are they looked up.
     pub fn needs_drive_states(&self) -> bool {
-        self.terms.iter().any(|t| matches!(t, Term::DriveState(_) | Term::Faulted))
+        self.terms.iter().any(|t| matches!(t, Term::DriveState(_) | Term::State(None, _) | Term::Faulted))
     }
 
     /// Does every row this filter keeps also pass `previous`? True when it
@@ -100,26 +117,41 @@ impl Filter {
 }
 
 fn term_matches(term: &Term, row: &Facts, now: Timestamp) -> bool {
+    let job_is =
+        |s: JobState| row.job_state == s || (row.drive_state.is_none() && row.job_faulted_from == Some(s));
+    let drive_is = |s: DriveState| match row.drive_state {
+        Some(d) => d == s,
+        None => row.drive_states.contains(&s),
+    };
     match term {
         Term::Text(t) => row.search.contains(t.as_str()) || row.drive_id.contains(t.as_str()),
-        Term::JobState(s) => {
-            row.job_state == *s || (row.drive_state.is_none() && row.job_faulted_from == Some(*s))
-        }
-        Term::DriveState(s) => match row.drive_state {
-            Some(d) => d == *s,
-            None => row.drive_states.contains(s),
+        // A drive row: the drive's state. A job row: the job's, else its drives'.
+        Term::State(job, drive) => match (row.drive_state, job, drive) {
+            (Some(_), _, Some(d)) => drive_is(*d),
+            (Some(_), _, None) => false,
+            (None, Some(j), _) => job_is(*j),
+            (None, None, Some(d)) => drive_is(*d),
+            (None, None, None) => false,
         },
+        Term::JobState(s) => job_is(*s),
+        Term::DriveState(s) => drive_is(*s),
         Term::Type(t) => row.job_type == *t,
-        Term::Overdue => row.deadline.is_some_and(|d| d <= now),
-        Term::Faulted => row.job_state == JobState::Faulted || row.drive_faulted,
+        Term::Overdue => row.overdue_from.is_some_and(|d| d <= now),
+        Term::Faulted => row.faulted,
     }
 }
 
 impl Filter {
-    /// For rows that are not a job (audit events, held arrivals): free text only.
+    /// For rows that are not a job (audit events): free text only.
     pub fn matches_text(&self, haystacks: &[&str]) -> bool {
+        self.matches_text_row(haystacks, false)
+    }
+
+    /// For a held arrival in the queue: free text, and `overdue` as its item says.
+    pub fn matches_text_row(&self, haystacks: &[&str], overdue: bool) -> bool {
         self.terms.iter().all(|term| match term {
             Term::Text(t) => haystacks.iter().any(|h| contains(h, t)),
+            Term::Overdue => overdue,
             _ => false,
         })
     }
@@ -134,13 +166,15 @@ pub struct Facts<'a> {
     pub job_state: JobState,
     pub job_faulted_from: Option<JobState>,
     pub job_type: JobType,
-    /// The soonest running clock of the job: passed means overdue.
-    pub deadline: Option<Timestamp>,
+    /// When a person is late from (`attention::person_deadline`, or an
+    /// Overdue item of the queue): passed means overdue.
+    pub overdue_from: Option<Timestamp>,
     /// For a drive row, its state; for a job row, `None` and the states of its drives below.
     pub drive_state: Option<DriveState>,
     pub drive_states: &'a [DriveState],
-    /// A faulted drive (the drive itself, or any drive of the job).
-    pub drive_faulted: bool,
+    /// Faulted: the job or a drive of it (a job row), the drive or its job
+    /// (a drive row), a Faulted item (the attention queue).
+    pub faulted: bool,
 }
 
 fn contains(haystack: &str, lower_needle: &str) -> bool {
@@ -157,7 +191,7 @@ mod tests {
         let f = Filter::parse("state:shipping overdue acme").unwrap();
         assert_eq!(
             f.terms,
-            vec![Term::JobState(JobState::Shipping), Term::Overdue, Term::Text("acme".into())]
+            vec![Term::State(Some(JobState::Shipping), None), Term::Overdue, Term::Text("acme".into())]
         );
         assert_eq!(Filter::parse("state:lost").unwrap_err(), "unknown state 'lost'");
         assert!(Filter::parse("type:both").is_err());
@@ -184,10 +218,10 @@ mod tests {
             job_state: JobState::Creating,
             job_faulted_from: None,
             job_type: JobType::Import,
-            deadline: Some(now + chrono::Duration::days(3)),
+            overdue_from: Some(now + chrono::Duration::days(3)),
             drive_state: None,
             drive_states: &[DriveState::Specified],
-            drive_faulted: false,
+            faulted: false,
         };
         for text in ["CONTOSO", "wd-abc", "1z9", "type:import state:creating", "state:specified"] {
             assert!(Filter::parse(text).unwrap().matches(&facts, now), "{text}");

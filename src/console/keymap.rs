@@ -168,7 +168,7 @@ pub const BINDINGS: &[Binding] = &[
         contexts: &[Table],
         keys: &[k('/')],
         command: Command::StartFilter,
-        help: "filter: text, state:S, type:T, overdue, faulted",
+        help: "filter: text, state:S, jobstate:S, type:T, overdue, faulted",
     },
     Binding {
         contexts: &[Table],

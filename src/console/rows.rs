@@ -6,7 +6,7 @@
 //! sorts are integer keys (a state's rank, a time), cheap even for 500,000 drives.
 
 use crate::domain::Timestamp;
-use crate::domain::attention::{Item, Subject};
+use crate::domain::attention::{Item, Subject, Urgency};
 use crate::store::AuditRecord;
 
 use super::data::{DriveRow, JobRow};
@@ -187,10 +187,11 @@ fn job_facts<'a>(model: &'a Model, row: &'a JobRow) -> Facts<'a> {
         job_state: row.state,
         job_faulted_from: row.faulted_from,
         job_type: row.job_type,
-        deadline: row.deadline.map(|(_, d)| d),
+        overdue_from: row.deadline.and_then(|(_, at, person)| person.then_some(at)),
         drive_state: None,
         drive_states,
-        drive_faulted: drive_states.contains(&crate::domain::DriveState::Faulted),
+        faulted: row.state == crate::domain::JobState::Faulted
+            || drive_states.contains(&crate::domain::DriveState::Faulted),
     }
 }
 
@@ -203,32 +204,40 @@ fn drive_facts<'a>(d: &'a DriveRow, lower_id: &'a str) -> Facts<'a> {
         job_state: d.job_state,
         job_faulted_from: None,
         job_type: d.job_type,
-        deadline: d.job_deadline,
+        overdue_from: d.job_overdue_from,
         drive_state: Some(d.state),
         drive_states: &[],
-        drive_faulted: d.state == crate::domain::DriveState::Faulted || d.job_faulted,
+        faulted: d.state == crate::domain::DriveState::Faulted || d.job_faulted,
     }
 }
 
-/// An attention item passes the filter through the job it is about.
+/// An attention item passes the filter through the job or drive it is
+/// about, except `overdue` and `faulted`, which are the item's own urgency:
+/// the rows the header counts.
 fn item_passes(model: &Model, item: &Item) -> bool {
     let data = &model.data;
+    let overdue = item.urgency == Urgency::Overdue;
+    let passes = |mut facts: Facts| {
+        facts.overdue_from = overdue.then_some(model.now);
+        facts.faulted = item.urgency == Urgency::Faulted;
+        model.filter.matches(&facts, model.now)
+    };
     // Before the tables are read, free text still works on the job's name.
-    let name_matches = |name: &str| model.filter.matches_text(&[name]);
+    let name_matches = |name: &str| model.filter.matches_text_row(&[name], overdue);
     match &item.subject {
         Subject::Job(name) => match data.row(name) {
-            Some(row) => model.filter.matches(&job_facts(model, row), model.now),
+            Some(row) => passes(job_facts(model, row)),
             None => name_matches(name),
         },
         // One lookup in the usual case: the drive's row, found by its job's name.
         Subject::Drive { job, drive_id } => match data.drive_row(job, drive_id) {
-            Some(d) => model.filter.matches(&drive_facts(d, &d.drive_id.to_lowercase()), model.now),
+            Some(d) => passes(drive_facts(d, &d.drive_id.to_lowercase())),
             None => data.row(job).is_none() && name_matches(job),
         },
         Subject::Arrival(id) => model.arrival(*id).is_some_and(|a| {
             let mut texts: Vec<&str> = vec![&a.tracking_number, a.job_name.as_deref().unwrap_or("")];
             texts.extend(a.drive_ids.iter().map(String::as_str));
-            model.filter.matches_text(&texts)
+            model.filter.matches_text_row(&texts, overdue)
         }),
     }
 }
@@ -254,7 +263,7 @@ fn sorted(model: &Model, view: View) -> Vec<u32> {
         (_, 0) => (0..n as u32).collect(),
         (View::Jobs, 1) => by_key(n, |i| data.jobs[i].state as u64),
         (View::Jobs, 2) => by_key(n, |i| ts(data.jobs[i].state_since)),
-        (View::Jobs, _) => by_key(n, |i| data.jobs[i].deadline.map_or(MAX_KEY, |(_, d)| ts(d))),
+        (View::Jobs, _) => by_key(n, |i| data.jobs[i].deadline.map_or(MAX_KEY, |(_, d, _)| ts(d))),
         (View::Drives, 1) => by_key(n, |i| data.drives[i].state as u64),
         (View::Drives, _) => by_key(n, |i| ts(data.drives[i].state_since)),
         (View::Archive, _) => by_key(n, |i| data.archive[i].archived_at.map_or(0, ts)),

@@ -342,7 +342,18 @@ fn input_command(model: &mut Model, command: Command) -> Vec<Effect> {
         }
         (Command::Select, InputKind::Filter) => {
             match Filter::parse(&text) {
-                Ok(filter) => set_filter(model, filter),
+                Ok(filter) => {
+                    if let Some(state) =
+                        filter.job_only_states().next().filter(|_| model.view == View::Drives)
+                    {
+                        let word = state.to_string().to_lowercase();
+                        let hint = format!(
+                            "'{word}' is not a drive state: jobstate:{word} lists the drives of {state} jobs"
+                        );
+                        model.flash = Some((hint, true));
+                    }
+                    set_filter(model, filter);
+                }
                 Err(e) => {
                     model.flash = Some((format!("filter: {e}; kept the previous filter"), true));
                     set_filter(model, input.previous);

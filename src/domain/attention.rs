@@ -71,6 +71,47 @@ fn urgency_of(deadline: Timestamp, now: Timestamp) -> Urgency {
     }
 }
 
+/// Overdue, defined once for the header, the `overdue` filter of every view
+/// and `ieops jobs --overdue`: a clock a person must act on has passed. That
+/// is E2's C2 while the customer is not notified (J5), then C4 (J7), J7's
+/// customer who cannot be contacted, and E4's C6 (S11). The clocks the sweep
+/// acts on (C1, C3, C7) are never overdue: nobody has to do anything.
+/// Returns that clock (`J7` for the unreachable customer) and its deadline,
+/// passed or not; the queue's Overdue rows are exactly the jobs past it.
+pub fn person_deadline(job: &Job) -> Option<(Rule, Timestamp)> {
+    if job.archived_at.is_some() || job.unrecognised().is_some() {
+        return None;
+    }
+    let state = job.effective_state();
+    let clocks = clock::job_clocks(job);
+    let find = |rule: Rule| clocks.iter().find(|c: &&Clock| c.rule == rule).map(|c| (rule, c.deadline));
+    match state {
+        JobState::Shipping if !job.cancel_requested => match (job.unreachable_since, job.notified_at) {
+            (Some(since), _) => Some((Rule::J7, since)),
+            (None, Some(at)) => Some((Rule::C4, clock::answer_deadline(at))),
+            (None, None) => find(Rule::C2),
+        },
+        JobState::Transferring | JobState::Packaging if job.return_address_problem().is_some() => {
+            find(Rule::C6)
+        }
+        _ => None,
+    }
+}
+
+/// The deadline a job's row shows: the one a person must act by, else the
+/// soonest running clock (one the sweep acts on). `true` for a person's.
+pub fn deadline_shown(job: &Job) -> Option<(Rule, Timestamp, bool)> {
+    match person_deadline(job) {
+        Some((rule, at)) => Some((rule, at, true)),
+        None => clock::job_clocks(job).first().map(|c| (c.rule, c.deadline, false)),
+    }
+}
+
+/// Is a person late on this job at `now`? See [`person_deadline`].
+pub fn is_overdue(job: &Job, now: Timestamp) -> bool {
+    person_deadline(job).is_some_and(|(_, at)| now >= at)
+}
+
 /// The attention items of one job.
 pub fn job_items(job: &Job, now: Timestamp) -> Vec<Item> {
     let mut items = Vec::new();
@@ -150,9 +191,19 @@ pub fn job_items(job: &Job, now: Timestamp) -> Vec<Item> {
             ));
         }
     }
-    // E2 / J5–J7
+    // E2 / J5–J7: one row for the missing package, showing the clock that
+    // matters now (C2, then C4 once notified, then J7's unreachable customer).
     if state == JobState::Shipping && !job.cancel_requested {
-        if let Some(c2) = find(Rule::C2) {
+        if let Some(since) = job.unreachable_since {
+            items.push(item(
+                Urgency::Overdue,
+                Rule::J7,
+                subject.clone(),
+                "customer cannot be contacted (E2)".into(),
+                Some(since),
+                "close-unanswered (J7)",
+            ));
+        } else if let Some(c2) = find(Rule::C2) {
             match (job.notified_at, urgency_of(c2.deadline, now)) {
                 (None, Urgency::Overdue) => items.push(item(
                     Urgency::Overdue,
@@ -189,16 +240,6 @@ pub fn job_items(job: &Job, now: Timestamp) -> Vec<Item> {
                 }
                 _ => {}
             }
-        }
-        if job.unreachable_since.is_some() {
-            items.push(item(
-                Urgency::Overdue,
-                Rule::J7,
-                subject.clone(),
-                "customer cannot be contacted".into(),
-                None,
-                "close-unanswered (J7)",
-            ));
         }
     }
 

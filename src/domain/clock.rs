@@ -153,7 +153,6 @@ pub fn human_span(span: Duration) -> String {
     }
 }
 
-/// "in 2d 4h" or "2d 4h overdue".
 /// How long something has been in its state: "2d 4h", or "in 2d 0h" when
 /// it entered it after `now` (a drill run with `--now` in the past).
 pub fn time_in_state(since: Timestamp, now: Timestamp) -> String {
@@ -161,6 +160,7 @@ pub fn time_in_state(since: Timestamp, now: Timestamp) -> String {
     if span < Duration::zero() { format!("in {}", human_span(span)) } else { human_span(span) }
 }
 
+/// "in 2d 4h" or "2d 4h overdue".
 pub fn countdown(deadline: Timestamp, now: Timestamp) -> String {
     let left = deadline - now;
     if left > Duration::zero() {

@@ -53,7 +53,8 @@ pub struct Store {
 #[derive(Debug, Clone, Default)]
 pub struct JobFilter {
     pub state: Option<JobState>,
-    /// Shipping jobs whose C2 deadline is before this time (J5).
+    /// Jobs overdue at this time (`attention::is_overdue`: a clock a person
+    /// must act on has passed).
     pub overdue_at: Option<Timestamp>,
     /// List archived jobs (S2) instead of active ones.
     pub archived: bool,

@@ -9,6 +9,7 @@ use rusqlite::{Connection, Params, Row, params_from_iter};
 use super::error::StoreError;
 use super::rows::{self, ARRIVAL_SELECT, AUDIT_SELECT, DRIVE_SELECT, JOB_SELECT};
 use super::{AuditRecord, Counts, DriveFilter, JobFilter, Store};
+use crate::domain::attention;
 use crate::domain::{Arrival, Drive, DriveState, Job, JobState};
 
 impl Store {
@@ -292,10 +293,14 @@ fn job_filter(filter: &JobFilter) -> (String, Vec<Value>) {
         clauses.push(format!("j.state = ?{} AND j.unknown_state IS NULL", values.len()));
     }
     if let Some(at) = filter.overdue_at {
-        // J5: overdue once now >= the C2 deadline, hence `<=`.
+        // Every job that can be overdue (C2 passed, notified, unreachable:
+        // `attention::person_deadline`); `jobs` keeps those that are.
         values.push(Value::Text(rows::format_ts(&at)));
         clauses.push(format!(
-            "j.state = 'Shipping' AND j.unknown_state IS NULL AND j.unknown_job_type IS NULL AND j.wait_until <= ?{}",
+            "j.state IN ('Shipping', 'Transferring', 'Packaging', 'Faulted') AND j.unknown_state IS NULL
+             AND j.unknown_job_type IS NULL
+             AND (j.wait_until IS NULL OR j.wait_until <= ?{} OR j.notified_at IS NOT NULL
+                  OR j.unreachable_since IS NOT NULL)",
             values.len()
         ));
     }
@@ -323,6 +328,9 @@ fn jobs(conn: &Connection, filter: &JobFilter) -> Result<Vec<Job>, StoreError> {
         if let Some(drives) = job.id.and_then(|id| by_job.remove(&id)) {
             job.drives = drives;
         }
+    }
+    if let Some(at) = filter.overdue_at {
+        jobs.retain(|job| attention::is_overdue(job, at));
     }
     Ok(jobs)
 }

@@ -64,16 +64,13 @@ fn job_lines(model: &Model, job: &Job, drive_id: Option<&str>, theme: &Theme) ->
             Span::raw(format!("{:>3}%{extra}", d.percent_complete)),
         ]));
     }
-    let clocks = clock::job_clocks(job);
+    let clocks = crate::present::job_clock_lines(job, model.now);
     if !clocks.is_empty() {
         lines.push(Line::from(""));
         lines.push(Line::styled("Clocks", theme.title()));
-        for c in clocks {
-            let style = if c.has_passed(model.now) { theme.overdue() } else { ratatui::style::Style::new() };
-            lines.push(Line::styled(
-                format!("  {} {} → {}", c.rule, countdown(c.deadline, model.now), c.then),
-                style,
-            ));
+        for (line, late) in clocks {
+            let style = if late { theme.overdue() } else { ratatui::style::Style::new() };
+            lines.push(Line::styled(format!("  {line}"), style));
         }
     }
     lines.push(Line::from(""));

@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Cell, Row, Table};
 
 use crate::domain::JobState;
 use crate::domain::attention::{Item, Urgency};
-use crate::domain::clock::{countdown, time_in_state};
+use crate::domain::clock::time_in_state;
 use crate::present::stamp;
 use crate::store::AuditRecord;
 use crate::text::visible;
@@ -178,10 +178,10 @@ fn item_row(model: &Model, item: &Item, theme: &Theme) -> (Vec<Cell<'static>>, S
 }
 
 fn job_row(model: &Model, job: &JobRow, theme: &Theme) -> (Vec<Cell<'static>>, Style) {
-    let deadline =
-        job.deadline.map(|(rule, at)| format!("{rule} {}", countdown(at, model.now))).unwrap_or_default();
-    // Overdue rows are red as a whole, with the time overdue in the deadline column.
-    let overdue = job.deadline.is_some_and(|(_, at)| at <= model.now);
+    let deadline = crate::present::deadline_text(job.deadline, model.now);
+    // Overdue rows (`attention::is_overdue`) are red as a whole, with the time
+    // overdue in the deadline column.
+    let overdue = job.deadline.is_some_and(|(_, at, person)| person && at <= model.now);
     let row_style = if overdue || job.state == JobState::Faulted { theme.overdue() } else { Style::new() };
     let state = match &job.unknown {
         Some(unknown) => Cell::from(Span::styled(visible(unknown).into_owned(), theme.overdue())),
