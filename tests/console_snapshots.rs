@@ -293,3 +293,22 @@ fn every_screen_draws_at_every_size() {
         }
     }
 }
+
+// ------------------------------------------------------------------ sizes
+
+/// Issue 15: each view at the sizes operators use, from the smallest usable
+/// terminal to a wall screen. Columns are sized by what they show and cut
+/// with `…`; the most needed survive first (a drive's id and state, an
+/// item's rule, subject and time), and the header keeps its overdue and
+/// faulted counts.
+#[test]
+fn every_view_at_every_size() {
+    for (width, height) in [(60, 15), (80, 24), (160, 45), (240, 60)] {
+        for view in View::ALL {
+            let (mut store, mut model) = demo();
+            show(&mut model, &mut store, view);
+            let name = format!("{}_{width}x{height}", view.title().to_lowercase());
+            assert_snapshot!(name, terminal(&model, width, height).backend());
+        }
+    }
+}

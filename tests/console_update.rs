@@ -690,20 +690,21 @@ fn esc_backs_out_of_every_popup_and_input() {
 fn g_shift_g_and_page_keys_keep_the_cursor_within_the_rows() {
     let (_store, mut model) = demo();
     press(&mut model, ch('2'));
+    update(&mut model, Msg::Resize(80, 24)); // a page: 16 rows shown, less one
     let last = rows::rows(&model, View::Jobs).len() - 1;
-    assert!(last > 20, "enough rows to page: {last}");
+    assert!(last > 30, "enough rows to page: {last}");
     let at = |model: &mut Model, k, expected: usize| {
         press(model, k);
         assert_eq!(model.cursor(), expected, "after {k:?}");
     };
     at(&mut model, ch('k'), 0);
     at(&mut model, key(KeyCode::PageUp), 0);
-    at(&mut model, key(KeyCode::PageDown), 10);
-    at(&mut model, ctrl('f'), 20);
+    at(&mut model, key(KeyCode::PageDown), 15);
+    at(&mut model, ctrl('f'), 30);
     at(&mut model, ch('G'), last);
     at(&mut model, ch('j'), last);
     at(&mut model, key(KeyCode::PageDown), last);
-    at(&mut model, key(KeyCode::PageUp), last - 10);
+    at(&mut model, key(KeyCode::PageUp), last - 15);
     at(&mut model, ch('g'), 0);
     at(&mut model, key(KeyCode::End), last);
     at(&mut model, key(KeyCode::Home), 0);
@@ -804,6 +805,7 @@ fn moving_with_the_detail_pane_open_asks_for_the_new_jobs_history_once() {
 #[test]
 fn help_lists_every_binding_of_the_table_from_the_keymap() {
     let (_store, mut model) = demo();
+    press(&mut model, ch('3')); // the Drives view: every key of the table applies there
     press(&mut model, ch('?'));
     assert_eq!(popup_name(&model), "help");
     let screen = screen(&model, 120, 70);
@@ -814,7 +816,7 @@ fn help_lists_every_binding_of_the_table_from_the_keymap() {
         let line = format!(" {:<20}{}", keys.join(" "), binding.help);
         assert!(screen.contains(&line), "the help lacks '{line}':\n{screen}");
     }
-    assert_eq!(keymap::help(Context::Table).len(), table.len());
+    assert_eq!(keymap::help(Context::Table, View::Drives).len(), table.len());
 }
 
 // ------------------------------------------------------------------- import
@@ -1192,4 +1194,108 @@ fn an_import_read_that_never_returns_is_given_up_or_cancelled() {
     assert_eq!(read.unwrap().unwrap(), b"[]");
     // Let the two blocked readers go.
     drop(std::fs::OpenOptions::new().write(true).open(&fifo).unwrap());
+}
+
+// ------------------------------------------------------------ ergonomics
+
+/// Issue 15: the footer lists the keys of the view it is under, generated
+/// from the keymap: no "r receive" or "Space mark" under audit events, and
+/// no write key at all on a read-only console.
+#[test]
+fn the_footer_lists_the_keys_of_its_view() {
+    let (_store, mut model) = demo();
+    let footer = |model: &Model| {
+        let screen = screen(model, 160, 45);
+        screen.lines().last().unwrap_or("").trim().to_string()
+    };
+    press(&mut model, ch('3'));
+    let drives = footer(&model);
+    for key in ["Enter actions", "Space mark", "r receive", "b ship back", "/ filter", "? help", "q quit"] {
+        assert!(drives.contains(key), "{key} in {drives}");
+    }
+    press(&mut model, ch('4'));
+    let audit = footer(&model);
+    assert!(audit.contains("/ filter") && audit.contains("q quit"), "{audit}");
+    for key in ["Enter actions", "Space mark", "r receive", "b ship back"] {
+        assert!(!audit.contains(key), "{key} in the Audit view's footer: {audit}");
+    }
+    let mut store = demo_store();
+    let mut read_only = console(&mut store, true);
+    press(&mut read_only, ch('3'));
+    let watching = footer(&read_only);
+    assert!(watching.starts_with("read-only") && watching.contains("Space mark"), "{watching}");
+    for key in ["Enter actions", "r receive", "b ship back", "R dock"] {
+        assert!(!watching.contains(key), "{key} on a read-only console: {watching}");
+    }
+}
+
+/// Issue 15: `q` closes the help and the action menu (and quits only from
+/// the table); `:q!` quits like `:q`.
+#[test]
+fn q_closes_help_and_menus_and_colon_q_bang_quits() {
+    let (_store, mut model) = demo();
+    press(&mut model, ch('?'));
+    assert_eq!(popup_name(&model), "help");
+    press(&mut model, ch('q'));
+    assert_eq!(popup_name(&model), "none");
+    assert!(!model.quit);
+    press(&mut model, key(KeyCode::Enter)); // the first item of the queue
+    assert_eq!(popup_name(&model), "menu");
+    press(&mut model, ch('q'));
+    assert_eq!(popup_name(&model), "none");
+    assert!(!model.quit);
+    command_line(&mut model, "q!");
+    assert!(model.quit);
+}
+
+/// Issue 15: PgDn and PgUp move by what the table shows at this size, less
+/// one row kept for context, not by a fixed ten.
+#[test]
+fn page_down_moves_a_screenful() {
+    let (_store, mut model) = demo();
+    press(&mut model, ch('3'));
+    for (width, height, page) in [(80, 24, 15), (160, 45, 36), (60, 15, 6)] {
+        update(&mut model, Msg::Resize(width, height));
+        press(&mut model, ch('g'));
+        press(&mut model, key(KeyCode::PageDown));
+        assert_eq!(model.cursor(), page, "{width}×{height}");
+        let screen = screen(&model, width, height);
+        let selected = match &rows::rows(&model, View::Drives)[page] {
+            rows::RowRef::Drive(d) => d.drive_id.clone(),
+            other => panic!("{other:?}"),
+        };
+        assert!(screen.contains(&selected), "the row PgDn lands on is on screen at {width}×{height}");
+        press(&mut model, key(KeyCode::PageUp));
+        assert_eq!(model.cursor(), 0);
+    }
+}
+
+/// Issue 15: a status line goes after a few seconds (an error after twice
+/// as long); the one of a running import stays while it runs.
+#[test]
+fn the_status_line_clears_after_a_few_seconds() {
+    let (_store, mut model) = demo();
+    let t0 = model.now;
+    let tick = |model: &mut Model, seconds: i64| {
+        update(model, Msg::Tick(t0 + chrono::Duration::seconds(seconds)));
+    };
+    press(&mut model, ch(' ')); // marks are for drives: an error in the Attention view
+    assert!(model.flash.as_ref().is_some_and(|(_, error)| *error));
+    tick(&mut model, 1);
+    tick(&mut model, 7);
+    assert!(model.flash.is_some(), "an error stays twelve seconds");
+    tick(&mut model, 13);
+    assert!(model.flash.is_none());
+
+    press(&mut model, ch('3'));
+    press(&mut model, ch('/'));
+    type_text(&mut model, "state:shipping");
+    press(&mut model, key(KeyCode::Enter));
+    press(&mut model, key(KeyCode::Esc));
+    command_line(&mut model, "attention");
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/import_full.json");
+    command_line(&mut model, &format!("import {path}"));
+    tick(&mut model, 20);
+    tick(&mut model, 60);
+    assert!(flash(&model).contains("Esc cancels"), "{}", flash(&model));
 }

@@ -44,7 +44,19 @@ pub struct Binding {
     pub keys: &'static [Key],
     pub command: Command,
     pub help: &'static str,
+    /// The views the key is any use in (the help and the footer of others
+    /// leave it out; pressing it there still says why it does nothing).
+    pub views: &'static [View],
+    /// Its word in the table's footer ("" for none): the footer is generated
+    /// from this table, per view, like the help.
+    pub footer: &'static str,
 }
+
+/// What a binding is unless it says otherwise: every view, not in the footer.
+const PLAIN: Binding =
+    Binding { contexts: &[], keys: &[], command: Command::Quit, help: "", views: &View::ALL, footer: "" };
+/// The views whose rows are jobs and drives to act on.
+const ACTIVE: &[View] = &[View::Attention, View::Jobs, View::Drives];
 
 use Context::*;
 
@@ -52,192 +64,263 @@ const ANY: &[Context] = &[Table, Menu, Form, Confirm, Input, Help, Message, Dock
 const LISTS: &[Context] = &[Table, Menu, Help];
 
 pub const BINDINGS: &[Binding] = &[
-    Binding { contexts: ANY, keys: &[ctrl('c')], command: Command::Quit, help: "quit" },
-    Binding { contexts: &[Table], keys: &[k('q')], command: Command::Quit, help: "quit" },
+    Binding { contexts: ANY, keys: &[ctrl('c')], command: Command::Quit, help: "quit", ..PLAIN },
+    Binding { contexts: &[Menu, Help], keys: &[k('q')], command: Command::Back, help: "close", ..PLAIN },
     Binding {
         contexts: &[Table],
         keys: &[k('1')],
         command: Command::ShowView(View::Attention),
         help: "Attention view",
+        ..PLAIN
     },
     Binding {
         contexts: &[Table],
         keys: &[k('2')],
         command: Command::ShowView(View::Jobs),
         help: "Jobs view",
+        ..PLAIN
     },
     Binding {
         contexts: &[Table],
         keys: &[k('3')],
         command: Command::ShowView(View::Drives),
         help: "Drives view",
+        ..PLAIN
     },
     Binding {
         contexts: &[Table],
         keys: &[k('4')],
         command: Command::ShowView(View::Audit),
         help: "Audit view",
+        ..PLAIN
     },
     Binding {
         contexts: &[Table],
         keys: &[k('5')],
         command: Command::ShowView(View::Archive),
         help: "Archive view",
+        ..PLAIN
     },
     Binding {
         contexts: &[Table],
         keys: &[code(KeyCode::Tab)],
         command: Command::NextView,
         help: "next view",
+        ..PLAIN
     },
     Binding {
         contexts: &[Table],
         keys: &[code(KeyCode::BackTab)],
         command: Command::PrevView,
         help: "previous view",
+        ..PLAIN
     },
-    Binding { contexts: LISTS, keys: &[code(KeyCode::Up), k('k')], command: Command::Up, help: "move up" },
+    Binding {
+        contexts: LISTS,
+        keys: &[code(KeyCode::Up), k('k')],
+        command: Command::Up,
+        help: "move up",
+        ..PLAIN
+    },
     Binding {
         contexts: LISTS,
         keys: &[code(KeyCode::Down), k('j')],
         command: Command::Down,
         help: "move down",
+        ..PLAIN
     },
     Binding {
         contexts: &[Table, Help],
         keys: &[code(KeyCode::PageUp), ctrl('b')],
         command: Command::PageUp,
         help: "page up",
+        ..PLAIN
     },
     Binding {
         contexts: &[Table, Help],
         keys: &[code(KeyCode::PageDown), ctrl('f')],
         command: Command::PageDown,
         help: "page down",
+        ..PLAIN
     },
     Binding {
         contexts: &[Table],
         keys: &[k('g'), code(KeyCode::Home)],
         command: Command::Top,
         help: "first row",
+        ..PLAIN
     },
     Binding {
         contexts: &[Table],
         keys: &[k('G'), code(KeyCode::End)],
         command: Command::Bottom,
         help: "last row",
-    },
-    Binding {
-        contexts: &[Table],
-        keys: &[k('d')],
-        command: Command::ToggleDetail,
-        help: "show or hide the detail pane",
+        ..PLAIN
     },
     Binding {
         contexts: &[Table],
         keys: &[code(KeyCode::Enter), k('a')],
         command: Command::OpenActions,
         help: "actions valid now on the selection",
+        views: ACTIVE,
+        footer: "actions",
     },
     Binding {
         contexts: &[Table],
         keys: &[k(' ')],
         command: Command::ToggleMark,
         help: "mark or unmark a drive (Drives view)",
+        views: &[View::Drives],
+        footer: "mark",
     },
-    Binding { contexts: &[Table], keys: &[k('u')], command: Command::ClearMarks, help: "unmark all drives" },
+    Binding {
+        contexts: &[Table],
+        keys: &[k('u')],
+        command: Command::ClearMarks,
+        help: "unmark all drives",
+        ..PLAIN
+    },
     Binding {
         contexts: &[Table],
         keys: &[k('r')],
         command: Command::BulkReceive,
         help: "receive the marked drives (D2/D4)",
+        views: &[View::Drives],
+        footer: "receive",
     },
     Binding {
         contexts: &[Table],
         keys: &[k('b')],
         command: Command::BulkShipBack,
         help: "ship back the marked drives (D8)",
+        views: &[View::Drives],
+        footer: "ship back",
     },
     Binding {
         contexts: &[Table],
         keys: &[k('R')],
         command: Command::Receive,
         help: "receiving mode: record a package at the dock (also :receive)",
+        footer: "dock",
+        ..PLAIN
     },
     Binding {
         contexts: &[Table],
         keys: &[k('/')],
         command: Command::StartFilter,
         help: "filter: text, state:S, jobstate:S, type:T, overdue, faulted",
+        footer: "filter",
+        ..PLAIN
     },
     Binding {
         contexts: &[Table],
         keys: &[k(':')],
         command: Command::StartCommand,
         help: "command: a view by name (:jobs …), :receive, :sweep, :import PATH, :q",
+        footer: "command",
+        ..PLAIN
     },
     Binding {
         contexts: &[Table],
         keys: &[k('s')],
         command: Command::SortNext,
         help: "sort by the next column",
+        ..PLAIN
     },
-    Binding { contexts: &[Table], keys: &[k('S')], command: Command::SortReverse, help: "reverse the sort" },
-    Binding { contexts: &[Table, Help], keys: &[k('?')], command: Command::ToggleHelp, help: "this help" },
+    Binding {
+        contexts: &[Table],
+        keys: &[k('S')],
+        command: Command::SortReverse,
+        help: "reverse the sort",
+        ..PLAIN
+    },
+    Binding {
+        contexts: &[Table, Help],
+        keys: &[k('?')],
+        command: Command::ToggleHelp,
+        help: "this help",
+        footer: "help",
+        ..PLAIN
+    },
+    Binding {
+        contexts: &[Table],
+        keys: &[k('d')],
+        command: Command::ToggleDetail,
+        help: "show or hide the detail pane",
+        footer: "detail",
+        ..PLAIN
+    },
+    Binding {
+        contexts: &[Table],
+        keys: &[k('q')],
+        command: Command::Quit,
+        help: "quit",
+        footer: "quit",
+        ..PLAIN
+    },
     Binding {
         contexts: &[Menu],
         keys: &[code(KeyCode::Enter)],
         command: Command::Select,
         help: "choose the action",
+        ..PLAIN
     },
     Binding {
         contexts: &[Form, Input],
         keys: &[code(KeyCode::Enter)],
         command: Command::Select,
         help: "submit",
+        ..PLAIN
     },
     Binding {
         contexts: &[Dock],
         keys: &[code(KeyCode::Enter)],
         command: Command::Select,
         help: "next field; in the serial field: take the scan, or review the package when empty",
+        ..PLAIN
     },
     Binding {
         contexts: &[Form, Dock],
         keys: &[code(KeyCode::Tab), code(KeyCode::Down)],
         command: Command::NextField,
         help: "next field",
+        ..PLAIN
     },
     Binding {
         contexts: &[Form, Dock],
         keys: &[code(KeyCode::BackTab), code(KeyCode::Up)],
         command: Command::PrevField,
         help: "previous field",
+        ..PLAIN
     },
     Binding {
         contexts: &[Dock],
         keys: &[ctrl('d')],
         command: Command::RemoveScan,
         help: "remove the last scan",
+        ..PLAIN
     },
     Binding {
         contexts: &[Confirm],
         keys: &[k('y'), code(KeyCode::Enter)],
         command: Command::Confirm,
         help: "apply the change",
+        ..PLAIN
     },
-    Binding { contexts: &[Confirm], keys: &[k('n')], command: Command::Back, help: "cancel" },
+    Binding { contexts: &[Confirm], keys: &[k('n')], command: Command::Back, help: "cancel", ..PLAIN },
     Binding {
         contexts: &[Message],
         keys: &[code(KeyCode::Enter), k('q')],
         command: Command::Back,
         help: "close",
+        ..PLAIN
     },
     Binding {
         contexts: ANY,
         keys: &[code(KeyCode::Esc)],
         command: Command::Back,
         help: "back out; cancel a running :import",
+        ..PLAIN
     },
 ];
 
@@ -276,12 +359,24 @@ pub fn command_for(context: Context, event: &KeyEvent) -> Option<Command> {
         .map(|b| b.command)
 }
 
-/// Help lines for a context: keys and what they do, in table order.
-pub fn help(context: Context) -> Vec<(String, &'static str)> {
+/// Help lines for a context in a view: keys and what they do, in table order.
+pub fn help(context: Context, view: View) -> Vec<(String, &'static str)> {
     BINDINGS
         .iter()
-        .filter(|b| b.contexts.contains(&context))
+        .filter(|b| b.contexts.contains(&context) && b.views.contains(&view))
         .map(|b| (b.keys.iter().map(Key::label).collect::<Vec<_>>().join(" "), b.help))
+        .collect()
+}
+
+/// The table's footer in a view: each binding's first key and its footer
+/// word ("Enter actions", "/ filter", …), without the keys that write when
+/// the console is read-only.
+pub fn footer(view: View, read_only: bool) -> Vec<String> {
+    BINDINGS
+        .iter()
+        .filter(|b| b.contexts.contains(&Table) && b.views.contains(&view) && !b.footer.is_empty())
+        .filter(|b| !(read_only && b.command.writes()))
+        .filter_map(|b| b.keys.first().map(|key| format!("{} {}", key.label(), b.footer)))
         .collect()
 }
 
@@ -293,9 +388,10 @@ pub const DIALOGS: &[(Context, &str)] = &[
     (Context::Dock, "Receiving mode"),
 ];
 
-/// How many lines the help has: a title line and one per binding, per section.
-pub fn help_line_count() -> usize {
-    1 + help(Context::Table).len() + DIALOGS.iter().map(|(c, _)| 2 + help(*c).len()).sum::<usize>()
+/// How many lines the help has in a view: a title line and one per binding, per section.
+pub fn help_line_count(view: View) -> usize {
+    1 + help(Context::Table, view).len()
+        + DIALOGS.iter().map(|(c, _)| 2 + help(*c, view).len()).sum::<usize>()
 }
 
 #[cfg(test)]
@@ -317,8 +413,9 @@ mod tests {
 
     #[test]
     fn help_is_generated_from_the_bindings() {
-        let lines = help(Context::Table);
+        let lines = help(Context::Table, View::Drives);
         assert!(lines.iter().any(|(keys, what)| keys == "↑ k" && *what == "move up"));
         assert_eq!(lines.len(), BINDINGS.iter().filter(|b| b.contexts.contains(&Context::Table)).count());
+        assert!(help(Context::Table, View::Audit).len() < lines.len(), "marks are not for audit events");
     }
 }

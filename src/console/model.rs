@@ -183,6 +183,8 @@ pub struct Model {
     pub marked: BTreeSet<DriveKey>,
     /// A one-line status: what just happened, or went wrong.
     pub flash: Option<(String, bool)>,
+    /// The status line as a tick first saw it, and when: it expires from then.
+    pub flash_seen: Option<((String, bool), Timestamp)>,
     /// The file `:import` names, until the dispatcher lets it through.
     pub import_path: Option<String>,
     /// The file an `:import` is reading or writing now: Esc cancels it.
@@ -215,6 +217,7 @@ impl Model {
             popup: None,
             marked: BTreeSet::new(),
             flash: None,
+            flash_seen: None,
             import_path: None,
             importing: None,
             size: (u16::MAX, u16::MAX),

@@ -45,8 +45,10 @@ pub enum Effect {
     Write(Plan),
 }
 
-/// Rows a page moves.
+/// Lines a page of the help moves.
 const PAGE: usize = 10;
+/// How long a status line stays (an error's twice as long).
+const FLASH_SECONDS: i64 = 6;
 
 pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
     match msg {
@@ -61,6 +63,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
         }
         Msg::Tick(now) => {
             model.now = now;
+            expire_flash(model, now);
             if model.attention_until.is_some_and(|until| now >= until) {
                 refresh_attention(model);
             }
@@ -159,8 +162,15 @@ fn table_command(model: &mut Model, command: Command) -> Vec<Effect> {
         Command::PrevView => return show_view(model, View::ALL[(i + View::ALL.len() - 1) % View::ALL.len()]),
         Command::Up => model.cursor[i] = model.cursor[i].saturating_sub(1),
         Command::Down => model.cursor[i] = (model.cursor[i] + 1).min(count.saturating_sub(1)),
-        Command::PageUp => model.cursor[i] = model.cursor[i].saturating_sub(PAGE),
-        Command::PageDown => model.cursor[i] = (model.cursor[i] + PAGE).min(count.saturating_sub(1)),
+        // A screenful: the rows the table shows now, less one kept for context.
+        Command::PageUp => {
+            model.cursor[i] =
+                model.cursor[i].saturating_sub(super::view::table_rows(model).saturating_sub(1).max(1))
+        }
+        Command::PageDown => {
+            let page = super::view::table_rows(model).saturating_sub(1).max(1);
+            model.cursor[i] = (model.cursor[i] + page).min(count.saturating_sub(1));
+        }
         Command::Top => model.cursor[i] = 0,
         Command::Bottom => model.cursor[i] = count.saturating_sub(1),
         Command::ToggleDetail => {
@@ -280,6 +290,23 @@ fn compute_attention(model: &mut Model) {
     model.attention_until = model.data.attention_changes_at(model.now);
 }
 
+/// A status line goes after a few seconds, timed from the first tick that
+/// sees it; one about a running import stays while it runs.
+fn expire_flash(model: &mut Model, now: crate::domain::Timestamp) {
+    match (&model.flash, &model.flash_seen) {
+        (None, _) => model.flash_seen = None,
+        _ if model.importing.is_some() => model.flash_seen = None,
+        (Some(flash), Some((seen, since))) if flash == seen => {
+            let keep = if flash.1 { 2 * FLASH_SECONDS } else { FLASH_SECONDS };
+            if now - *since >= chrono::Duration::seconds(keep) {
+                model.flash = None;
+                model.flash_seen = None;
+            }
+        }
+        (Some(flash), _) => model.flash_seen = Some((flash.clone(), now)),
+    }
+}
+
 fn set_filter(model: &mut Model, filter: Filter) {
     if model.filter != filter {
         model.filter = filter;
@@ -379,7 +406,8 @@ fn run_command(model: &mut Model, text: &str) -> Vec<Effect> {
         "drives" | "d" => View::Drives,
         "audit" => View::Audit,
         "archive" => View::Archive,
-        "q" | "quit" => {
+        // Nothing is ever left unsaved: every write is committed when confirmed.
+        "q" | "quit" | "q!" | "quit!" | "qa" | "qa!" => {
             model.quit = true;
             return Vec::new();
         }
@@ -417,7 +445,7 @@ fn popup_command(model: &mut Model, command: Command) -> Vec<Effect> {
         (_, Command::Back) => {}
         (Popup::Help { scroll }, Command::Down | Command::PageDown) => {
             let step = if command == Command::Down { 1 } else { PAGE };
-            let last = super::keymap::help_line_count().saturating_sub(1);
+            let last = super::keymap::help_line_count(model.view).saturating_sub(1);
             model.popup = Some(Popup::Help { scroll: (scroll + step).min(last) });
         }
         (Popup::Help { scroll }, Command::Up | Command::PageUp) => {

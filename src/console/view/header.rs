@@ -44,26 +44,26 @@ pub fn pulse(model: &Model, frame: &mut Frame, area: Rect) {
         return;
     }
     let counts = &model.data.counts;
-    let mut jobs = vec![Span::styled("Jobs   ", theme.title())];
+    let overdue = model.attention.iter().filter(|i| i.urgency == Urgency::Overdue).count();
+    let faulted_jobs = counts.jobs.iter().find(|(s, _)| *s == JobState::Faulted).map_or(0, |(_, n)| *n);
+    let faulted_drives = counts.drives.iter().find(|(s, _)| *s == DriveState::Faulted).map_or(0, |(_, n)| *n);
+    let faulted = faulted_jobs + faulted_drives;
+    // What needs a person comes first: a narrow terminal cuts the state counts, not these.
+    let mut jobs = vec![
+        Span::styled("Jobs   ", theme.title()),
+        Span::styled(format!("overdue {overdue}"), if overdue > 0 { theme.overdue() } else { theme.dim() }),
+        Span::raw("  "),
+        Span::styled(format!("faulted {faulted}"), if faulted > 0 { theme.error() } else { theme.dim() }),
+        Span::raw(" │ "),
+    ];
     for (state, n) in &counts.jobs {
         jobs.push(Span::styled(format!("{state} {n}"), theme.job_state(*state)));
         jobs.push(Span::raw("  "));
     }
-    let overdue = model.attention.iter().filter(|i| i.urgency == Urgency::Overdue).count();
-    let faulted_jobs = counts.jobs.iter().find(|(s, _)| *s == JobState::Faulted).map_or(0, |(_, n)| *n);
-    let faulted_drives = counts.drives.iter().find(|(s, _)| *s == DriveState::Faulted).map_or(0, |(_, n)| *n);
-    jobs.push(Span::raw("│ "));
-    jobs.push(Span::styled(
-        format!("overdue {overdue}"),
-        if overdue > 0 { theme.overdue() } else { theme.dim() },
-    ));
-    jobs.push(Span::raw("  "));
-    let faulted = faulted_jobs + faulted_drives;
-    jobs.push(Span::styled(
-        format!("faulted {faulted}"),
-        if faulted > 0 { theme.error() } else { theme.dim() },
-    ));
-    let mut drives = vec![Span::styled("Drives ", theme.title())];
+    let mut drives = vec![
+        Span::styled("Drives ", theme.title()),
+        Span::raw(" ".repeat(jobs[1..5].iter().map(Span::width).sum())),
+    ];
     for (state, n) in &counts.drives {
         drives.push(Span::styled(format!("{state} {n}"), theme.drive_state(*state)));
         drives.push(Span::raw("  "));

@@ -55,6 +55,14 @@ pub fn view(model: &Model, frame: &mut Frame) {
     popup::popup(model, frame, area);
 }
 
+/// How many rows the table shows at the model's terminal size: what a page moves.
+pub fn table_rows(model: &Model) -> usize {
+    let (width, height) = model.size;
+    let body = height.saturating_sub(5); // title, pulse (2), tabs, footer
+    let table = if model.detail && width < 140 { body / 2 } else { body };
+    usize::from(table.saturating_sub(3)) // borders and the header row
+}
+
 fn is_empty(model: &Model) -> bool {
     model.data.empty
 }
@@ -114,6 +122,32 @@ fn view_tabs(model: &Model, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(Line::from(spans)), right);
 }
 
+/// The footer's keys, as many as fit in `width`; "? help" is always there.
+fn footer_keys(model: &Model, width: usize) -> String {
+    let mut items = super::keymap::footer(model.view, model.config.read_only);
+    if model.config.read_only {
+        items.insert(0, "read-only".into());
+    }
+    let help = items.iter().position(|i| i == "? help").map(|at| items.remove(at));
+    let reserved = help.as_ref().map_or(0, |h| h.chars().count() + 3);
+    let mut line = String::new();
+    for item in items {
+        let sep = if line.is_empty() { 0 } else { 3 };
+        if line.chars().count() + sep + item.chars().count() + reserved > width {
+            break;
+        }
+        if sep > 0 {
+            line.push_str(" · ");
+        }
+        line.push_str(&item);
+    }
+    if let Some(help) = help {
+        line.push_str(if line.is_empty() { "" } else { " · " });
+        line.push_str(&help);
+    }
+    line
+}
+
 fn footer_line(model: &Model, frame: &mut Frame, area: Rect) {
     let theme = &model.config.theme;
     if let Some(input) = &model.input {
@@ -129,13 +163,7 @@ fn footer_line(model: &Model, frame: &mut Frame, area: Rect) {
     let line = match &model.flash {
         Some((text, true)) => Line::styled(crate::text::visible(text).into_owned(), theme.error()),
         Some((text, false)) => Line::styled(crate::text::visible(text).into_owned(), theme.ok()),
-        None if model.config.read_only => {
-            Line::styled("read-only · / filter · : command · d detail · ? help · q quit", theme.dim())
-        }
-        None => Line::styled(
-            "Enter actions · Space mark · r receive · b ship back · / filter · : command · d detail · ? help · q quit",
-            theme.dim(),
-        ),
+        None => Line::styled(footer_keys(model, usize::from(area.width)), theme.dim()),
     };
     frame.render_widget(Paragraph::new(line), area);
 }

@@ -35,99 +35,167 @@ pub fn table(model: &Model, frame: &mut Frame, area: Rect) {
     let cursor = model.cursor().min(total.saturating_sub(1));
     let offset = if inner_height == 0 { cursor } else { cursor.saturating_sub(inner_height - 1) };
     let theme = &model.config.theme;
-    let columns = fitting(COLUMNS[model.view.index()], area.width.saturating_sub(2));
-    let body: Vec<Row> = rows::window(model, model.view, offset, inner_height.max(1))
-        .into_iter()
-        .map(|(i, row)| {
-            let (cells, style) = build_row(model, &row, theme);
-            let cells: Vec<Cell> =
-                cells.into_iter().enumerate().filter(|(c, _)| columns.contains(c)).map(|(_, c)| c).collect();
-            let built = Row::new(cells).style(style);
-            if i == cursor { built.style(theme.selected()) } else { built }
+    let spec = COLUMNS[model.view.index()];
+    let built: Vec<(usize, Vec<Line<'static>>, Style)> =
+        rows::window(model, model.view, offset, inner_height.max(1))
+            .into_iter()
+            .map(|(i, row)| {
+                let (cells, style) = build_row(model, &row, theme);
+                (i, cells, style)
+            })
+            .collect();
+    // Each column as wide as what it shows now (within its bounds).
+    let content: Vec<u16> = (0..spec.len())
+        .map(|c| {
+            let widest =
+                built.iter().filter_map(|(_, cells, _)| cells.get(c)).map(Line::width).max().unwrap_or(0);
+            u16::try_from(widest).unwrap_or(u16::MAX).max(spec[c].header.chars().count() as u16)
         })
         .collect();
-    let spec = COLUMNS[model.view.index()];
-    let widths: Vec<Constraint> = columns
-        .iter()
-        .map(|&c| if spec[c].width == 0 { Constraint::Fill(1) } else { Constraint::Length(spec[c].width) })
+    let columns = fitting(spec, &content, area.width.saturating_sub(2));
+    let body: Vec<Row> = built
+        .into_iter()
+        .map(|(i, cells, style)| {
+            let mut cells: Vec<Option<Line<'static>>> = cells.into_iter().map(Some).collect();
+            let shown: Vec<Cell> = columns
+                .iter()
+                .map(|&(c, width)| {
+                    Cell::from(ellipsis(cells.get_mut(c).and_then(Option::take).unwrap_or_default(), width))
+                })
+                .collect();
+            let row = Row::new(shown).style(style);
+            if i == cursor { row.style(theme.selected()) } else { row }
+        })
         .collect();
-    let header = Row::new(columns.iter().map(|&c| Cell::from(spec[c].header))).style(theme.title());
+    let widths: Vec<Constraint> = columns.iter().map(|&(_, width)| Constraint::Length(width)).collect();
+    let header =
+        Row::new(columns.iter().map(|&(c, width)| Cell::from(ellipsis(Line::from(spec[c].header), width))))
+            .style(theme.title());
     let table = Table::new(body, widths).header(header).block(block).column_spacing(1);
     frame.render_widget(table, area);
 }
 
-/// One column: its header, its width (0: takes what is left), and how much an
-/// operator needs it (1 first) when the terminal is too narrow for all.
+/// `line` cut to `width` columns, its last one `…` when anything was cut.
+fn ellipsis(line: Line<'static>, width: u16) -> Line<'static> {
+    let width = usize::from(width);
+    if line.width() <= width {
+        return line;
+    }
+    let mut room = width.saturating_sub(1);
+    let mut spans = Vec::new();
+    for span in line.spans {
+        let mut kept = String::new();
+        for c in span.content.chars() {
+            let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+            if w > room {
+                room = 0;
+                break;
+            }
+            room -= w;
+            kept.push(c);
+        }
+        spans.push(Span::styled(kept, span.style));
+        if room == 0 {
+            break;
+        }
+    }
+    spans.push(Span::raw("…"));
+    Line::from(spans).style(line.style)
+}
+
+/// One column: its header, the narrowest it is worth showing at, the widest
+/// it grows to (0: no bound, for prose), and how much an operator needs it
+/// (1 first) when the terminal is too narrow for all. Between the bounds a
+/// column is as wide as what it shows; what does not fit ends in `…`.
 struct Column {
     header: &'static str,
-    width: u16,
+    min: u16,
+    max: u16,
     priority: u8,
 }
 
-const fn col(header: &'static str, width: u16, priority: u8) -> Column {
-    Column { header, width, priority }
+const fn col(header: &'static str, min: u16, max: u16, priority: u8) -> Column {
+    Column { header, min, max, priority }
 }
 
 /// The columns of each view, in `View::ALL` order. Names, states and deadlines
 /// stay whole; prose fills what is left and is cut first.
 const COLUMNS: [&[Column]; 5] = [
     &[
-        col("RULE", 4, 1),
-        col("SUBJECT", 46, 1),
-        col("WHEN", 16, 1),
-        col("WHAT", 0, 2),
-        col("NEXT STEP", 0, 3),
+        col("RULE", 4, 4, 1),
+        col("SUBJECT", 14, 0, 1),
+        col("WHEN", 15, 16, 1),
+        col("WHAT", 12, 0, 2),
+        col("NEXT STEP", 12, 0, 3),
     ],
     &[
-        col("NAME", 36, 1),
-        col("TYPE", 6, 6),
-        col("STATE", 22, 1),
-        col("DRIVES", 6, 7),
-        col("PROGRESS", 15, 4),
-        col("IN STATE", 9, 5),
-        col("NEXT DEADLINE", 20, 2),
-        col("FLAGS", 0, 3),
+        col("NAME", 20, 0, 1),
+        col("TYPE", 6, 6, 6),
+        col("STATE", 12, 24, 1),
+        col("DRIVES", 6, 6, 7),
+        col("PROGRESS", 15, 15, 4),
+        col("IN STATE", 8, 9, 5),
+        col("NEXT DEADLINE", 17, 24, 2),
+        col("FLAGS", 8, 0, 3),
     ],
     &[
-        col("", 1, 1),
-        col("JOB", 36, 1),
-        col("DRIVE", 18, 1),
-        col("STATE", 22, 1),
-        col("DONE", 4, 3),
-        col("IN STATE", 9, 4),
-        col("NOTES", 0, 2),
+        col("", 1, 1, 1),
+        col("JOB", 12, 0, 2),
+        col("DRIVE", 15, 24, 1),
+        col("STATE", 13, 24, 1),
+        col("DONE", 4, 4, 3),
+        col("IN STATE", 8, 9, 4),
+        col("NOTES", 10, 0, 5),
     ],
     &[
-        col("WHEN", 16, 1),
-        col("WHO", 10, 2),
-        col("SUBJECT", 50, 1),
-        col("ACTION", 18, 1),
-        col("FROM → TO", 30, 1),
-        col("RULE", 4, 2),
-        col("DETAIL", 0, 3),
+        col("WHEN", 16, 16, 1),
+        col("WHO", 6, 16, 2),
+        col("SUBJECT", 14, 0, 1),
+        col("ACTION", 10, 20, 1),
+        col("FROM → TO", 12, 32, 3),
+        col("RULE", 4, 4, 2),
+        col("DETAIL", 12, 0, 4),
     ],
     &[
-        col("NAME", 36, 1),
-        col("TYPE", 6, 3),
-        col("ENDED", 22, 1),
-        col("DRIVES", 6, 4),
-        col("ARCHIVED", 16, 2),
+        col("NAME", 20, 0, 1),
+        col("TYPE", 6, 6, 3),
+        col("ENDED", 12, 24, 1),
+        col("DRIVES", 6, 6, 4),
+        col("ARCHIVED", 16, 16, 2),
     ],
 ];
 
-/// The indexes of the columns that fit in `width`, most needed first, shown in table order.
-fn fitting(spec: &[Column], width: u16) -> Vec<usize> {
+/// The columns shown in `width` and their widths, in table order. The most
+/// needed come first, each at its narrowest; then the room left is shared out
+/// a column at a time, in order of need, until each shows all it has (up to
+/// its bound); what is still left goes to prose.
+fn fitting(spec: &[Column], content: &[u16], width: u16) -> Vec<(usize, u16)> {
     let mut by_need: Vec<usize> = (0..spec.len()).collect();
     by_need.sort_by_key(|&i| (spec[i].priority, i));
-    let mut used = 0u16;
-    let mut chosen = Vec::new();
+    let mut left = width;
+    let mut chosen: Vec<(usize, u16)> = Vec::new();
     for i in by_need {
-        // A fill column needs room for a dozen characters to be worth showing.
-        let need = spec[i].width.max(12) + 1;
-        if used + need <= width || chosen.is_empty() {
-            used += need;
-            chosen.push(i);
+        let need = spec[i].min + u16::from(!chosen.is_empty()); // and a space before it
+        if need <= left {
+            left -= need;
+            chosen.push((i, spec[i].min));
         }
+    }
+    let wants = |(i, w): &(usize, u16)| {
+        let bound = if spec[*i].max == 0 { u16::MAX } else { spec[*i].max };
+        *w < content[*i].min(bound)
+    };
+    while left > 0 && chosen.iter().any(wants) {
+        for entry in chosen.iter_mut() {
+            if left > 0 && wants(entry) {
+                entry.1 += 1;
+                left -= 1;
+            }
+        }
+    }
+    // What nobody needs widens prose, so a long note or next step is cut later.
+    if let Some(prose) = chosen.iter_mut().rev().find(|(i, _)| spec[*i].max == 0) {
+        prose.1 += left;
     }
     chosen.sort_unstable();
     chosen
@@ -138,15 +206,15 @@ fn state_cell(
     faulted_from: Option<impl std::fmt::Display>,
     state: impl std::fmt::Display,
     style: Style,
-) -> Cell<'static> {
+) -> Line<'static> {
     let text = match faulted_from {
         Some(from) => format!("Faulted ← {from}"),
         None => state.to_string(),
     };
-    Cell::from(Span::styled(text, style))
+    Line::from(Span::styled(text, style))
 }
 
-fn build_row(model: &Model, row: &RowRef, theme: &Theme) -> (Vec<Cell<'static>>, Style) {
+fn build_row(model: &Model, row: &RowRef, theme: &Theme) -> (Vec<Line<'static>>, Style) {
     match row {
         RowRef::Item(item) => item_row(model, item, theme),
         RowRef::Job(job) if model.view == View::Archive => archive_row(job, theme),
@@ -156,11 +224,11 @@ fn build_row(model: &Model, row: &RowRef, theme: &Theme) -> (Vec<Cell<'static>>,
     }
 }
 
-fn text(s: &str) -> Cell<'static> {
-    Cell::from(visible(s).into_owned())
+fn text(s: &str) -> Line<'static> {
+    Line::from(visible(s).into_owned())
 }
 
-fn item_row(model: &Model, item: &Item, theme: &Theme) -> (Vec<Cell<'static>>, Style) {
+fn item_row(model: &Model, item: &Item, theme: &Theme) -> (Vec<Line<'static>>, Style) {
     let when = crate::present::attention_when(item, model.now);
     let style = match item.urgency {
         Urgency::Overdue | Urgency::Faulted => theme.overdue(),
@@ -168,33 +236,33 @@ fn item_row(model: &Model, item: &Item, theme: &Theme) -> (Vec<Cell<'static>>, S
         Urgency::Open => Style::new(),
     };
     let cells = vec![
-        Cell::from(item.rule.id()),
+        Line::from(item.rule.id()),
         text(&item.subject.to_string()),
-        Cell::from(when),
+        Line::from(when),
         text(&item.what),
         text(&item.next_step),
     ];
     (cells, style)
 }
 
-fn job_row(model: &Model, job: &JobRow, theme: &Theme) -> (Vec<Cell<'static>>, Style) {
+fn job_row(model: &Model, job: &JobRow, theme: &Theme) -> (Vec<Line<'static>>, Style) {
     let deadline = crate::present::deadline_text(job.deadline, model.now);
     // Overdue rows (`attention::is_overdue`) are red as a whole, with the time
     // overdue in the deadline column.
     let overdue = job.deadline.is_some_and(|(_, at, person)| person && at <= model.now);
     let row_style = if overdue || job.state == JobState::Faulted { theme.overdue() } else { Style::new() };
     let state = match &job.unknown {
-        Some(unknown) => Cell::from(Span::styled(visible(unknown).into_owned(), theme.overdue())),
+        Some(unknown) => Line::from(Span::styled(visible(unknown).into_owned(), theme.overdue())),
         None => state_cell(job.faulted_from, job.state, theme.job_state(job.state)),
     };
     let cells = vec![
         text(&job.name),
-        Cell::from(job.job_type.to_string()),
+        Line::from(job.job_type.to_string()),
         state,
-        Cell::from(job.drive_count.to_string()),
-        Cell::from(bar(job.percent)),
-        Cell::from(time_in_state(job.state_since, model.now)),
-        Cell::from(deadline),
+        Line::from(job.drive_count.to_string()),
+        bar(job.percent),
+        Line::from(time_in_state(job.state_since, model.now)),
+        Line::from(deadline),
         text(&job.flags),
     ];
     (cells, row_style)
@@ -206,24 +274,24 @@ fn bar(percent: u8) -> Line<'static> {
     Line::from(format!("{}{} {percent:>3}%", "█".repeat(filled), "░".repeat(10 - filled)))
 }
 
-fn drive_row(model: &Model, drive: &DriveRow, theme: &Theme) -> (Vec<Cell<'static>>, Style) {
+fn drive_row(model: &Model, drive: &DriveRow, theme: &Theme) -> (Vec<Line<'static>>, Style) {
     let marked = !model.marked.is_empty()
         && model.marked.contains(&(drive.job_name.to_string(), drive.drive_id.clone()));
     let cells = vec![
-        Cell::from(if marked { Span::styled("●", theme.marked()) } else { Span::raw(" ") }),
+        Line::from(if marked { Span::styled("●", theme.marked()) } else { Span::raw(" ") }),
         text(&drive.job_name),
         text(&drive.drive_id),
         state_cell(drive.faulted_from, drive.state, theme.drive_state(drive.state)),
-        Cell::from(format!("{}%", drive.percent)),
-        Cell::from(time_in_state(drive.state_since, model.now)),
+        Line::from(format!("{}%", drive.percent)),
+        Line::from(time_in_state(drive.state_since, model.now)),
         text(&drive.notes),
     ];
     (cells, Style::new())
 }
 
-fn event_row(e: &AuditRecord) -> (Vec<Cell<'static>>, Style) {
+fn event_row(e: &AuditRecord) -> (Vec<Line<'static>>, Style) {
     let cells = vec![
-        Cell::from(stamp(e.at)),
+        Line::from(stamp(e.at)),
         text(&e.operator),
         text(&crate::present::event_subject(e)),
         text(&e.action),
@@ -234,13 +302,13 @@ fn event_row(e: &AuditRecord) -> (Vec<Cell<'static>>, Style) {
     (cells, Style::new())
 }
 
-fn archive_row(job: &JobRow, theme: &Theme) -> (Vec<Cell<'static>>, Style) {
+fn archive_row(job: &JobRow, theme: &Theme) -> (Vec<Line<'static>>, Style) {
     let cells = vec![
         text(&job.name),
-        Cell::from(job.job_type.to_string()),
+        Line::from(job.job_type.to_string()),
         state_cell(job.faulted_from, job.state, theme.job_state(job.state)),
-        Cell::from(job.drive_count.to_string()),
-        Cell::from(job.archived_at.map(stamp).unwrap_or_default()),
+        Line::from(job.drive_count.to_string()),
+        Line::from(job.archived_at.map(stamp).unwrap_or_default()),
     ];
     (cells, Style::new())
 }
