@@ -254,6 +254,55 @@ fn tags_text(tags: &serde_json::Value) -> String {
     }
 }
 
+/// Every field of a drive, for the detail pane; its BitLocker key only as "on file".
+pub fn drive_fields(drive: &Drive) -> Vec<(&'static str, String)> {
+    let mut f = FieldList::default();
+    f.add("drive", Some(&drive.drive_id));
+    f.add("state", Some(format!("{} since {}", drive_state_text(drive), stamp(drive.state_since))));
+    f.add("fault reason", drive.fault_reason.as_ref());
+    f.add("extra", drive.extra.then_some("yes: not processed, shipped back with the job's drives (D9)"));
+    f.add("percent complete", Some(format!("{}%", drive.percent_complete)));
+    f.add("bytes succeeded", (drive.bytes_succeeded > 0).then(|| bytes_text(drive.bytes_succeeded)));
+    f.add("copy status", drive.copy_status.as_ref());
+    for message in &drive.messages {
+        f.add("copy message", Some(format!("{}: {}", message.severity, message.text)));
+    }
+    f.add("received from", drive.received_from.map(|s| s.to_string()));
+    f.add("late", drive.late_in_packaging.then_some("arrived while Packaging: not copied (S12)"));
+    f.add("manifest file", drive.manifest_file.as_ref());
+    f.add("manifest hash", drive.manifest_hash.as_ref());
+    f.add("manifest blob", drive.manifest_uri.as_ref());
+    f.add("header hash", drive.drive_header_hash.as_ref());
+    f.add(
+        "bitlocker key",
+        drive.bit_locker_key.as_ref().map(|_| "on file (shown only by export --include-secrets)"),
+    );
+    f.add("error log", drive.error_log_uri.as_ref());
+    f.add("verbose log", drive.verbose_log_uri.as_ref());
+    f.add(
+        "return package",
+        drive
+            .return_package
+            .as_ref()
+            .and_then(|p| join(&[p.carrier_name.clone(), p.tracking_number.clone(), opt_stamp(p.ship_date)])),
+    );
+    f.add("destroyed", opt_stamp(drive.destroyed_at).map(|at| format!("{at} (S11)")));
+    f.add("recorded in error", opt_stamp(drive.voided_at).map(|at| format!("taken back {at} (P1)")));
+    f.0
+}
+
+/// "1.5 TB (1500000000000 bytes)".
+fn bytes_text(bytes: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1000.0 && unit + 1 < UNITS.len() {
+        value /= 1000.0;
+        unit += 1;
+    }
+    format!("{value:.1} {} ({bytes} bytes)", UNITS[unit])
+}
+
 fn join(parts: &[Option<String>]) -> Option<String> {
     let parts: Vec<&str> = parts.iter().flatten().map(String::as_str).filter(|s| !s.is_empty()).collect();
     (!parts.is_empty()).then(|| parts.join(", "))

@@ -312,3 +312,16 @@ fn every_view_at_every_size() {
         }
     }
 }
+
+/// Issue 15: `i` on an overdue job: its clock's rule and its state's, each
+/// with the seed sentences it comes from, French and English.
+#[test]
+fn rules_popup_on_an_overdue_job() {
+    let (mut store, mut model) = demo();
+    show(&mut model, &mut store, View::Jobs);
+    press(&mut model, ch('/'));
+    type_text(&mut model, "vanarsdel");
+    press(&mut model, key(KeyCode::Enter));
+    press(&mut model, ch('i'));
+    assert_snapshot!("rules_popup", terminal(&model, W, H).backend());
+}

@@ -1299,3 +1299,94 @@ fn the_status_line_clears_after_a_few_seconds() {
     tick(&mut model, 60);
     assert!(flash(&model).contains("Esc cancels"), "{}", flash(&model));
 }
+
+/// Issue 15: on any row, `i` shows the rules it cites — the ID, the rule's
+/// own words from the embedded rules document, and the seed sentences it
+/// comes from, French and English — and Esc or q closes it. Read-only
+/// consoles have it too: it writes nothing.
+#[test]
+fn i_shows_the_rules_a_row_cites_with_their_seed_sentences() {
+    use ieops::domain::source;
+    let mut store = demo_store();
+    let mut model = console(&mut store, true);
+    let words = |text: &str, n: usize| text.split_whitespace().take(n).collect::<Vec<_>>().join(" ");
+    for view in ['1', '2', '3', '4'] {
+        press(&mut model, ch(view));
+        press(&mut model, ch('j'));
+        let rules = rows::row(&model, model.view, model.cursor()).expect("a row").rules();
+        assert!(!rules.is_empty(), "view {view}: the row cites a rule");
+        let effects = press(&mut model, ch('i'));
+        assert!(effects.is_empty(), "nothing to read or write: {effects:?}");
+        assert_eq!(popup_name(&model), "rules", "view {view}");
+        let shown = screen(&model, 200, 80);
+        for rule in &rules {
+            assert!(
+                shown.contains(&format!(" {:<5}{}", rule.id(), words(&rule.text().replace(" | ", " — "), 3))),
+                "{rule}:\n{shown}"
+            );
+            for sentence in source::sentences(*rule) {
+                assert!(shown.contains(&words(&sentence.french, 3)), "{rule} {}:\n{shown}", sentence.id);
+                assert!(shown.contains(&words(&sentence.english, 3)), "{rule} {}:\n{shown}", sentence.id);
+            }
+        }
+        press(&mut model, ch(if view == '1' { 'q' } else { 'i' }));
+        if view != '1' {
+            assert_eq!(popup_name(&model), "rules", "i does nothing inside the popup");
+            press(&mut model, key(KeyCode::Esc));
+        }
+        assert_eq!(popup_name(&model), "none");
+    }
+    // An overdue job cites its clock and its state's rule.
+    let job = rows::RowRef::Job(model.data.row("vanarsdel-cctv-2026-09-28").expect("row"));
+    assert_eq!(job.rules(), [Rule::C4, Rule::J4]);
+}
+
+/// Issue 15: for a drive, the detail pane shows the drive's own fields
+/// (bytes, copy status, its copy messages) before its job's; `J` and `K`
+/// scroll the pane, no further than its last screenful, and another
+/// selection starts at the top.
+#[test]
+fn the_detail_pane_shows_a_drives_fields_and_scrolls() {
+    use ieops::domain::DriveState;
+    let (mut store, mut model) = demo();
+    update(&mut model, Msg::Resize(100, 30));
+    press(&mut model, ch('3'));
+    let at = rows::rows(&model, View::Drives)
+        .iter()
+        .position(|r| matches!(r, rows::RowRef::Drive(d) if d.state == DriveState::CompletedMoreInfo))
+        .expect("a drive whose copy met issues");
+    for _ in 0..at {
+        press(&mut model, ch('j'));
+    }
+    let effects = press(&mut model, ch('d'));
+    run(&mut model, &mut store, effects);
+    let top = screen(&model, 100, 30);
+    for field in ["Drive", "percent complete", "copy status", "copy message      Error:", "Info:"] {
+        assert!(top.contains(field), "{field}:\n{top}");
+    }
+    assert!(top.contains("J more"), "{top}");
+    let mut last = top.clone();
+    let mut pages = 0;
+    loop {
+        press(&mut model, ch('J'));
+        let now = screen(&model, 100, 30);
+        if now == last {
+            break;
+        }
+        last = now;
+        pages += 1;
+        assert!(pages < 200, "the scroll stops");
+    }
+    assert!(pages > 1 && last.contains("K back") && !last.contains("J more"), "{last}");
+    // The pane ends with the job's oldest event, in view.
+    let job = store.job("contoso-seismic-2026-11-12").expect("read").expect("stored");
+    let oldest = store.history(job.id.expect("id")).expect("history").into_iter().next().expect("an event");
+    let oldest = format!("{} {} → {}", oldest.action, oldest.from_state, oldest.to_state);
+    assert!(last.contains(&oldest), "{oldest} at the end:\n{last}");
+    press(&mut model, ch('j'));
+    let effects = press(&mut model, ch('k'));
+    run(&mut model, &mut store, effects);
+    assert!(screen(&model, 100, 30).contains("K back"), "back on the same drive, as scrolled");
+    press(&mut model, ch('j'));
+    assert!(!screen(&model, 100, 30).contains("K back"), "another drive starts at the top");
+}

@@ -235,6 +235,28 @@ pub const BINDINGS: &[Binding] = &[
         ..PLAIN
     },
     Binding {
+        contexts: &[Table],
+        keys: &[k('J')],
+        command: Command::DetailDown,
+        help: "scroll the detail pane down",
+        ..PLAIN
+    },
+    Binding {
+        contexts: &[Table],
+        keys: &[k('K')],
+        command: Command::DetailUp,
+        help: "scroll the detail pane up",
+        ..PLAIN
+    },
+    Binding {
+        contexts: &[Table],
+        keys: &[k('i')],
+        command: Command::ShowRules,
+        help: "the rules the row cites: their text and the seed sentences they come from",
+        footer: "rule",
+        ..PLAIN
+    },
+    Binding {
         contexts: &[Table, Help],
         keys: &[k('?')],
         command: Command::ToggleHelp,

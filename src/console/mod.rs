@@ -156,7 +156,7 @@ pub fn context(model: &Model) -> Context {
         Some(Popup::Menu { .. }) => Context::Menu,
         Some(Popup::Form(_)) => Context::Form,
         Some(Popup::Confirm { .. }) => Context::Confirm,
-        Some(Popup::Help { .. }) => Context::Help,
+        Some(Popup::Help { .. } | Popup::Rules { .. }) => Context::Help,
         Some(Popup::Message { .. }) => Context::Message,
         Some(Popup::Dock(_)) => Context::Dock,
         None if model.input.is_some() => Context::Input,

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use ratatui_textarea::TextArea;
 
 use crate::domain::attention::{Item, Subject};
-use crate::domain::{ActionKind, Allowed, Arrival, Job, Timestamp};
+use crate::domain::{ActionKind, Allowed, Arrival, Job, Rule, Timestamp};
 use crate::ops::{Ask, Step};
 use crate::store::AuditRecord;
 
@@ -133,6 +133,12 @@ pub enum Popup {
     Help {
         scroll: usize,
     },
+    /// The rules the selected row cites: their text and the seed sentences
+    /// they come from.
+    Rules {
+        rules: Vec<Rule>,
+        scroll: usize,
+    },
     Message {
         title: String,
         text: String,
@@ -177,6 +183,9 @@ pub struct Model {
     pub filter: Filter,
     pub input: Option<Input>,
     pub detail: bool,
+    /// How far the detail pane is scrolled, for the subject it was scrolled on
+    /// (another selection starts at the top).
+    pub detail_scroll: Option<(Subject, u16)>,
     /// History of the job in the detail pane: (job id, events oldest first).
     pub history: Option<(i64, Vec<AuditRecord>)>,
     pub popup: Option<Popup>,
@@ -213,6 +222,7 @@ impl Model {
             filter: Filter::default(),
             input: None,
             detail: false,
+            detail_scroll: None,
             history: None,
             popup: None,
             marked: BTreeSet::new(),

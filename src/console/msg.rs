@@ -21,6 +21,9 @@ pub enum Command {
     Top,
     Bottom,
     ToggleDetail,
+    /// Scroll the detail pane (its own lines, not the table's rows).
+    DetailDown,
+    DetailUp,
     OpenActions,
     ToggleMark,
     ClearMarks,
@@ -29,6 +32,8 @@ pub enum Command {
     StartFilter,
     StartCommand,
     ToggleHelp,
+    /// The rules the selected row cites.
+    ShowRules,
     SortNext,
     SortReverse,
     Back,

@@ -5,8 +5,8 @@
 //! Tables are held in name order, so the default sort costs nothing; other
 //! sorts are integer keys (a state's rank, a time), cheap even for 500,000 drives.
 
-use crate::domain::Timestamp;
 use crate::domain::attention::{Item, Subject, Urgency};
+use crate::domain::{Rule, Timestamp};
 use crate::store::AuditRecord;
 
 use super::data::{DriveRow, JobRow};
@@ -39,6 +39,28 @@ impl RowRef<'_> {
                 (Some(job), None, _) => Some(Subject::Job(job.clone())),
                 _ => None,
             },
+        }
+    }
+}
+
+impl RowRef<'_> {
+    /// The rules this row cites, most specific first: an item's own, a job's
+    /// deadline and its state's, a drive's state's (D9 for an extra one), an
+    /// event's.
+    pub fn rules(&self) -> Vec<Rule> {
+        match self {
+            RowRef::Item(item) => vec![item.rule],
+            RowRef::Job(job) if job.archived_at.is_some() => {
+                vec![Rule::S2, Rule::entering_job_state(job.state)]
+            }
+            RowRef::Job(job) => {
+                let mut rules: Vec<Rule> = job.deadline.map(|(rule, _, _)| rule).into_iter().collect();
+                rules.push(Rule::entering_job_state(job.state));
+                rules
+            }
+            RowRef::Drive(d) if d.extra => vec![Rule::D9, Rule::entering_drive_state(d.state)],
+            RowRef::Drive(d) => vec![Rule::entering_drive_state(d.state)],
+            RowRef::Event(e) => Rule::named_in(&e.rule),
         }
     }
 }

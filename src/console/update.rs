@@ -177,6 +177,16 @@ fn table_command(model: &mut Model, command: Command) -> Vec<Effect> {
             model.detail = !model.detail;
             return selection_effects(model);
         }
+        Command::DetailDown | Command::DetailUp => {
+            let Some(subject) = selected_subject(model).filter(|_| model.detail) else { return Vec::new() };
+            let at = model.detail_scroll.take().filter(|(s, _)| *s == subject).map_or(0, |(_, at)| at);
+            let at = match command {
+                Command::DetailDown => at.saturating_add(3).min(super::view::detail_scroll_limit(model)),
+                _ => at.saturating_sub(3),
+            };
+            model.detail_scroll = Some((subject, at));
+            return Vec::new();
+        }
         Command::OpenActions => open_menu(model),
         Command::ToggleMark => toggle_mark(model),
         Command::ClearMarks => model.marked.clear(),
@@ -187,6 +197,15 @@ fn table_command(model: &mut Model, command: Command) -> Vec<Effect> {
         Command::StartFilter => start_input(model, InputKind::Filter),
         Command::StartCommand => start_input(model, InputKind::Command),
         Command::ToggleHelp => model.popup = Some(Popup::Help { scroll: 0 }),
+        Command::ShowRules => {
+            let rules = rows::row(model, model.view, model.cursor()).map(|r| r.rules()).unwrap_or_default();
+            if rules.is_empty() {
+                model.flash = Some(("this row cites no rule".into(), true));
+            } else {
+                model.popup = Some(Popup::Rules { rules, scroll: 0 });
+            }
+            return Vec::new(); // the selection is where it was
+        }
         Command::SortNext => {
             let columns = sort_columns(model.view).len();
             model.sort[i].column = (model.sort[i].column + 1) % columns;
@@ -453,6 +472,16 @@ fn popup_command(model: &mut Model, command: Command) -> Vec<Effect> {
             model.popup = Some(Popup::Help { scroll: scroll.saturating_sub(step) });
         }
         (Popup::Help { .. }, Command::ToggleHelp) => {}
+        (Popup::Rules { rules, scroll }, Command::Down | Command::PageDown) => {
+            let step = if command == Command::Down { 1 } else { PAGE };
+            let last = super::view::rules::scroll_limit(model, &rules);
+            model.popup = Some(Popup::Rules { scroll: (scroll + step).min(last), rules });
+        }
+        (Popup::Rules { rules, scroll }, Command::Up | Command::PageUp) => {
+            let step = if command == Command::Up { 1 } else { PAGE };
+            model.popup = Some(Popup::Rules { rules, scroll: scroll.saturating_sub(step) });
+        }
+        (Popup::Rules { .. }, Command::ToggleHelp) => model.popup = Some(Popup::Help { scroll: 0 }),
         (Popup::Menu { subject, actions, selected }, Command::Up) => {
             model.popup = Some(Popup::Menu { subject, actions, selected: selected.saturating_sub(1) })
         }

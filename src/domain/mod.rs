@@ -11,6 +11,7 @@ pub mod decide;
 pub mod field;
 pub mod model;
 pub mod rule;
+pub mod source;
 pub mod state;
 pub mod sweep;
 

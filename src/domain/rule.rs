@@ -5,6 +5,8 @@
 use std::fmt;
 use std::str::FromStr;
 
+use super::state::{DriveState, JobState};
+
 macro_rules! rules {
     ($($id:ident),* $(,)?) => {
         /// A rule of the domain specification (`assets/rules.md`), by its ID.
@@ -55,6 +57,49 @@ impl Rule {
     /// ID cell and, for exceptions and clocks, every column joined by " — ").
     pub fn text(self) -> &'static str {
         rule_rows().find(|(id, _)| *id == self.id()).map_or("", |(_, text)| text)
+    }
+}
+
+impl Rule {
+    /// The rule by which a job enters `state`.
+    pub fn entering_job_state(state: JobState) -> Rule {
+        match state {
+            JobState::Creating => Rule::J1,
+            JobState::Shipping => Rule::J4,
+            JobState::Received => Rule::J8,
+            JobState::Transferring => Rule::J9,
+            JobState::Packaging => Rule::J10,
+            JobState::Completed => Rule::J11,
+            JobState::Closed => Rule::J12,
+            JobState::Faulted => Rule::J15,
+        }
+    }
+
+    /// The rule by which a drive enters `state`.
+    pub fn entering_drive_state(state: DriveState) -> Rule {
+        match state {
+            DriveState::Specified => Rule::D1,
+            DriveState::Received => Rule::D2,
+            DriveState::NeverReceived => Rule::D3,
+            DriveState::Transferring => Rule::D5,
+            DriveState::Completed => Rule::D6,
+            DriveState::CompletedMoreInfo => Rule::D7,
+            DriveState::ShippedBack => Rule::D8,
+            DriveState::Faulted => Rule::J15,
+        }
+    }
+
+    /// The rule IDs a text names ("D2", "J8, S10", …), in order, once each.
+    pub fn named_in(text: &str) -> Vec<Rule> {
+        let mut rules = Vec::new();
+        for word in text.split(|c: char| !c.is_ascii_alphanumeric()) {
+            if let Ok(rule) = word.parse::<Rule>() {
+                if !rules.contains(&rule) {
+                    rules.push(rule);
+                }
+            }
+        }
+        rules
     }
 }
 

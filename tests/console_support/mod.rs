@@ -246,6 +246,7 @@ pub fn popup_name(model: &Model) -> &'static str {
         Some(Popup::Form(_)) => "form",
         Some(Popup::Confirm { .. }) => "confirm",
         Some(Popup::Help { .. }) => "help",
+        Some(Popup::Rules { .. }) => "rules",
         Some(Popup::Message { .. }) => "message",
         Some(Popup::Dock(_)) => "dock",
     }

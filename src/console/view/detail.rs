@@ -17,8 +17,44 @@ use super::super::theme::Theme;
 use super::super::update::selected_subject;
 
 pub fn detail(model: &Model, frame: &mut Frame, area: Rect) {
+    let (title, lines) = title_and_lines(model);
+    let limit = rows_beyond(lines.clone(), area);
+    let scroll = scrolled(model).min(limit);
+    let more = match (scroll > 0, scroll < limit) {
+        (_, true) => "· J more ",
+        (true, false) => "· K back ",
+        (false, false) => "",
+    };
+    let block = Block::bordered().title(title).title_bottom(more);
+    frame.render_widget(
+        Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).scroll((scroll, 0)),
+        area,
+    );
+}
+
+/// How far the pane in `area` can scroll: the wrapped rows past its last screenful.
+pub fn scroll_limit(model: &Model, area: Rect) -> u16 {
+    rows_beyond(title_and_lines(model).1, area)
+}
+
+/// The rows `lines` take wrapped inside the pane's borders, past its height.
+fn rows_beyond(lines: Vec<Line<'static>>, area: Rect) -> u16 {
+    let rows = Paragraph::new(lines).wrap(Wrap { trim: false }).line_count(area.width.saturating_sub(2));
+    let beyond = rows.saturating_sub(usize::from(area.height.saturating_sub(2)));
+    u16::try_from(beyond).unwrap_or(u16::MAX)
+}
+
+/// The scroll asked for on the selected subject (0 for any other).
+fn scrolled(model: &Model) -> u16 {
+    match (&model.detail_scroll, selected_subject(model)) {
+        (Some((subject, at)), Some(selected)) if *subject == selected => *at,
+        _ => 0,
+    }
+}
+
+fn title_and_lines(model: &Model) -> (String, Vec<Line<'static>>) {
     let theme = &model.config.theme;
-    let (title, lines) = match selected_subject(model) {
+    match selected_subject(model) {
         Some(Subject::Job(name)) => match model.job(&name) {
             Some(job) => (format!(" {} ", visible(&name)), job_lines(model, job, None, theme)),
             None => (" Detail ".into(), vec![Line::from("reading…")]),
@@ -32,11 +68,7 @@ pub fn detail(model: &Model, frame: &mut Frame, area: Rect) {
         },
         Some(Subject::Arrival(id)) => (format!(" arrival:{id} "), arrival_lines(model, id)),
         None => (" Detail ".into(), vec![Line::from("nothing selected")]),
-    };
-    frame.render_widget(
-        Paragraph::new(lines).block(Block::bordered().title(title)).wrap(Wrap { trim: false }),
-        area,
-    );
+    }
 }
 
 fn field_line(label: &str, value: &str, theme: &Theme) -> Line<'static> {
@@ -47,12 +79,21 @@ fn field_line(label: &str, value: &str, theme: &Theme) -> Line<'static> {
 }
 
 fn job_lines(model: &Model, job: &Job, drive_id: Option<&str>, theme: &Theme) -> Vec<Line<'static>> {
+    let mut lines: Vec<Line> = Vec::new();
+    // A drive's own fields first, then its job's.
+    if let Some(drive) = drive_id.and_then(|id| job.drives.iter().find(|d| d.drive_id == id)) {
+        lines.push(Line::styled("Drive", theme.title()));
+        lines.extend(present::drive_fields(drive).iter().map(|(l, v)| field_line(l, v, theme)));
+        lines.push(Line::from(""));
+        lines.push(Line::styled("Job", theme.title()));
+    }
     // Clocks get their own section below; the version is for scripts (S7).
-    let mut lines: Vec<Line> = present::job_fields(job, model.now)
-        .iter()
-        .filter(|(label, _)| !matches!(*label, "clocks" | "version"))
-        .map(|(l, v)| field_line(l, v, theme))
-        .collect();
+    lines.extend(
+        present::job_fields(job, model.now)
+            .iter()
+            .filter(|(label, _)| !matches!(*label, "clocks" | "version"))
+            .map(|(l, v)| field_line(l, v, theme)),
+    );
     lines.push(Line::from(""));
     lines.push(Line::styled("Drives", theme.title()));
     for d in &job.drives {

@@ -4,6 +4,7 @@
 mod detail;
 mod header;
 mod popup;
+pub mod rules;
 mod tables;
 
 use ratatui::Frame;
@@ -23,44 +24,74 @@ pub fn view(model: &Model, frame: &mut Frame) {
         too_small(frame, area);
         return;
     }
-    let [top, pulse, tabs, body, footer] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Length(2),
-        Constraint::Length(1),
-        Constraint::Min(3),
-        Constraint::Length(1),
-    ])
-    .areas(area);
-    header::header(model, frame, top);
-    header::pulse(model, frame, pulse);
-    view_tabs(model, frame, tabs);
+    let areas = Areas::of(model, area);
+    header::header(model, frame, areas.top);
+    header::pulse(model, frame, areas.pulse);
+    view_tabs(model, frame, areas.tabs);
     if model.loaded && is_empty(model) {
-        empty_state(frame, body);
-    } else if model.detail {
-        let (table, side) = if body.width >= 140 {
-            let [t, s] =
-                Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(body);
-            (t, s)
-        } else {
-            let [t, s] =
-                Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(body);
-            (t, s)
-        };
-        tables::table(model, frame, table);
-        detail::detail(model, frame, side);
+        empty_state(frame, areas.body);
     } else {
-        tables::table(model, frame, body);
+        tables::table(model, frame, areas.table);
+        if let Some(side) = areas.detail {
+            detail::detail(model, frame, side);
+        }
     }
-    footer_line(model, frame, footer);
+    footer_line(model, frame, areas.footer);
     popup::popup(model, frame, area);
+}
+
+/// Where each part of the screen goes: one layout for drawing and for what
+/// `update` needs to know of it (how far a page or a scroll goes).
+struct Areas {
+    top: Rect,
+    pulse: Rect,
+    tabs: Rect,
+    body: Rect,
+    table: Rect,
+    detail: Option<Rect>,
+    footer: Rect,
+}
+
+impl Areas {
+    fn of(model: &Model, area: Rect) -> Areas {
+        let [top, pulse, tabs, body, footer] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Length(2),
+            Constraint::Length(1),
+            Constraint::Min(3),
+            Constraint::Length(1),
+        ])
+        .areas(area);
+        let (table, detail) = match model.detail {
+            false => (body, None),
+            true if body.width >= 140 => {
+                let [t, s] =
+                    Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(body);
+                (t, Some(s))
+            }
+            true => {
+                let [t, s] =
+                    Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(body);
+                (t, Some(s))
+            }
+        };
+        Areas { top, pulse, tabs, body, table, detail, footer }
+    }
+
+    fn at_model_size(model: &Model) -> Areas {
+        let (width, height) = model.size;
+        Areas::of(model, Rect::new(0, 0, width, height))
+    }
 }
 
 /// How many rows the table shows at the model's terminal size: what a page moves.
 pub fn table_rows(model: &Model) -> usize {
-    let (width, height) = model.size;
-    let body = height.saturating_sub(5); // title, pulse (2), tabs, footer
-    let table = if model.detail && width < 140 { body / 2 } else { body };
-    usize::from(table.saturating_sub(3)) // borders and the header row
+    usize::from(Areas::at_model_size(model).table.height.saturating_sub(3)) // borders, header row
+}
+
+/// How far the detail pane can scroll at the model's terminal size.
+pub fn detail_scroll_limit(model: &Model) -> u16 {
+    Areas::at_model_size(model).detail.map_or(0, |area| detail::scroll_limit(model, area))
 }
 
 fn is_empty(model: &Model) -> bool {

@@ -31,6 +31,7 @@ pub fn popup(model: &Model, frame: &mut Frame, area: Rect) {
             draw(frame, rect, Paragraph::new(lines), &title);
         }
         Popup::Form(form) => form_popup(model, frame, area, form),
+        Popup::Rules { rules, scroll } => super::rules::draw(model, frame, area, rules, *scroll),
         Popup::Dock(dock) => dock_popup(model, frame, area, dock),
         Popup::Confirm { title, lines, .. } => {
             let mut text: Vec<Line> = lines.iter().map(|l| Line::from(format!(" {}", visible(l)))).collect();
