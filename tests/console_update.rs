@@ -808,7 +808,7 @@ fn help_lists_every_binding_of_the_table_from_the_keymap() {
     press(&mut model, ch('3')); // the Drives view: every key of the table applies there
     press(&mut model, ch('?'));
     assert_eq!(popup_name(&model), "help");
-    let screen = screen(&model, 120, 70);
+    let screen = screen(&model, 120, 100);
     let table: Vec<_> = keymap::BINDINGS.iter().filter(|b| b.contexts.contains(&Context::Table)).collect();
     assert!(table.len() > 20);
     for binding in &table {
@@ -1389,4 +1389,131 @@ fn the_detail_pane_shows_a_drives_fields_and_scrolls() {
     assert!(screen(&model, 100, 30).contains("K back"), "back on the same drive, as scrolled");
     press(&mut model, ch('j'));
     assert!(!screen(&model, 100, 30).contains("K back"), "another drive starts at the top");
+}
+
+// ------------------------------------------------------------- navigation
+
+fn selected(model: &Model) -> Option<Subject> {
+    ieops::console::update::selected_subject(model)
+}
+
+/// Issue 15: `:job NAME` and `:drive ID` select the row in its view — a
+/// unique prefix (any case for drives) is enough, an ambiguous one names the
+/// candidates — clearing a filter that hides it; Tab completes commands,
+/// names and ids.
+#[test]
+fn colon_job_and_drive_go_to_the_row_with_prefixes_and_tab_completion() {
+    let (_store, mut model) = demo();
+    command_line(&mut model, "job vanarsdel");
+    assert!(
+        flash(&model).starts_with("2 jobs begin vanarsdel: vanarsdel-cctv-2026-09-28, vanarsdel-restore"),
+        "{}",
+        flash(&model)
+    );
+    assert_eq!(model.view, View::Attention, "nowhere to go");
+
+    press(&mut model, ch('2'));
+    press(&mut model, ch('/'));
+    type_text(&mut model, "contoso");
+    press(&mut model, key(KeyCode::Enter));
+    command_line(&mut model, "job vanarsdel-c");
+    assert_eq!(
+        (model.view, selected(&model)),
+        (View::Jobs, Some(Subject::Job("vanarsdel-cctv-2026-09-28".into())))
+    );
+    assert!(model.filter.is_empty(), "the filter that hid it is cleared");
+
+    command_line(&mut model, "drive 2ekgm");
+    let drive = Subject::Drive { job: "contoso-seismic-2026-11-12".into(), drive_id: "2EKGMJE5".into() };
+    assert_eq!((model.view, selected(&model)), (View::Drives, Some(drive)));
+    command_line(&mut model, "drive zzzz");
+    assert_eq!(flash(&model), "no active drive is zzzz or begins so");
+
+    press(&mut model, ch(':'));
+    type_text(&mut model, "jo");
+    press(&mut model, key(KeyCode::Tab));
+    let typed = |model: &Model| model.input.as_ref().expect("the command line").text.lines().join("");
+    assert_eq!(typed(&model), "job", ":jobs and :job NAME both begin so");
+    type_text(&mut model, " vanarsdel-c");
+    press(&mut model, key(KeyCode::Tab));
+    assert_eq!(typed(&model), "job vanarsdel-cctv-2026-09-28");
+    press(&mut model, key(KeyCode::Esc));
+}
+
+/// Issue 15: Up on the filter or the command line brings back the lines
+/// entered before (each line its own history), Down goes forward again.
+#[test]
+fn up_recalls_earlier_filters_and_commands() {
+    let (_store, mut model) = demo();
+    for filter in ["contoso", "overdue"] {
+        press(&mut model, key(KeyCode::Esc)); // the table: Esc clears the filter in force
+        press(&mut model, ch('/'));
+        type_text(&mut model, filter);
+        press(&mut model, key(KeyCode::Enter));
+    }
+    command_line(&mut model, "jobs");
+    let line = |model: &Model| model.input.as_ref().expect("a line").text.lines().join("");
+    press(&mut model, ch('/'));
+    assert_eq!(line(&model), "overdue", "the filter line opens on the filter in force");
+    press(&mut model, key(KeyCode::Up));
+    assert_eq!(line(&model), "overdue");
+    press(&mut model, key(KeyCode::Up));
+    assert_eq!(line(&model), "contoso");
+    assert_eq!(model.filter.text, "contoso", "a recalled filter applies as it is shown");
+    press(&mut model, key(KeyCode::Up));
+    assert_eq!(line(&model), "contoso", "the oldest stays");
+    press(&mut model, key(KeyCode::Down));
+    assert_eq!(line(&model), "overdue");
+    press(&mut model, key(KeyCode::Esc));
+    press(&mut model, ch(':'));
+    press(&mut model, key(KeyCode::Up));
+    assert_eq!(line(&model), "jobs", "commands have their own history");
+    press(&mut model, key(KeyCode::Esc));
+}
+
+/// Issue 15: `o` goes to what a row is about: an Attention item to its job
+/// or drive, a drive to its job, a job to its drives.
+#[test]
+fn o_jumps_from_a_row_to_what_it_is_about() {
+    let (_store, mut model) = demo();
+    let first_job_item =
+        model.attention.iter().position(|i| matches!(i.subject, Subject::Job(_))).expect("a job item");
+    let job = model.attention[first_job_item].subject.clone();
+    for _ in 0..first_job_item {
+        press(&mut model, ch('j'));
+    }
+    press(&mut model, ch('o'));
+    assert_eq!((model.view, selected(&model)), (View::Jobs, Some(job.clone())));
+    press(&mut model, ch('o'));
+    assert_eq!(model.view, View::Drives);
+    let Some(Subject::Drive { job: owner, .. }) = selected(&model) else { panic!("a drive") };
+    assert_eq!(Subject::Job(owner), job);
+    press(&mut model, ch('o'));
+    assert_eq!((model.view, selected(&model)), (View::Jobs, Some(job)));
+}
+
+/// Issue 15: `*` marks every drive shown (the filter applies) and unmarks
+/// them when all are; Shift-↓ marks a range.
+#[test]
+fn star_marks_all_shown_drives_and_shift_arrows_mark_a_range() {
+    use crossterm::event::{KeyEvent, KeyModifiers};
+    let (_store, mut model) = demo();
+    press(&mut model, ch('3'));
+    press(&mut model, ch('/'));
+    type_text(&mut model, "contoso-seismic");
+    press(&mut model, key(KeyCode::Enter));
+    let shown = rows::rows(&model, View::Drives).len();
+    assert!(shown > 3);
+    press(&mut model, ch('*'));
+    assert_eq!(model.marked.len(), shown);
+    press(&mut model, ctrl('a'));
+    assert!(model.marked.is_empty(), "again: unmarked");
+
+    let shift_down = KeyEvent::new(KeyCode::Down, KeyModifiers::SHIFT);
+    press(&mut model, shift_down);
+    press(&mut model, shift_down);
+    assert_eq!(model.marked.len(), 3, "the drive it started on and the two it moved to");
+    assert_eq!(model.cursor(), 2);
+    press(&mut model, key(KeyCode::Down));
+    assert_eq!(model.marked.len(), 3, "a plain arrow only moves");
 }

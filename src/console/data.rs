@@ -239,6 +239,18 @@ impl Data {
         self.archive_loaded = true;
     }
 
+    /// Where the active job `name` is in the jobs table.
+    pub fn job_index(&self, name: &str) -> Option<usize> {
+        self.by_name.get(name).map(|rows| rows.job)
+    }
+
+    /// Where one drive of the active job `job_name` is in the drives table.
+    pub fn drive_index(&self, job_name: &str, drive_id: &str) -> Option<usize> {
+        let first = self.by_name.get(job_name)?.drives?;
+        let mut rows = self.drives.get(first..)?.iter().take_while(|d| *d.job_name == *job_name);
+        rows.position(|d| d.drive_id == drive_id).map(|at| first + at)
+    }
+
     /// The row of the active job with that name.
     pub fn row(&self, name: &str) -> Option<&JobRow> {
         self.jobs.get(self.by_name.get(name)?.job)
@@ -246,12 +258,7 @@ impl Data {
 
     /// The row of one drive of the active job with that name.
     pub fn drive_row(&self, job_name: &str, drive_id: &str) -> Option<&DriveRow> {
-        let first = self.by_name.get(job_name)?.drives?;
-        self.drives
-            .get(first..)?
-            .iter()
-            .take_while(|d| *d.job_name == *job_name)
-            .find(|d| d.drive_id == drive_id)
+        self.drives.get(self.drive_index(job_name, drive_id)?)
     }
 
     /// Takes in what changed. A few jobs (another operator's action) have

@@ -25,18 +25,23 @@ pub enum Context {
 pub struct Key {
     code: KeyCode,
     ctrl: bool,
+    shift: bool,
 }
 
 const fn k(c: char) -> Key {
-    Key { code: KeyCode::Char(c), ctrl: false }
+    Key { code: KeyCode::Char(c), ctrl: false, shift: false }
 }
 
 const fn code(code: KeyCode) -> Key {
-    Key { code, ctrl: false }
+    Key { code, ctrl: false, shift: false }
 }
 
 const fn ctrl(c: char) -> Key {
-    Key { code: KeyCode::Char(c), ctrl: true }
+    Key { code: KeyCode::Char(c), ctrl: true, shift: false }
+}
+
+const fn shift(code: KeyCode) -> Key {
+    Key { code, ctrl: false, shift: true }
 }
 
 pub struct Binding {
@@ -182,6 +187,37 @@ pub const BINDINGS: &[Binding] = &[
     },
     Binding {
         contexts: &[Table],
+        keys: &[k('*'), ctrl('a')],
+        command: Command::MarkAll,
+        help: "mark every drive shown (the filter applies); again: unmark them",
+        views: &[View::Drives],
+        footer: "",
+    },
+    Binding {
+        contexts: &[Table],
+        keys: &[shift(KeyCode::Down)],
+        command: Command::MarkDown,
+        help: "mark this drive and move down: a range",
+        views: &[View::Drives],
+        footer: "",
+    },
+    Binding {
+        contexts: &[Table],
+        keys: &[shift(KeyCode::Up)],
+        command: Command::MarkUp,
+        help: "mark this drive and move up: a range",
+        views: &[View::Drives],
+        footer: "",
+    },
+    Binding {
+        contexts: &[Table],
+        keys: &[k('o')],
+        command: Command::GoTo,
+        help: "go to what the row is about: item → job or drive, drive → job, job → drives",
+        ..PLAIN
+    },
+    Binding {
+        contexts: &[Table],
         keys: &[k('r')],
         command: Command::BulkReceive,
         help: "receive the marked drives (D2/D4)",
@@ -288,6 +324,27 @@ pub const BINDINGS: &[Binding] = &[
         ..PLAIN
     },
     Binding {
+        contexts: &[Input],
+        keys: &[code(KeyCode::Up)],
+        command: Command::HistoryBack,
+        help: "an earlier line (filters and commands each keep their own)",
+        ..PLAIN
+    },
+    Binding {
+        contexts: &[Input],
+        keys: &[code(KeyCode::Down)],
+        command: Command::HistoryForward,
+        help: "a later line",
+        ..PLAIN
+    },
+    Binding {
+        contexts: &[Input],
+        keys: &[code(KeyCode::Tab)],
+        command: Command::Complete,
+        help: "complete a command, a job name (:job) or a drive id (:drive)",
+        ..PLAIN
+    },
+    Binding {
         contexts: &[Form, Input],
         keys: &[code(KeyCode::Enter)],
         command: Command::Select,
@@ -349,7 +406,11 @@ pub const BINDINGS: &[Binding] = &[
 impl Key {
     fn matches(&self, event: &KeyEvent) -> bool {
         let has_ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
-        self.code == event.code && self.ctrl == has_ctrl
+        // Shift is part of a key only for the arrows (Shift-↓ marks a range):
+        // a letter carries it in its case, Shift-Tab in its own code.
+        let shift_matters = matches!(self.code, KeyCode::Up | KeyCode::Down);
+        let has_shift = event.modifiers.contains(KeyModifiers::SHIFT);
+        self.code == event.code && self.ctrl == has_ctrl && (!shift_matters || self.shift == has_shift)
     }
 
     pub fn label(&self) -> String {
@@ -368,7 +429,11 @@ impl Key {
             KeyCode::End => "End".into(),
             other => format!("{other:?}"),
         };
-        if self.ctrl { format!("Ctrl-{name}") } else { name }
+        match (self.ctrl, self.shift) {
+            (true, _) => format!("Ctrl-{name}"),
+            (_, true) => format!("Shift-{name}"),
+            _ => name,
+        }
     }
 }
 
@@ -408,6 +473,7 @@ pub const DIALOGS: &[(Context, &str)] = &[
     (Context::Form, "Form"),
     (Context::Confirm, "Confirmation"),
     (Context::Dock, "Receiving mode"),
+    (Context::Input, "Filter and command line"),
 ];
 
 /// How many lines the help has in a view: a title line and one per binding, per section.

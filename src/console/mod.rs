@@ -10,6 +10,7 @@ pub mod filter;
 pub mod keymap;
 pub mod model;
 pub mod msg;
+pub mod navigate;
 pub mod rows;
 pub mod search;
 pub mod theme;

@@ -151,6 +151,8 @@ pub enum Popup {
 pub struct Input {
     pub kind: InputKind,
     pub text: TextArea<'static>,
+    /// Which earlier line is shown (Up), counted back from the newest.
+    pub recalled: Option<usize>,
     /// The filter before editing began, restored if the new one does not parse.
     pub previous: Filter,
 }
@@ -182,6 +184,9 @@ pub struct Model {
     pub filtered_with: [Filter; 5],
     pub filter: Filter,
     pub input: Option<Input>,
+    /// The lines entered on the filter and the command line this session, oldest first.
+    pub filter_history: Vec<String>,
+    pub command_history: Vec<String>,
     pub detail: bool,
     /// How far the detail pane is scrolled, for the subject it was scrolled on
     /// (another selection starts at the top).
@@ -221,6 +226,8 @@ impl Model {
             filtered_with: Default::default(),
             filter: Filter::default(),
             input: None,
+            filter_history: Vec::new(),
+            command_history: Vec::new(),
             detail: false,
             detail_scroll: None,
             history: None,

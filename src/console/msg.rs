@@ -27,6 +27,18 @@ pub enum Command {
     OpenActions,
     ToggleMark,
     ClearMarks,
+    /// Mark every drive the Drives view shows (or unmark them, if all are).
+    MarkAll,
+    /// Mark the selected drive and move down / up: a range.
+    MarkDown,
+    MarkUp,
+    /// Go to what the selected row is about.
+    GoTo,
+    /// On the filter or command line: an earlier / a later line.
+    HistoryBack,
+    HistoryForward,
+    /// On the command line: complete what is typed.
+    Complete,
     BulkReceive,
     BulkShipBack,
     StartFilter,

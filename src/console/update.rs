@@ -190,6 +190,34 @@ fn table_command(model: &mut Model, command: Command) -> Vec<Effect> {
         Command::OpenActions => open_menu(model),
         Command::ToggleMark => toggle_mark(model),
         Command::ClearMarks => model.marked.clear(),
+        Command::MarkAll => mark_all(model),
+        Command::MarkDown | Command::MarkUp => {
+            if let Some(Subject::Drive { job, drive_id }) =
+                selected_subject(model).filter(|_| model.view == View::Drives)
+            {
+                model.marked.insert((job, drive_id));
+            }
+            let at = &mut model.cursor[i];
+            *at = if command == Command::MarkDown {
+                (*at + 1).min(count.saturating_sub(1))
+            } else {
+                at.saturating_sub(1)
+            };
+            if let Some(Subject::Drive { job, drive_id }) =
+                selected_subject(model).filter(|_| model.view == View::Drives)
+            {
+                model.marked.insert((job, drive_id));
+            }
+        }
+        Command::GoTo => match super::navigate::related(model) {
+            Some(subject) => {
+                if let Err(why) = super::navigate::go_to(model, &subject) {
+                    model.flash = Some((why, true));
+                }
+            }
+            None => model.flash = Some(("this row is about nothing another view lists".into(), true)),
+        },
+        Command::HistoryBack | Command::HistoryForward | Command::Complete => {}
         Command::BulkReceive => return bulk_with(model, BulkKind::Receive, &[]),
         Command::BulkShipBack => bulk_ship_back_form(model),
         Command::Receive => model.popup = Some(Popup::Dock(Box::default())),
@@ -340,7 +368,7 @@ fn start_input(model: &mut Model, kind: InputKind) {
     if kind == InputKind::Filter {
         text.insert_str(&model.filter.text);
     }
-    model.input = Some(Input { kind, text, previous: model.filter.clone() });
+    model.input = Some(Input { kind, text, recalled: None, previous: model.filter.clone() });
 }
 
 fn edit(model: &mut Model, key: crossterm::event::KeyEvent) {
@@ -378,9 +406,72 @@ fn edit(model: &mut Model, key: crossterm::event::KeyEvent) {
     }
 }
 
+/// Up and Down on the filter or command line: the lines entered before.
+fn recall(model: &mut Model, mut input: Input, command: Command) {
+    let history = match input.kind {
+        InputKind::Filter => &model.filter_history,
+        InputKind::Command => &model.command_history,
+    };
+    let back = match (command, input.recalled) {
+        (Command::HistoryBack, None) => Some(0),
+        (Command::HistoryBack, Some(n)) => Some((n + 1).min(history.len().saturating_sub(1))),
+        (_, Some(0) | None) => None,
+        (_, Some(n)) => Some(n - 1),
+    };
+    let line = match back.and_then(|n| history.len().checked_sub(n + 1).map(|at| history[at].clone())) {
+        Some(line) => {
+            input.recalled = back;
+            line
+        }
+        None => {
+            input.recalled = None;
+            String::new()
+        }
+    };
+    input.text = TextArea::from([line]);
+    input.text.move_cursor(ratatui_textarea::CursorMove::End);
+    let filter = (input.kind == InputKind::Filter).then(|| input.text.lines().join(" "));
+    model.input = Some(input);
+    if let Some(Ok(filter)) = filter.map(|text| Filter::parse(&text)) {
+        set_filter(model, filter);
+    }
+}
+
+/// Keeps a line entered for Up to bring back (once, if entered twice in a row).
+fn remember(history: &mut Vec<String>, line: &str) {
+    const KEPT: usize = 100;
+    if !line.is_empty() && history.last().map(String::as_str) != Some(line) {
+        history.push(line.to_string());
+        if history.len() > KEPT {
+            history.remove(0);
+        }
+    }
+}
+
 fn input_command(model: &mut Model, command: Command) -> Vec<Effect> {
-    let Some(input) = model.input.take() else { return Vec::new() };
+    let Some(mut input) = model.input.take() else { return Vec::new() };
     let text = input.text.lines().join(" ");
+    match command {
+        Command::HistoryBack | Command::HistoryForward => {
+            recall(model, input, command);
+            return Vec::new();
+        }
+        Command::Complete => {
+            if input.kind == InputKind::Command {
+                if let Some(done) = super::navigate::complete(&model.data, &text) {
+                    input.text = TextArea::from([done]);
+                    input.text.move_cursor(ratatui_textarea::CursorMove::End);
+                }
+            }
+            model.input = Some(input);
+            return Vec::new();
+        }
+        Command::Select => match input.kind {
+            InputKind::Filter => remember(&mut model.filter_history, text.trim()),
+            InputKind::Command => remember(&mut model.command_history, text.trim()),
+        },
+        _ => {}
+    }
     match (command, input.kind) {
         (Command::Back, InputKind::Filter) => {
             set_filter(model, Filter::default());
@@ -432,6 +523,18 @@ fn run_command(model: &mut Model, text: &str) -> Vec<Effect> {
         }
         // Through the dispatcher, like a key: read-only refuses it there.
         "sweep" => return dispatch(model, Command::Sweep),
+        other if other.starts_with("job ") || other.starts_with("drive ") => {
+            let (what, typed) = other.split_once(' ').unwrap_or_default();
+            let found = match what {
+                "job" => super::navigate::find_job(&model.data, typed.trim()).map(Subject::Job),
+                _ => super::navigate::find_drive(&model.data, typed.trim())
+                    .map(|(job, drive_id)| Subject::Drive { job, drive_id }),
+            };
+            if let Err(why) = found.and_then(|subject| super::navigate::go_to(model, &subject)) {
+                model.flash = Some((why, true));
+            }
+            return selection_effects(model);
+        }
         "receive" | "arrival" => return dispatch(model, Command::Receive),
         other if other.starts_with("import ") => {
             model.import_path = Some(other["import ".len()..].trim().to_string());
@@ -446,7 +549,7 @@ fn run_command(model: &mut Model, text: &str) -> Vec<Effect> {
         other => {
             model.flash = Some((
                 format!(
-                    "unknown command ':{other}': try :attention :jobs :drives :audit :archive :sweep :import PATH :q"
+                    "unknown command ':{other}': try :attention :jobs :drives :audit :archive :job NAME :drive ID :receive :sweep :import PATH :q (Tab completes)"
                 ),
                 true,
             ));
@@ -732,6 +835,28 @@ pub fn event_line(subject: &str, e: &Event) -> String {
 }
 
 // --------------------------------------------------------------------- bulk
+
+/// `*`: every drive the Drives view shows is marked; if all already were, unmarked.
+fn mark_all(model: &mut Model) {
+    if model.view != View::Drives {
+        model.flash = Some(("marks are for drives: switch to the Drives view (3)".into(), true));
+        return;
+    }
+    let shown: Vec<(String, String)> = rows::rows(model, View::Drives)
+        .iter()
+        .filter_map(|r| match r {
+            rows::RowRef::Drive(d) => Some((d.job_name.to_string(), d.drive_id.clone())),
+            _ => None,
+        })
+        .collect();
+    if shown.iter().all(|key| model.marked.contains(key)) {
+        for key in &shown {
+            model.marked.remove(key);
+        }
+    } else {
+        model.marked.extend(shown);
+    }
+}
 
 fn toggle_mark(model: &mut Model) {
     match selected_subject(model) {
