@@ -1517,3 +1517,79 @@ fn star_marks_all_shown_drives_and_shift_arrows_mark_a_range() {
     press(&mut model, key(KeyCode::Down));
     assert_eq!(model.marked.len(), 3, "a plain arrow only moves");
 }
+
+// ------------------------------------------------------------ audit search
+
+/// Issue 15: the Audit view's filter searches the log: `rule:` (the rules an
+/// event cites), `who:`, `since:`/`until:` (a day, a time, or a span back
+/// from now) and free text in details and notes — each checked against the
+/// stored events. `rule:` also narrows the queue to the rule's items.
+#[test]
+fn the_audit_filter_searches_by_rule_who_time_and_text() {
+    let (store, mut model) = demo();
+    let events = store.recent_events(100_000).expect("events");
+    assert_eq!(events.len(), model.data.events.len(), "the demo's whole log is held");
+    let shown = |model: &mut Model, filter: &str| -> Vec<i64> {
+        press(model, key(KeyCode::Esc));
+        press(model, ch('/'));
+        type_text(model, filter);
+        press(model, key(KeyCode::Enter));
+        rows::rows(model, View::Audit)
+            .iter()
+            .map(|r| match r {
+                rows::RowRef::Event(e) => e.id,
+                other => panic!("{other:?}"),
+            })
+            .collect()
+    };
+    let expect = |keep: &dyn Fn(&ieops::store::AuditRecord) -> bool| -> Vec<i64> {
+        events.iter().filter(|e| keep(e)).map(|e| e.id).collect()
+    };
+    press(&mut model, ch('4'));
+    let cites = |e: &ieops::store::AuditRecord, id: &str| e.rule.split(", ").any(|r| r == id);
+    let d2 = shown(&mut model, "rule:D2");
+    assert!(!d2.is_empty());
+    assert_eq!(d2, expect(&|e| cites(e, "D2")));
+    assert_eq!(
+        shown(&mut model, "who:jonas rule:d2"),
+        expect(&|e| e.operator.contains("jonas") && cites(e, "D2"))
+    );
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).expect("a day");
+    let on_the_20th = shown(&mut model, "since:2026-11-20 until:2026-11-20");
+    assert!(!on_the_20th.is_empty());
+    assert_eq!(on_the_20th, expect(&|e| e.at.date_naive() == day));
+    let last_two_days = shown(&mut model, "since:2d");
+    assert_eq!(last_two_days, expect(&|e| e.at >= model.now - chrono::Duration::days(2)));
+    let noted = events.iter().find_map(|e| e.note.clone()).expect("an event with a note");
+    let word = noted.split_whitespace().max_by_key(|w| w.len()).expect("a word").to_lowercase();
+    let by_note = shown(&mut model, &word);
+    assert!(!by_note.is_empty());
+    assert_eq!(
+        by_note,
+        expect(&|e| [&e.note, &e.detail]
+            .iter()
+            .any(|t| t.as_deref().is_some_and(|t| t.to_lowercase().contains(&word)))
+            || [
+                e.job_name.as_deref(),
+                e.drive_id.as_deref(),
+                Some(e.operator.as_str()),
+                Some(e.action.as_str())
+            ]
+            .iter()
+            .flatten()
+            .any(|t| t.to_lowercase().contains(&word)))
+    );
+    shown(&mut model, "since:yesterday");
+    assert!(flash(&model).contains("'yesterday' is not a time"), "{}", flash(&model));
+
+    press(&mut model, key(KeyCode::Esc));
+    press(&mut model, ch('1'));
+    press(&mut model, ch('/'));
+    type_text(&mut model, "rule:e5");
+    press(&mut model, key(KeyCode::Enter));
+    let items = rows::rows(&model, View::Attention);
+    assert!(
+        !items.is_empty() && items.iter().all(|r| matches!(r, rows::RowRef::Item(i) if i.rule == Rule::E5))
+    );
+    assert_eq!(items.len(), model.attention.iter().filter(|i| i.rule == Rule::E5).count());
+}

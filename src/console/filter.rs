@@ -2,9 +2,15 @@
 //! plus `state:S`, `jobstate:S`, `drivestate:S`, `type:import|export`,
 //! `overdue` and `faulted`. `state:` is the state of the row: a drive's in
 //! the Drives view, a job's in the Jobs view (or, for a word that is only a
-//! drive state, the states of the job's drives).
+//! drive state, the states of the job's drives). `rule:R` keeps the rows
+//! that cite the rule (what `i` shows); `who:NAME`, `since:` and `until:`
+//! (a date, a date and time, or `7d`/`12h` ago) search the audit log, whose
+//! free text also covers the details and notes of events.
 
-use crate::domain::{DriveState, JobState, JobType, Timestamp};
+use chrono::{Duration, NaiveDate, NaiveDateTime};
+
+use crate::domain::{DriveState, JobState, JobType, Rule, Timestamp};
+use crate::store::AuditRecord;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Term {
@@ -16,6 +22,51 @@ enum Term {
     Type(JobType),
     Overdue,
     Faulted,
+    Rule(Rule),
+    /// Audit events by operator (part of the name, any case).
+    Who(String),
+    Since(Bound),
+    Until(Bound),
+}
+
+/// A moment `since:`/`until:` name: a date or a date and time (UTC), or a
+/// span back from now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Bound {
+    /// A day: `since:` from its start, `until:` to its end.
+    Day(NaiveDate),
+    At(Timestamp),
+    Ago(Duration),
+}
+
+impl Bound {
+    fn parse(text: &str) -> Result<Bound, String> {
+        let ago = |n: &str, unit: fn(i64) -> Duration| n.parse::<i64>().ok().filter(|n| *n >= 0).map(unit);
+        if let Some(span) = text.strip_suffix('d').and_then(|n| ago(n, Duration::days)) {
+            return Ok(Bound::Ago(span));
+        }
+        if let Some(span) = text.strip_suffix('h').and_then(|n| ago(n, Duration::hours)) {
+            return Ok(Bound::Ago(span));
+        }
+        if let Ok(day) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+            return Ok(Bound::Day(day));
+        }
+        NaiveDateTime::parse_from_str(text, "%Y-%m-%dt%H:%M")
+            .map(|at| Bound::At(at.and_utc()))
+            .map_err(|_| format!("'{text}' is not a time: 2026-11-20, 2026-11-20T08:00 (UTC), 7d or 12h ago"))
+    }
+
+    /// The first moment it names, and the first after it.
+    fn range(self, now: Timestamp) -> (Timestamp, Timestamp) {
+        match self {
+            Bound::Day(day) => {
+                let start = day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
+                (start, start + Duration::days(1))
+            }
+            Bound::At(at) => (at, at + Duration::minutes(1)),
+            Bound::Ago(span) => (now - span, now - span),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -43,6 +94,14 @@ impl Filter {
                 Term::Type(
                     kind.parse::<JobType>().map_err(|_| format!("type is import or export, not '{kind}'"))?,
                 )
+            } else if let Some(rule) = lower.strip_prefix("rule:") {
+                Term::Rule(rule.parse()?)
+            } else if let Some(who) = lower.strip_prefix("who:") {
+                Term::Who(who.to_string())
+            } else if let Some(when) = lower.strip_prefix("since:") {
+                Term::Since(Bound::parse(when)?)
+            } else if let Some(when) = lower.strip_prefix("until:") {
+                Term::Until(Bound::parse(when)?)
             } else if lower == "overdue" {
                 Term::Overdue
             } else if lower == "faulted" {
@@ -138,22 +197,63 @@ fn term_matches(term: &Term, row: &Facts, now: Timestamp) -> bool {
         Term::Type(t) => row.job_type == *t,
         Term::Overdue => row.overdue_from.is_some_and(|d| d <= now),
         Term::Faulted => row.faulted,
+        Term::Rule(rule) => row.rules.contains(&Some(*rule)),
+        // The audit log's own terms: no job or drive row is an event.
+        Term::Who(_) | Term::Since(_) | Term::Until(_) => false,
     }
 }
 
 impl Filter {
-    /// For rows that are not a job (audit events): free text only.
-    pub fn matches_text(&self, haystacks: &[&str]) -> bool {
-        self.matches_text_row(haystacks, false)
-    }
-
-    /// For a held arrival in the queue: free text, and `overdue` as its item says.
-    pub fn matches_text_row(&self, haystacks: &[&str], overdue: bool) -> bool {
+    /// For a held arrival in the queue: free text, and `overdue` and `rule:`
+    /// as its item says.
+    pub fn matches_text_row(&self, haystacks: &[&str], overdue: bool, rule: Option<Rule>) -> bool {
         self.terms.iter().all(|term| match term {
             Term::Text(t) => haystacks.iter().any(|h| contains(h, t)),
             Term::Overdue => overdue,
+            Term::Rule(r) => rule == Some(*r),
             _ => false,
         })
+    }
+
+    /// An audit event: free text over its subject, operator, action, rule,
+    /// states, details and note; `rule:` among the rules it cites; `who:`;
+    /// `since:`/`until:` on when it happened; `state:` its from or to state.
+    pub fn matches_event(&self, e: &AuditRecord, now: Timestamp) -> bool {
+        let texts = [
+            e.job_name.as_deref().unwrap_or(""),
+            e.drive_id.as_deref().unwrap_or(""),
+            &e.operator,
+            &e.rule,
+            &e.action,
+            &e.from_state,
+            &e.to_state,
+            e.detail.as_deref().unwrap_or(""),
+            e.note.as_deref().unwrap_or(""),
+        ];
+        let either_state =
+            |name: &str| e.from_state.eq_ignore_ascii_case(name) || e.to_state.eq_ignore_ascii_case(name);
+        self.terms.iter().all(|term| match term {
+            Term::Text(t) => texts.iter().any(|h| contains(h, t)),
+            Term::Rule(r) => {
+                e.rule.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| w.eq_ignore_ascii_case(r.id()))
+            }
+            Term::Who(who) => contains(&e.operator, who),
+            Term::Since(bound) => e.at >= bound.range(now).0,
+            Term::Until(bound) => e.at < bound.range(now).1,
+            Term::State(job, drive) => {
+                job.is_some_and(|s| either_state(s.as_str()))
+                    || drive.is_some_and(|s| either_state(s.as_str()))
+            }
+            Term::JobState(s) => either_state(s.as_str()),
+            Term::DriveState(s) => either_state(s.as_str()),
+            Term::Type(_) | Term::Overdue | Term::Faulted => false,
+        })
+    }
+
+    /// Whether the filter asks about the audit log only (`who:`, `since:`,
+    /// `until:`): outside the Audit view it keeps nothing.
+    pub fn audit_only(&self) -> bool {
+        self.terms.iter().any(|t| matches!(t, Term::Who(_) | Term::Since(_) | Term::Until(_)))
     }
 }
 
@@ -175,6 +275,9 @@ pub struct Facts<'a> {
     /// Faulted: the job or a drive of it (a job row), the drive or its job
     /// (a drive row), a Faulted item (the attention queue).
     pub faulted: bool,
+    /// The rules the row cites (`rule:`): a job's deadline and state rules, a
+    /// drive's state rule (and D9 if extra), an item's rule.
+    pub rules: [Option<Rule>; 2],
 }
 
 fn contains(haystack: &str, lower_needle: &str) -> bool {
@@ -222,6 +325,7 @@ mod tests {
             drive_state: None,
             drive_states: &[DriveState::Specified],
             faulted: false,
+            rules: [None, Some(Rule::J1)],
         };
         for text in ["CONTOSO", "wd-abc", "1z9", "type:import state:creating", "state:specified"] {
             assert!(Filter::parse(text).unwrap().matches(&facts, now), "{text}");

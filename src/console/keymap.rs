@@ -244,7 +244,7 @@ pub const BINDINGS: &[Binding] = &[
         contexts: &[Table],
         keys: &[k('/')],
         command: Command::StartFilter,
-        help: "filter: text, state:S, jobstate:S, type:T, overdue, faulted",
+        help: "filter: text, state:S, jobstate:S, type:T, overdue, faulted, rule:R, who:, since:, until:",
         footer: "filter",
         ..PLAIN
     },

@@ -161,17 +161,7 @@ fn filter_view(model: &mut Model, view: View) {
             keep(&|r| data.archive.get(r).is_some_and(|row| filter.matches(&job_facts(model, row), now)))
         }
         View::Drives => drives_passing(model, source),
-        View::Audit => keep(&|r| {
-            data.events.get(r).is_some_and(|e| {
-                filter.matches_text(&[
-                    e.job_name.as_deref().unwrap_or(""),
-                    e.drive_id.as_deref().unwrap_or(""),
-                    &e.operator,
-                    &e.rule,
-                    &e.action,
-                ])
-            })
-        }),
+        View::Audit => keep(&|r| data.events.get(r).is_some_and(|e| filter.matches_event(e, now))),
     };
     model.visible[i] = visible;
     model.filtered_with[i] = model.filter.clone();
@@ -214,6 +204,7 @@ fn job_facts<'a>(model: &'a Model, row: &'a JobRow) -> Facts<'a> {
         drive_states,
         faulted: row.state == crate::domain::JobState::Faulted
             || drive_states.contains(&crate::domain::DriveState::Faulted),
+        rules: [row.deadline.map(|(rule, _, _)| rule), Some(Rule::entering_job_state(row.state))],
     }
 }
 
@@ -230,6 +221,7 @@ fn drive_facts<'a>(d: &'a DriveRow, lower_id: &'a str) -> Facts<'a> {
         drive_state: Some(d.state),
         drive_states: &[],
         faulted: d.state == crate::domain::DriveState::Faulted || d.job_faulted,
+        rules: [Some(Rule::entering_drive_state(d.state)), d.extra.then_some(Rule::D9)],
     }
 }
 
@@ -242,10 +234,11 @@ fn item_passes(model: &Model, item: &Item) -> bool {
     let passes = |mut facts: Facts| {
         facts.overdue_from = overdue.then_some(model.now);
         facts.faulted = item.urgency == Urgency::Faulted;
+        facts.rules = [Some(item.rule), None];
         model.filter.matches(&facts, model.now)
     };
     // Before the tables are read, free text still works on the job's name.
-    let name_matches = |name: &str| model.filter.matches_text_row(&[name], overdue);
+    let name_matches = |name: &str| model.filter.matches_text_row(&[name], overdue, Some(item.rule));
     match &item.subject {
         Subject::Job(name) => match data.row(name) {
             Some(row) => passes(job_facts(model, row)),
@@ -259,7 +252,7 @@ fn item_passes(model: &Model, item: &Item) -> bool {
         Subject::Arrival(id) => model.arrival(*id).is_some_and(|a| {
             let mut texts: Vec<&str> = vec![&a.tracking_number, a.job_name.as_deref().unwrap_or("")];
             texts.extend(a.drive_ids.iter().map(String::as_str));
-            model.filter.matches_text_row(&texts, overdue)
+            model.filter.matches_text_row(&texts, overdue, Some(item.rule))
         }),
     }
 }

@@ -480,7 +480,10 @@ fn input_command(model: &mut Model, command: Command) -> Vec<Effect> {
         (Command::Select, InputKind::Filter) => {
             match Filter::parse(&text) {
                 Ok(filter) => {
-                    if let Some(state) =
+                    if filter.audit_only() && model.view != View::Audit {
+                        model.flash =
+                            Some(("who:, since: and until: search the Audit view (4)".into(), false));
+                    } else if let Some(state) =
                         filter.job_only_states().next().filter(|_| model.view == View::Drives)
                     {
                         let word = state.to_string().to_lowercase();
