@@ -244,7 +244,7 @@ pub const BINDINGS: &[Binding] = &[
         contexts: &[Table],
         keys: &[k('/')],
         command: Command::StartFilter,
-        help: "filter: text, state:S, jobstate:S, type:T, overdue, faulted, rule:R, who:, since:, until:",
+        help: "filter: text state: type: rule: overdue faulted (audit: who: since: until:)",
         footer: "filter",
         ..PLAIN
     },
