@@ -355,7 +355,7 @@ pub const BINDINGS: &[Binding] = &[
         contexts: &[Dock],
         keys: &[code(KeyCode::Enter)],
         command: Command::Select,
-        help: "next field; in the serial field: take the scan, or review the package when empty",
+        help: "next field; in the serial field: take the scan (empty: review the package)",
         ..PLAIN
     },
     Binding {
@@ -497,6 +497,16 @@ mod tests {
         assert_eq!(command_for(Context::Confirm, &key('y')), Some(Command::Confirm));
         let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
         assert_eq!(command_for(Context::Form, &ctrl_c), Some(Command::Quit));
+    }
+
+    /// The help popup is 100 columns wide: a line never runs under its border.
+    #[test]
+    fn every_help_line_fits_the_help_popup() {
+        for b in BINDINGS {
+            let keys: Vec<String> = b.keys.iter().map(Key::label).collect();
+            let line = format!(" {:<20}{}", keys.join(" "), b.help);
+            assert!(line.chars().count() <= 98, "{line}");
+        }
     }
 
     #[test]
