@@ -290,6 +290,8 @@ fn assert_terminal_given_back(console: &mut Console) -> usize {
         let out = console.output();
         assert!(!out.parser.screen().alternate_screen(), "still on the alternate screen");
         assert!(!out.parser.screen().hide_cursor(), "the cursor is still hidden");
+        let mouse = out.parser.screen().mouse_protocol_mode();
+        assert_eq!(mouse, vt100::MouseProtocolMode::None, "the terminal still reports the mouse");
     }
     let flags = console.local_flags();
     for flag in ["ICANON", "ECHO", "ISIG"] {
@@ -408,6 +410,38 @@ fn a_change_committed_by_another_process_appears_without_a_key() {
 
     db.ok(&["act", "late-arrival-job", "cancel"]);
     console.wait_until("the job flagged cancelled", |s| row_shows(s, "late-arrival-job", "cancelled"));
+    console.send("q");
+    assert_restored(&mut console);
+}
+
+/// Issue 15: the console takes the mouse — a click (SGR report, as xterm
+/// sends it) on a tab shows that view — and gives it back on quit; with
+/// `--no-mouse` it never asks for it.
+#[test]
+fn a_click_on_a_tab_shows_its_view_and_no_mouse_leaves_the_mouse_alone() {
+    let db = Db::new();
+    db.ok(&["job", "create", "clicked-job", "--type", "import", "--drive", "CL-0001"]);
+    let mut console = Console::open(&db.path, &[]);
+    console.wait_for("2 Jobs (1)");
+    let mode = console.output().parser.screen().mouse_protocol_mode();
+    assert_ne!(mode, vt100::MouseProtocolMode::None, "the console asked for mouse reports");
+    let (row, col) = {
+        let out = console.output();
+        let screen = out.parser.screen();
+        (0..ROWS)
+            .find_map(|y| screen.contents_between(y, 0, y, COLS).find("2 Jobs").map(|x| (y, x as u16)))
+            .expect("the Jobs tab")
+    };
+    console.send(&format!("\x1b[<0;{};{}M\x1b[<0;{};{}m", col + 3, row + 1, col + 3, row + 1));
+    console.wait_for(" Jobs · 1 rows");
+    console.send("q");
+    assert_restored(&mut console);
+
+    let mut console = Console::open(&db.path, &["--no-mouse"]);
+    console.wait_for("2 Jobs (1)");
+    let mode = console.output().parser.screen().mouse_protocol_mode();
+    assert_eq!(mode, vt100::MouseProtocolMode::None, "--no-mouse: no mouse reports asked for");
+    assert!(!console.raw().windows(8).any(|w| w == b"\x1b[?1000h"), "no capture sequence was sent");
     console.send("q");
     assert_restored(&mut console);
 }

@@ -1593,3 +1593,86 @@ fn the_audit_filter_searches_by_rule_who_time_and_text() {
     );
     assert_eq!(items.len(), model.attention.iter().filter(|i| i.rule == Rule::E5).count());
 }
+
+// ------------------------------------------------------------------ mouse
+
+fn click(model: &mut Model, column: u16, row: u16) -> Vec<Effect> {
+    use crossterm::event::{KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+    let event = MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column,
+        row,
+        modifiers: KeyModifiers::NONE,
+    };
+    update(model, Msg::Mouse(event))
+}
+
+fn wheel(model: &mut Model, down: bool, column: u16, row: u16) -> Vec<Effect> {
+    use crossterm::event::{KeyModifiers, MouseEvent, MouseEventKind};
+    let kind = if down { MouseEventKind::ScrollDown } else { MouseEventKind::ScrollUp };
+    update(model, Msg::Mouse(MouseEvent { kind, column, row, modifiers: KeyModifiers::NONE }))
+}
+
+/// Where `text` is on the screen: (column, row) of its first character.
+fn find(screen: &str, text: &str) -> (u16, u16) {
+    screen
+        .lines()
+        .enumerate()
+        .find_map(|(y, line)| line.find(text).map(|at| (line[..at].chars().count() as u16, y as u16)))
+        .unwrap_or_else(|| panic!("{text} is not on screen:\n{screen}"))
+}
+
+/// Issue 15: a click on a tab shows its view; on a row selects it, and on
+/// the selected row opens its actions (as Enter, so read-only refuses it);
+/// on a menu item selects it, then chooses it. The wheel moves the
+/// selection, or scrolls the detail pane under the pointer.
+#[test]
+fn the_mouse_clicks_tabs_rows_and_menu_items_and_the_wheel_scrolls() {
+    let (mut store, mut model) = demo();
+    update(&mut model, Msg::Resize(160, 45));
+    let (x, y) = find(&screen(&model, 160, 45), "3 Drives");
+    click(&mut model, x + 2, y);
+    assert_eq!(model.view, View::Drives);
+
+    let (x, y) = find(&screen(&model, 160, 45), "2 Jobs");
+    click(&mut model, x, y);
+    assert_eq!(model.view, View::Jobs);
+    let (x, y) = find(&screen(&model, 160, 45), "vanarsdel-cctv-2026-09-28");
+    click(&mut model, x, y);
+    assert_eq!(selected(&model), Some(Subject::Job("vanarsdel-cctv-2026-09-28".into())));
+    assert_eq!(popup_name(&model), "none", "the first click selects");
+    click(&mut model, x, y);
+    assert_eq!(popup_name(&model), "menu", "a click on the selected row opens its actions");
+    let Some(Popup::Menu { actions, .. }) = &model.popup else { unreachable!() };
+    let second = actions[1].kind.name().to_string();
+    let (mx, my) = find(&screen(&model, 160, 45), &second);
+    click(&mut model, mx, my);
+    assert!(matches!(&model.popup, Some(Popup::Menu { selected: 1, .. })), "a click selects the item");
+    click(&mut model, mx, my);
+    assert_ne!(popup_name(&model), "menu", "a second click chooses it");
+    press(&mut model, key(KeyCode::Esc));
+    press(&mut model, key(KeyCode::Esc));
+
+    let before = model.cursor();
+    wheel(&mut model, true, x, y);
+    wheel(&mut model, true, x, y);
+    assert_eq!(model.cursor(), before + 2, "the wheel moves the selection");
+    wheel(&mut model, false, x, y);
+    assert_eq!(model.cursor(), before + 1);
+
+    let effects = press(&mut model, ch('d'));
+    run(&mut model, &mut store, effects);
+    let screen_before = screen(&model, 160, 45);
+    let (dx, dy) = find(&screen_before, "History");
+    wheel(&mut model, true, dx, dy);
+    assert_eq!(model.cursor(), before + 1, "over the detail pane the wheel scrolls the pane");
+    assert_ne!(screen(&model, 160, 45), screen_before);
+
+    let mut other = demo_store();
+    let mut watching = console(&mut other, true);
+    update(&mut watching, Msg::Resize(160, 45));
+    let (x, y) = find(&screen(&watching, 160, 45), "arrival:4");
+    click(&mut watching, x, y);
+    assert_eq!(popup_name(&watching), "none");
+    assert!(flash(&watching).starts_with("read-only monitoring"), "{}", flash(&watching));
+}

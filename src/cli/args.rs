@@ -43,6 +43,10 @@ pub struct Global {
     /// Print JSON (REST field names) instead of tables
     #[arg(long, global = true)]
     pub json: bool,
+    /// The console leaves the mouse to the terminal (no clicking rows or tabs,
+    /// no wheel; the terminal's own text selection works as usual)
+    #[arg(long, global = true)]
+    pub no_mouse: bool,
 }
 
 #[derive(Debug, Subcommand)]

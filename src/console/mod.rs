@@ -35,6 +35,8 @@ pub struct Options {
     pub operator: String,
     /// `--now`: run at a simulated time that advances from here.
     pub start: Option<Timestamp>,
+    /// Capture the mouse: click rows, tabs and menu items, scroll with the wheel.
+    pub mouse: bool,
 }
 
 /// Runs the console until the operator quits. The terminal is restored on
@@ -92,6 +94,7 @@ async fn main_loop(store: Store, options: Options) -> std::io::Result<()> {
     // finds the loop that restores it.
     let mut stop = StopSignals::catch()?;
     let mut terminal = ratatui::init();
+    let mouse = options.mouse && capture_mouse().is_ok();
     if let Ok(size) = terminal.size() {
         update::update(&mut model, Msg::Resize(size.width, size.height));
     }
@@ -128,6 +131,7 @@ async fn main_loop(store: Store, options: Options) -> std::io::Result<()> {
                     key_message(&model, plain)
                 }
                 Some(Ok(Event::Resize(width, height))) => Some(Msg::Resize(width, height)),
+                Some(Ok(Event::Mouse(event))) if mouse => Some(Msg::Mouse(event)),
                 Some(Ok(_)) => None,
                 Some(Err(e)) => break Err(e),
                 None => break Ok(()),
@@ -146,9 +150,28 @@ async fn main_loop(store: Store, options: Options) -> std::io::Result<()> {
             break Ok(());
         }
     };
+    if mouse {
+        release_mouse();
+    }
     ratatui::restore();
     worker.stop();
     result
+}
+
+/// Turns mouse reporting on, and makes sure a panic turns it off again
+/// (ratatui's own hook restores the rest of the terminal).
+fn capture_mouse() -> std::io::Result<()> {
+    crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture)?;
+    let restore = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        release_mouse();
+        restore(info);
+    }));
+    Ok(())
+}
+
+fn release_mouse() {
+    let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture);
 }
 
 /// Where the keyboard focus is.

@@ -83,6 +83,8 @@ pub enum Msg {
     Command(Command),
     /// A key typed into the focused text input (filter, command line, form field).
     Edit(crossterm::event::KeyEvent),
+    /// A click or the wheel (unless `--no-mouse`).
+    Mouse(crossterm::event::MouseEvent),
     /// The terminal's size (at start and on every resize).
     Resize(u16, u16),
     /// Time passed: countdowns tick.

@@ -57,6 +57,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             edit(model, key);
             Vec::new()
         }
+        Msg::Mouse(event) => mouse(model, event),
         Msg::Resize(width, height) => {
             model.size = (width, height);
             Vec::new()
@@ -127,6 +128,50 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             model.flash = Some((format!("cannot read the database: {message}"), true));
             Vec::new()
         }
+    }
+}
+
+/// A click selects what it is on (a tab, a row, a menu item); a click on the
+/// selected row or item opens or chooses it, as Enter does. The wheel moves
+/// the selection, or scrolls the detail pane under it. Whatever it asks goes
+/// through the dispatcher, like a key.
+fn mouse(model: &mut Model, event: crossterm::event::MouseEvent) -> Vec<Effect> {
+    use super::view::Hit;
+    use crossterm::event::{MouseButton, MouseEventKind};
+    let hit = super::view::hit(model, event.column, event.row);
+    match (event.kind, hit) {
+        (MouseEventKind::Down(MouseButton::Left), Hit::Tab(view)) if model.input.is_none() => {
+            dispatch(model, Command::ShowView(view))
+        }
+        (MouseEventKind::Down(MouseButton::Left), Hit::Row(at)) if model.input.is_none() => {
+            if at == model.cursor() {
+                return dispatch(model, Command::OpenActions);
+            }
+            model.cursor[model.view.index()] = at;
+            selection_effects(model)
+        }
+        (MouseEventKind::Down(MouseButton::Left), Hit::MenuItem(item)) => {
+            if let Some(Popup::Menu { selected, .. }) = &mut model.popup {
+                if *selected != item {
+                    *selected = item;
+                    return Vec::new();
+                }
+            }
+            dispatch(model, Command::Select)
+        }
+        (MouseEventKind::ScrollDown | MouseEventKind::ScrollUp, hit)
+            if model.popup.is_none() && model.input.is_none() =>
+        {
+            let down = event.kind == MouseEventKind::ScrollDown;
+            let command = match (hit, down) {
+                (Hit::Detail, true) => Command::DetailDown,
+                (Hit::Detail, false) => Command::DetailUp,
+                (_, true) => Command::Down,
+                (_, false) => Command::Up,
+            };
+            dispatch(model, command)
+        }
+        _ => Vec::new(),
     }
 }
 

@@ -43,6 +43,7 @@ pub fn view(model: &Model, frame: &mut Frame) {
 /// Where each part of the screen goes: one layout for drawing and for what
 /// `update` needs to know of it (how far a page or a scroll goes).
 struct Areas {
+    whole: Rect,
     top: Rect,
     pulse: Rect,
     tabs: Rect,
@@ -75,13 +76,67 @@ impl Areas {
                 (t, Some(s))
             }
         };
-        Areas { top, pulse, tabs, body, table, detail, footer }
+        Areas { whole: area, top, pulse, tabs, body, table, detail, footer }
     }
 
     fn at_model_size(model: &Model) -> Areas {
         let (width, height) = model.size;
         Areas::of(model, Rect::new(0, 0, width, height))
     }
+}
+
+/// What is under a screen cell, for the mouse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hit {
+    Tab(View),
+    /// A table row, by its position in the view.
+    Row(usize),
+    /// An item of the action menu.
+    MenuItem(usize),
+    Detail,
+    Nothing,
+}
+
+/// What is at (`column`, `row`) of the screen at the model's size.
+pub fn hit(model: &Model, column: u16, row: u16) -> Hit {
+    let inside = |r: Rect| column >= r.x && column < r.x + r.width && row >= r.y && row < r.y + r.height;
+    let areas = Areas::at_model_size(model);
+    match &model.popup {
+        Some(super::model::Popup::Menu { subject, actions, .. }) => {
+            let rect = popup::menu_rect(areas.whole, subject, actions.len());
+            let item = usize::from(row.saturating_sub(rect.y + 1));
+            return match inside(rect) && row > rect.y && item < actions.len() {
+                true => Hit::MenuItem(item),
+                false => Hit::Nothing,
+            };
+        }
+        Some(_) => return Hit::Nothing,
+        None => {}
+    }
+    if inside(areas.tabs) {
+        let mut x = areas.tabs.x;
+        for (i, view) in View::ALL.iter().enumerate() {
+            // As `Tabs` draws them: a space, the title, a space, the divider.
+            let width = tab_title(model, i, *view).width() as u16 + 2;
+            if column >= x && column < x + width {
+                return Hit::Tab(*view);
+            }
+            x += width + 1;
+        }
+        return Hit::Nothing;
+    }
+    if areas.detail.is_some_and(inside) {
+        return Hit::Detail;
+    }
+    let table = areas.table;
+    let first_row = table.y + 2; // the border and the header row
+    if inside(table) && row >= first_row && row + 1 < table.y + table.height {
+        let at = tables::first_shown(model, table) + usize::from(row - first_row);
+        if at < super::rows::count(model, model.view) {
+            return Hit::Row(at);
+        }
+    }
+    Hit::Nothing
 }
 
 /// How many rows the table shows at the model's terminal size: what a page moves.
@@ -117,22 +172,21 @@ fn empty_state(frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(lines).block(Block::bordered().title(" Welcome ")), area);
 }
 
+/// A view's tab: its key, its name and how many rows it shows.
+fn tab_title(model: &Model, i: usize, view: View) -> Line<'static> {
+    // A view not yet filtered with what is being typed shows no count rather than a wrong one.
+    // Before the first read, no count: a zero would be a false all-clear.
+    let count = if model.loaded && super::rows::is_filtered(model, view) {
+        super::rows::count(model, view).to_string()
+    } else {
+        "…".to_string()
+    };
+    Line::from(format!("{} {} ({count})", i + 1, view.title()))
+}
+
 fn view_tabs(model: &Model, frame: &mut Frame, area: Rect) {
     let theme = &model.config.theme;
-    let titles: Vec<Line> = View::ALL
-        .iter()
-        .enumerate()
-        .map(|(i, v)| {
-            // A view not yet filtered with what is being typed shows no count rather than a wrong one.
-            // Before the first read, no count: a zero would be a false all-clear.
-            let count = if model.loaded && super::rows::is_filtered(model, *v) {
-                super::rows::count(model, *v).to_string()
-            } else {
-                "…".to_string()
-            };
-            Line::from(format!("{} {} ({count})", i + 1, v.title()))
-        })
-        .collect();
+    let titles: Vec<Line> = View::ALL.iter().enumerate().map(|(i, v)| tab_title(model, i, *v)).collect();
     let mut spans = vec![];
     if !model.filter.is_empty() {
         spans.push(Span::styled(

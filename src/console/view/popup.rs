@@ -6,6 +6,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Padding, Paragraph, Wrap};
 
+use crate::domain::attention::Subject;
 use crate::text::visible;
 
 use super::super::dock::{DockForm, FIELDS, Fate, SERIAL};
@@ -25,10 +26,8 @@ pub fn popup(model: &Model, frame: &mut Frame, area: Rect) {
                     if i == *selected { line.style(theme.selected()) } else { line }
                 })
                 .collect();
-            let title = format!(" Actions on {} ", visible(&subject.to_string()));
-            let width = (title.chars().count() as u16 + 4).max(50);
-            let rect = centered(area, width, lines.len() as u16 + 2);
-            draw(frame, rect, Paragraph::new(lines), &title);
+            let rect = menu_rect(area, subject, actions.len());
+            draw(frame, rect, Paragraph::new(lines), &menu_title(subject));
         }
         Popup::Form(form) => form_popup(model, frame, area, form),
         Popup::Rules { rules, scroll } => super::rules::draw(model, frame, area, rules, *scroll),
@@ -218,6 +217,16 @@ fn dock_popup(model: &Model, frame: &mut Frame, area: Rect, dock: &DockForm) {
         None => Line::styled("Enter/Tab next field · * required · Esc cancels", theme.dim()),
     };
     frame.render_widget(Paragraph::new(help), help_area);
+}
+
+fn menu_title(subject: &Subject) -> String {
+    format!(" Actions on {} ", visible(&subject.to_string()))
+}
+
+/// Where the action menu is drawn (and clicked).
+pub fn menu_rect(area: Rect, subject: &Subject, items: usize) -> Rect {
+    let width = (menu_title(subject).chars().count() as u16 + 4).max(50);
+    centered(area, width, u16::try_from(items).unwrap_or(u16::MAX).saturating_add(2))
 }
 
 fn draw(frame: &mut Frame, rect: Rect, paragraph: Paragraph, title: &str) {

@@ -33,7 +33,7 @@ pub fn table(model: &Model, frame: &mut Frame, area: Rect) {
     let block = Block::bordered().title(title);
     let inner_height = area.height.saturating_sub(3) as usize; // borders and header row
     let cursor = model.cursor().min(total.saturating_sub(1));
-    let offset = if inner_height == 0 { cursor } else { cursor.saturating_sub(inner_height - 1) };
+    let offset = first_shown(model, area);
     let theme = &model.config.theme;
     let spec = COLUMNS[model.view.index()];
     let built: Vec<(usize, Vec<Line<'static>>, Style)> =
@@ -73,6 +73,14 @@ pub fn table(model: &Model, frame: &mut Frame, area: Rect) {
             .style(theme.title());
     let table = Table::new(body, widths).header(header).block(block).column_spacing(1);
     frame.render_widget(table, area);
+}
+
+/// The position of the first row the table in `area` shows: the window
+/// follows the cursor, which stays on its last row once it is past it.
+pub fn first_shown(model: &Model, area: Rect) -> usize {
+    let inner_height = usize::from(area.height.saturating_sub(3)); // borders and header row
+    let cursor = model.cursor().min(rows::count(model, model.view).saturating_sub(1));
+    cursor.saturating_sub(inner_height.saturating_sub(1))
 }
 
 /// `line` cut to `width` columns, its last one `…` when anything was cut.
