@@ -10,6 +10,7 @@
 //! - [`cli`]: the command line, which only translates.
 
 pub mod cli;
+pub mod config;
 pub mod console;
 pub mod demo;
 pub mod domain;

@@ -10,7 +10,7 @@ use crossterm::event::KeyCode;
 
 use console_support::*;
 use ieops::console::keymap::{self, Context};
-use ieops::console::model::{FormPurpose, Model, Plan, Popup, View};
+use ieops::console::model::{Config, FormPurpose, Model, Plan, Popup, View};
 use ieops::console::msg::{Msg, WriteFailure};
 use ieops::console::rows;
 use ieops::console::update::{Effect, update};
@@ -816,7 +816,7 @@ fn help_lists_every_binding_of_the_table_from_the_keymap() {
         let line = format!(" {:<20}{}", keys.join(" "), binding.help);
         assert!(screen.contains(&line), "the help lacks '{line}':\n{screen}");
     }
-    assert_eq!(keymap::help(Context::Table, View::Drives).len(), table.len());
+    assert_eq!(keymap::Keymap::default().help(Context::Table, View::Drives).len(), table.len());
 }
 
 // ------------------------------------------------------------------- import
@@ -1675,4 +1675,82 @@ fn the_mouse_clicks_tabs_rows_and_menu_items_and_the_wheel_scrolls() {
     click(&mut watching, x, y);
     assert_eq!(popup_name(&watching), "none");
     assert!(flash(&watching).starts_with("read-only monitoring"), "{}", flash(&watching));
+}
+
+// ------------------------------------------------------------ wall screen
+
+/// Issue 15: with `bell = true`, an item that enters the queue once the
+/// console is running rings the terminal's bell once and says what it is on
+/// the status line; the first reads ring nothing, and without the setting
+/// nothing rings.
+#[test]
+fn a_new_attention_item_rings_the_bell_when_asked() {
+    use ieops::domain::{Action, Ctx, TargetKind};
+    for bell in [true, false] {
+        let mut store = demo_store();
+        let mut model = Model::new(Config { bell, ..config(true) }, now());
+        let overview = worker::overview(&store, now()).expect("first read");
+        let mut effects = update(&mut model, Msg::Overview(Box::new(overview)));
+        effects.extend(update(&mut model, worker::tables(&store, now())));
+        run(&mut model, &mut store, effects);
+        assert_eq!(model.bells, 0, "the first reads ring nothing");
+
+        let job = model
+            .data
+            .jobs
+            .iter()
+            .find(|j| j.state == JobState::Received)
+            .expect("a Received job")
+            .name
+            .clone();
+        let Ok(Action::Job(action)) =
+            Action::parse(TargetKind::Job, "fault", &[("reason".into(), "power cut".into())])
+        else {
+            panic!("fault parses")
+        };
+        let ctx = Ctx { operator: "bruno", now: now(), note: None };
+        ieops::ops::act(&mut store, &[ieops::ops::Ask::Job { job: job.clone(), action }], &ctx, None)
+            .expect("faulted");
+        run(&mut model, &mut store, vec![Effect::Reload]);
+        assert_eq!(model.bells, u64::from(bell), "bell = {bell}");
+        if bell {
+            assert!(flash(&model).starts_with(&format!("new in Attention: E6 {job}")), "{}", flash(&model));
+        }
+        run(&mut model, &mut store, vec![Effect::Reload]);
+        assert_eq!(model.bells, u64::from(bell), "the same item rings once");
+    }
+}
+
+/// Issue 15: a wall screen with `cycle-seconds` shows the next view each
+/// time they pass; a key makes it wait again; a dialog holds it; an
+/// operator's (read-write) console never cycles.
+#[test]
+fn a_wall_screen_cycles_its_views() {
+    let mut store = demo_store();
+    let mut model = console(&mut store, true);
+    model.config.cycle_seconds = Some(10);
+    let t0 = model.now;
+    let tick = |model: &mut Model, s: i64| {
+        update(model, Msg::Tick(t0 + chrono::Duration::seconds(s)));
+        model.view
+    };
+    assert_eq!(tick(&mut model, 0), View::Attention);
+    assert_eq!(tick(&mut model, 5), View::Attention);
+    assert_eq!(tick(&mut model, 10), View::Jobs);
+    assert_eq!(tick(&mut model, 15), View::Jobs);
+    press(&mut model, ch('j'));
+    assert_eq!(tick(&mut model, 20), View::Jobs, "a key at 15 s: the wait starts again");
+    assert_eq!(tick(&mut model, 25), View::Drives);
+    press(&mut model, ch('?'));
+    assert_eq!(tick(&mut model, 60), View::Drives, "the help is open");
+    press(&mut model, key(KeyCode::Esc)); // closed at 60 s
+    assert_eq!(tick(&mut model, 65), View::Drives);
+    assert_eq!(tick(&mut model, 70), View::Audit);
+
+    let (_store, mut operator) = demo();
+    operator.config.cycle_seconds = Some(10);
+    for s in [0, 10, 20, 30] {
+        update(&mut operator, Msg::Tick(t0 + chrono::Duration::seconds(s)));
+    }
+    assert_eq!(operator.view, View::Attention, "only a read-only console cycles");
 }

@@ -243,7 +243,9 @@ fn console(g: &args::Global, demo: bool) -> Result<(), CliError> {
             Store::open(&path, if g.read_only { Access::ReadOnly } else { Access::ReadWrite })?
         }
     };
-    let options = crate::console::Options { operator, start, mouse: !g.no_mouse };
+    let options =
+        crate::console::Options::new(operator, start, g.no_mouse, &crate::config::Settings::default())
+            .map_err(bad)?;
     let result = crate::console::run(store, options);
     drop(demo_dir); // the demo's files go
     result.map_err(|e| CliError::Internal(format!("the terminal failed: {e}")))

@@ -404,6 +404,46 @@ pub const BINDINGS: &[Binding] = &[
 ];
 
 impl Key {
+    /// A key as the settings file writes it: `x`, `X`, `Ctrl-x`, `Space`,
+    /// `Enter`, `Tab`, `Backspace`, `Home`, `End`, `PgUp`, `PgDn`, `F1`–`F12`.
+    pub fn parse(text: &str) -> Result<Key, String> {
+        let (ctrl, name) = match text.strip_prefix("Ctrl-").or_else(|| text.strip_prefix("ctrl-")) {
+            Some(rest) => (true, rest),
+            None => (false, text),
+        };
+        let mut chars = name.chars();
+        let code = match (chars.next(), chars.next()) {
+            (Some(c), None) if !c.is_control() => {
+                KeyCode::Char(if ctrl { c.to_ascii_lowercase() } else { c })
+            }
+            _ => match name {
+                "Space" => KeyCode::Char(' '),
+                "Enter" => KeyCode::Enter,
+                "Tab" => KeyCode::Tab,
+                "Backspace" => KeyCode::Backspace,
+                "Home" => KeyCode::Home,
+                "End" => KeyCode::End,
+                "PgUp" => KeyCode::PageUp,
+                "PgDn" => KeyCode::PageDown,
+                f if f.starts_with('F') => match f[1..].parse::<u8>() {
+                    Ok(n @ 1..=12) => KeyCode::F(n),
+                    _ => return Err(format!("'{text}' is not a key")),
+                },
+                _ => {
+                    return Err(format!("'{text}' is not a key (x, Ctrl-x, Space, Enter, Tab, PgDn, F5, …)"));
+                }
+            },
+        };
+        if code == KeyCode::Esc || (ctrl && code == KeyCode::Char('c')) {
+            return Err("Esc and Ctrl-C stay as they are".into());
+        }
+        Ok(Key { code, ctrl, shift: false })
+    }
+
+    fn same(&self, other: &Key) -> bool {
+        (self.code, self.ctrl, self.shift) == (other.code, other.ctrl, other.shift)
+    }
+
     fn matches(&self, event: &KeyEvent) -> bool {
         let has_ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
         // Shift is part of a key only for the arrows (Shift-↓ marks a range):
@@ -427,6 +467,8 @@ impl Key {
             KeyCode::PageDown => "PgDn".into(),
             KeyCode::Home => "Home".into(),
             KeyCode::End => "End".into(),
+            KeyCode::Backspace => "Backspace".into(),
+            KeyCode::F(n) => format!("F{n}"),
             other => format!("{other:?}"),
         };
         match (self.ctrl, self.shift) {
@@ -437,34 +479,110 @@ impl Key {
     }
 }
 
-/// The command a key means in a context, if any.
-pub fn command_for(context: Context, event: &KeyEvent) -> Option<Command> {
-    BINDINGS
-        .iter()
-        .filter(|b| b.contexts.contains(&context))
-        .find(|b| b.keys.iter().any(|key| key.matches(event)))
-        .map(|b| b.command)
+/// The keys in force: the table above, with what the settings file remaps
+/// (`[keys]`, a command's name and its key). Esc and Ctrl-C are never
+/// remapped: there is always a way back and a way out.
+#[derive(Debug, Clone)]
+pub struct Keymap {
+    /// The keys of each binding of `BINDINGS`, by position.
+    keys: Vec<Vec<Key>>,
 }
 
-/// Help lines for a context in a view: keys and what they do, in table order.
-pub fn help(context: Context, view: View) -> Vec<(String, &'static str)> {
-    BINDINGS
-        .iter()
-        .filter(|b| b.contexts.contains(&context) && b.views.contains(&view))
-        .map(|b| (b.keys.iter().map(Key::label).collect::<Vec<_>>().join(" "), b.help))
-        .collect()
+impl Default for Keymap {
+    fn default() -> Keymap {
+        Keymap { keys: BINDINGS.iter().map(|b| b.keys.to_vec()).collect() }
+    }
 }
 
-/// The table's footer in a view: each binding's first key and its footer
-/// word ("Enter actions", "/ filter", …), without the keys that write when
-/// the console is read-only.
-pub fn footer(view: View, read_only: bool) -> Vec<String> {
-    BINDINGS
-        .iter()
-        .filter(|b| b.contexts.contains(&Table) && b.views.contains(&view) && !b.footer.is_empty())
-        .filter(|b| !(read_only && b.command.writes()))
-        .filter_map(|b| b.keys.first().map(|key| format!("{} {}", key.label(), b.footer)))
-        .collect()
+/// The table commands the settings file can give another key, by name.
+pub const REMAPPABLE: &[(&str, Command)] = &[
+    ("quit", Command::Quit),
+    ("next-view", Command::NextView),
+    ("up", Command::Up),
+    ("down", Command::Down),
+    ("page-up", Command::PageUp),
+    ("page-down", Command::PageDown),
+    ("first", Command::Top),
+    ("last", Command::Bottom),
+    ("detail", Command::ToggleDetail),
+    ("detail-down", Command::DetailDown),
+    ("detail-up", Command::DetailUp),
+    ("actions", Command::OpenActions),
+    ("mark", Command::ToggleMark),
+    ("unmark-all", Command::ClearMarks),
+    ("mark-all", Command::MarkAll),
+    ("receive", Command::BulkReceive),
+    ("ship-back", Command::BulkShipBack),
+    ("dock", Command::Receive),
+    ("go-to", Command::GoTo),
+    ("rules", Command::ShowRules),
+    ("filter", Command::StartFilter),
+    ("command", Command::StartCommand),
+    ("sort", Command::SortNext),
+    ("reverse-sort", Command::SortReverse),
+    ("help", Command::ToggleHelp),
+];
+
+impl Keymap {
+    /// The table with `remaps` (command name → key) applied: the key leaves
+    /// any other table binding it had.
+    pub fn with_remaps(remaps: &std::collections::BTreeMap<String, String>) -> Result<Keymap, String> {
+        let mut map = Keymap::default();
+        for (name, text) in remaps {
+            let command = REMAPPABLE.iter().find(|(n, _)| n == name).map(|(_, c)| *c).ok_or_else(|| {
+                let names: Vec<&str> = REMAPPABLE.iter().map(|(n, _)| *n).collect();
+                format!("[keys]: no command is called '{name}'; the names are {}", names.join(", "))
+            })?;
+            let key = Key::parse(text).map_err(|e| format!("[keys] {name}: {e}"))?;
+            for (b, keys) in BINDINGS.iter().zip(map.keys.iter_mut()) {
+                if b.contexts.contains(&Table) {
+                    keys.retain(|k| !k.same(&key));
+                }
+            }
+            let at = BINDINGS.iter().position(|b| b.command == command && b.contexts.contains(&Table));
+            if let Some(keys) = at.and_then(|at| map.keys.get_mut(at)) {
+                *keys = vec![key];
+            }
+        }
+        Ok(map)
+    }
+
+    fn bound(&self) -> impl Iterator<Item = (&'static Binding, &[Key])> {
+        BINDINGS.iter().zip(self.keys.iter().map(Vec::as_slice))
+    }
+
+    /// The command a key means in a context, if any.
+    pub fn command_for(&self, context: Context, event: &KeyEvent) -> Option<Command> {
+        self.bound()
+            .filter(|(b, _)| b.contexts.contains(&context))
+            .find(|(_, keys)| keys.iter().any(|key| key.matches(event)))
+            .map(|(b, _)| b.command)
+    }
+
+    /// Help lines for a context in a view: keys and what they do, in table order.
+    pub fn help(&self, context: Context, view: View) -> Vec<(String, &'static str)> {
+        self.bound()
+            .filter(|(b, keys)| b.contexts.contains(&context) && b.views.contains(&view) && !keys.is_empty())
+            .map(|(b, keys)| (keys.iter().map(Key::label).collect::<Vec<_>>().join(" "), b.help))
+            .collect()
+    }
+
+    /// The table's footer in a view: each binding's first key and its footer
+    /// word ("Enter actions", "/ filter", …), without the keys that write
+    /// when the console is read-only.
+    pub fn footer(&self, view: View, read_only: bool) -> Vec<String> {
+        self.bound()
+            .filter(|(b, _)| b.contexts.contains(&Table) && b.views.contains(&view) && !b.footer.is_empty())
+            .filter(|(b, _)| !(read_only && b.command.writes()))
+            .filter_map(|(b, keys)| keys.first().map(|key| format!("{} {}", key.label(), b.footer)))
+            .collect()
+    }
+
+    /// How many lines the help has in a view: a title line and one per binding, per section.
+    pub fn help_line_count(&self, view: View) -> usize {
+        1 + self.help(Context::Table, view).len()
+            + DIALOGS.iter().map(|(c, _)| 2 + self.help(*c, view).len()).sum::<usize>()
+    }
 }
 
 /// The dialogs whose keys the help lists after the table's, with their titles.
@@ -476,12 +594,6 @@ pub const DIALOGS: &[(Context, &str)] = &[
     (Context::Input, "Filter and command line"),
 ];
 
-/// How many lines the help has in a view: a title line and one per binding, per section.
-pub fn help_line_count(view: View) -> usize {
-    1 + help(Context::Table, view).len()
-        + DIALOGS.iter().map(|(c, _)| 2 + help(*c, view).len()).sum::<usize>()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -492,11 +604,12 @@ mod tests {
 
     #[test]
     fn the_same_key_means_what_its_context_says() {
-        assert_eq!(command_for(Context::Table, &key('q')), Some(Command::Quit));
-        assert_eq!(command_for(Context::Input, &key('q')), None, "q is typed into a filter");
-        assert_eq!(command_for(Context::Confirm, &key('y')), Some(Command::Confirm));
+        let keys = Keymap::default();
+        assert_eq!(keys.command_for(Context::Table, &key('q')), Some(Command::Quit));
+        assert_eq!(keys.command_for(Context::Input, &key('q')), None, "q is typed into a filter");
+        assert_eq!(keys.command_for(Context::Confirm, &key('y')), Some(Command::Confirm));
         let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
-        assert_eq!(command_for(Context::Form, &ctrl_c), Some(Command::Quit));
+        assert_eq!(keys.command_for(Context::Form, &ctrl_c), Some(Command::Quit));
     }
 
     /// The help popup is 100 columns wide: a line never runs under its border.
@@ -511,9 +624,39 @@ mod tests {
 
     #[test]
     fn help_is_generated_from_the_bindings() {
-        let lines = help(Context::Table, View::Drives);
+        let keys = Keymap::default();
+        let lines = keys.help(Context::Table, View::Drives);
         assert!(lines.iter().any(|(keys, what)| keys == "↑ k" && *what == "move up"));
         assert_eq!(lines.len(), BINDINGS.iter().filter(|b| b.contexts.contains(&Context::Table)).count());
-        assert!(help(Context::Table, View::Audit).len() < lines.len(), "marks are not for audit events");
+        assert!(keys.help(Context::Table, View::Audit).len() < lines.len(), "marks are not for audit events");
+    }
+
+    /// A remapped key does its new command (and only that), its old key no
+    /// longer does; a name or key the table does not know is refused, and
+    /// Esc and Ctrl-C cannot be taken.
+    #[test]
+    fn the_settings_file_remaps_keys() {
+        let remap = |pairs: &[(&str, &str)]| {
+            Keymap::with_remaps(&pairs.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect())
+        };
+        let keys = remap(&[("receive", "Ctrl-r"), ("rules", "r")]).expect("valid remaps");
+        let ctrl_r = KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL);
+        assert_eq!(keys.command_for(Context::Table, &ctrl_r), Some(Command::BulkReceive));
+        assert_eq!(keys.command_for(Context::Table, &key('r')), Some(Command::ShowRules));
+        assert_eq!(keys.command_for(Context::Table, &key('i')), None, "i no longer shows the rules");
+        assert!(keys.footer(View::Drives, false).contains(&"Ctrl-r receive".to_string()));
+        assert!(
+            keys.help(Context::Table, View::Drives)
+                .iter()
+                .any(|(k, h)| k == "r" && h.starts_with("the rules"))
+        );
+
+        let unknown = remap(&[("recieve", "x")]).unwrap_err();
+        assert!(
+            unknown.starts_with("[keys]: no command is called 'recieve'; the names are quit,"),
+            "{unknown}"
+        );
+        assert_eq!(remap(&[("quit", "Ctrl-c")]).unwrap_err(), "[keys] quit: Esc and Ctrl-C stay as they are");
+        assert!(remap(&[("quit", "Hyper-q")]).unwrap_err().contains("'Hyper-q' is not a key"));
     }
 }

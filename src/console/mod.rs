@@ -37,6 +37,34 @@ pub struct Options {
     pub start: Option<Timestamp>,
     /// Capture the mouse: click rows, tabs and menu items, scroll with the wheel.
     pub mouse: bool,
+    pub palette: theme::Palette,
+    pub keys: keymap::Keymap,
+    /// How often other processes' commits are looked for.
+    pub refresh: std::time::Duration,
+    pub bell: bool,
+    pub cycle_seconds: Option<u64>,
+}
+
+impl Options {
+    /// The console's options from the settings file, checked: what it says
+    /// wrong is said in one line. `--no-mouse` wins over `mouse = true`.
+    pub fn new(
+        operator: String,
+        start: Option<Timestamp>,
+        no_mouse: bool,
+        settings: &crate::config::Settings,
+    ) -> Result<Options, String> {
+        Ok(Options {
+            operator,
+            start,
+            mouse: !no_mouse && settings.mouse.unwrap_or(true),
+            palette: settings.theme.as_deref().map(theme::Palette::parse).transpose()?.unwrap_or_default(),
+            keys: keymap::Keymap::with_remaps(&settings.keys)?,
+            refresh: std::time::Duration::from_millis(settings.refresh_ms.unwrap_or(worker::POLL_MS)),
+            bell: settings.bell.unwrap_or(false),
+            cycle_seconds: settings.cycle_seconds.filter(|s| *s > 0),
+        })
+    }
 }
 
 /// Runs the console until the operator quits. The terminal is restored on
@@ -82,13 +110,16 @@ async fn main_loop(store: Store, options: Options) -> std::io::Result<()> {
         operator: options.operator,
         read_only: store.is_read_only(),
         simulated: options.start.is_some(),
-        theme: theme::Theme::from_env(),
+        theme: theme::Theme::with(options.palette),
+        keys: options.keys,
+        bell: options.bell,
+        cycle_seconds: options.cycle_seconds,
     };
     let mut model = Model::new(config, clock.now());
     let (msg_tx, mut msg_rx) = tokio::sync::mpsc::unbounded_channel();
     let worker_clock = Clock { start: clock.start, started: clock.started };
     let operator = model.config.operator.clone();
-    let worker = worker::spawn(store, msg_tx, operator, move || worker_clock.now());
+    let worker = worker::spawn(store, msg_tx, operator, move || worker_clock.now(), options.refresh);
 
     // Caught before the terminal changes: a signal that comes early still
     // finds the loop that restores it.
@@ -141,8 +172,12 @@ async fn main_loop(store: Store, options: Options) -> std::io::Result<()> {
             () = stop.recv() => break Ok(()),
         };
         if let Some(msg) = msg {
+            let bells = model.bells;
             for effect in update::update(&mut model, msg) {
                 worker.run(effect);
+            }
+            if model.bells > bells {
+                ring();
             }
             dirty = true;
         }
@@ -170,6 +205,13 @@ fn capture_mouse() -> std::io::Result<()> {
     Ok(())
 }
 
+/// The terminal's bell (BEL): a wall screen's sound for a new item.
+fn ring() {
+    use std::io::Write;
+    let mut out = std::io::stdout();
+    let _ = out.write_all(b"\x07").and_then(|()| out.flush());
+}
+
 fn release_mouse() {
     let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture);
 }
@@ -191,7 +233,7 @@ pub fn context(model: &Model) -> Context {
 /// A key becomes a command through the keymap, or text for the focused input.
 pub fn key_message(model: &Model, key: KeyEvent) -> Option<Msg> {
     let context = context(model);
-    match keymap::command_for(context, &key) {
+    match model.config.keys.command_for(context, &key) {
         Some(command) => Some(Msg::Command(command)),
         None if matches!(context, Context::Input | Context::Form | Context::Dock) => Some(Msg::Edit(key)),
         None => None,

@@ -50,6 +50,12 @@ pub struct Config {
     /// `--now`: the console runs at this simulated time instead of the wall clock.
     pub simulated: bool,
     pub theme: Theme,
+    /// The keys in force (the settings file may remap some).
+    pub keys: super::keymap::Keymap,
+    /// Wall screens: ring the bell when a new item enters the queue.
+    pub bell: bool,
+    /// Wall screens: show the next view every this many seconds.
+    pub cycle_seconds: Option<u64>,
 }
 
 /// Sort order of one view's table.
@@ -207,6 +213,12 @@ pub struct Model {
     /// nothing of what a key would act on can be seen.
     pub size: (u16, u16),
     pub quit: bool,
+    /// How many times the bell has rung: the runtime rings when it grows.
+    pub bells: u64,
+    /// The queue is whole (the tables were read): new items from now on ring.
+    pub bell_armed: bool,
+    /// When the wall screen last moved to the next view (`cycle-seconds`).
+    pub cycled_at: Option<Timestamp>,
 }
 
 impl Model {
@@ -239,6 +251,9 @@ impl Model {
             importing: None,
             size: (u16::MAX, u16::MAX),
             quit: false,
+            bells: 0,
+            bell_armed: false,
+            cycled_at: None,
         }
     }
 

@@ -1,61 +1,106 @@
-//! One colour per state, everywhere. With NO_COLOR set, colours give way to
-//! plain text with bold and reverse only.
+//! One colour per state, everywhere, in one of three palettes: `dark` (the
+//! default), `light` for light backgrounds, `high-contrast` (bright and
+//! bold, nothing dimmed). With NO_COLOR set, colours give way to plain text
+//! with bold and reverse only.
 
 use ratatui::style::{Color, Modifier, Style};
 
 use crate::domain::{DriveState, JobState};
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Palette {
+    #[default]
+    Dark,
+    Light,
+    HighContrast,
+}
+
+impl Palette {
+    pub const NAMES: [&'static str; 3] = ["dark", "light", "high-contrast"];
+
+    pub fn parse(name: &str) -> Result<Palette, String> {
+        match name {
+            "dark" => Ok(Palette::Dark),
+            "light" => Ok(Palette::Light),
+            "high-contrast" => Ok(Palette::HighContrast),
+            other => Err(format!("theme is one of {}, not '{other}'", Palette::NAMES.join(", "))),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Theme {
     pub color: bool,
+    pub palette: Palette,
 }
 
 impl Theme {
     /// Honours <https://no-color.org>: any non-empty NO_COLOR turns colour off.
-    pub fn from_env() -> Theme {
-        Theme { color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) }
+    pub fn with(palette: Palette) -> Theme {
+        Theme { color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()), palette }
     }
 
     fn fg(&self, color: Color) -> Style {
-        if self.color { Style::new().fg(color) } else { Style::new() }
+        match (self.color, self.palette) {
+            (false, _) => Style::new(),
+            (true, Palette::HighContrast) => Style::new().fg(color).add_modifier(Modifier::BOLD),
+            (true, _) => Style::new().fg(color),
+        }
+    }
+
+    /// The palette's colour for a role: (dark, light, high contrast).
+    fn pick(&self, dark: Color, light: Color, high: Color) -> Style {
+        self.fg(match self.palette {
+            Palette::Dark => dark,
+            Palette::Light => light,
+            Palette::HighContrast => high,
+        })
     }
 
     pub fn job_state(&self, state: JobState) -> Style {
-        self.fg(match state {
-            JobState::Creating => Color::Gray,
-            JobState::Shipping => Color::Blue,
-            JobState::Received => Color::Cyan,
-            JobState::Transferring => Color::Yellow,
-            JobState::Packaging => Color::Magenta,
-            JobState::Completed => Color::Green,
-            JobState::Closed => Color::DarkGray,
-            JobState::Faulted => Color::Red,
-        })
+        match state {
+            JobState::Creating => self.pick(Color::White, Color::Black, Color::White),
+            JobState::Shipping => self.pick(Color::LightBlue, Color::Indexed(25), Color::LightBlue),
+            JobState::Received => self.pick(Color::Cyan, Color::Indexed(30), Color::LightCyan),
+            JobState::Transferring => self.pick(Color::Yellow, Color::Indexed(130), Color::LightYellow),
+            JobState::Packaging => self.pick(Color::Magenta, Color::Indexed(127), Color::LightMagenta),
+            JobState::Completed => self.pick(Color::Green, Color::Indexed(28), Color::LightGreen),
+            JobState::Closed => self.pick(Color::Gray, Color::Indexed(242), Color::White),
+            JobState::Faulted => self.pick(Color::Red, Color::Indexed(160), Color::LightRed),
+        }
     }
 
     pub fn drive_state(&self, state: DriveState) -> Style {
-        self.fg(match state {
-            DriveState::Specified => Color::Gray,
-            DriveState::Received => Color::Cyan,
-            DriveState::NeverReceived => Color::LightRed,
-            DriveState::Transferring => Color::Yellow,
-            DriveState::Completed => Color::Green,
-            DriveState::CompletedMoreInfo => Color::LightYellow,
-            DriveState::ShippedBack => Color::DarkGray,
-            DriveState::Faulted => Color::Red,
-        })
+        match state {
+            DriveState::Specified => self.pick(Color::White, Color::Black, Color::White),
+            DriveState::Received => self.pick(Color::Cyan, Color::Indexed(30), Color::LightCyan),
+            DriveState::NeverReceived => self.pick(Color::LightRed, Color::Indexed(124), Color::LightRed),
+            DriveState::Transferring => self.pick(Color::Yellow, Color::Indexed(130), Color::LightYellow),
+            DriveState::Completed => self.pick(Color::Green, Color::Indexed(28), Color::LightGreen),
+            DriveState::CompletedMoreInfo => {
+                self.pick(Color::LightYellow, Color::Indexed(136), Color::Yellow)
+            }
+            DriveState::ShippedBack => self.pick(Color::Gray, Color::Indexed(242), Color::White),
+            DriveState::Faulted => self.pick(Color::Red, Color::Indexed(160), Color::LightRed),
+        }
     }
 
     pub fn overdue(&self) -> Style {
-        self.fg(Color::Red).add_modifier(Modifier::BOLD)
+        self.pick(Color::LightRed, Color::Indexed(160), Color::LightRed).add_modifier(Modifier::BOLD)
     }
 
     pub fn due_soon(&self) -> Style {
-        self.fg(Color::Yellow)
+        self.pick(Color::Yellow, Color::Indexed(130), Color::LightYellow)
     }
 
+    /// Secondary text: grey that stays readable (ANSI 7 on dark, 242 on
+    /// light); high contrast dims nothing.
     pub fn dim(&self) -> Style {
-        if self.color { Style::new().fg(Color::DarkGray) } else { Style::new() }
+        match (self.color, self.palette) {
+            (false, _) | (true, Palette::HighContrast) => Style::new(),
+            (true, Palette::Dark) => Style::new().fg(Color::Gray),
+            (true, Palette::Light) => Style::new().fg(Color::Indexed(242)),
+        }
     }
 
     pub fn title(&self) -> Style {
@@ -63,18 +108,21 @@ impl Theme {
     }
 
     pub fn selected(&self) -> Style {
-        Style::new().add_modifier(Modifier::REVERSED)
+        match self.palette {
+            Palette::HighContrast => Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD),
+            _ => Style::new().add_modifier(Modifier::REVERSED),
+        }
     }
 
     pub fn error(&self) -> Style {
-        self.fg(Color::Red).add_modifier(Modifier::BOLD)
+        self.pick(Color::LightRed, Color::Indexed(160), Color::LightRed).add_modifier(Modifier::BOLD)
     }
 
     pub fn ok(&self) -> Style {
-        self.fg(Color::Green)
+        self.pick(Color::Green, Color::Indexed(28), Color::LightGreen)
     }
 
     pub fn marked(&self) -> Style {
-        self.fg(Color::LightMagenta).add_modifier(Modifier::BOLD)
+        self.pick(Color::LightMagenta, Color::Indexed(127), Color::LightMagenta).add_modifier(Modifier::BOLD)
     }
 }

@@ -68,7 +68,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             if model.attention_until.is_some_and(|until| now >= until) {
                 refresh_attention(model);
             }
-            Vec::new()
+            cycle_views(model, now)
         }
         Msg::Overview(overview) => {
             model.data.set_overview(*overview);
@@ -177,6 +177,9 @@ fn mouse(model: &mut Model, event: crossterm::event::MouseEvent) -> Vec<Effect> 
 
 /// The one place where read-only mode refuses a write.
 fn dispatch(model: &mut Model, command: Command) -> Vec<Effect> {
+    if model.cycled_at.is_some() {
+        model.cycled_at = Some(model.now); // someone is using the screen: the cycle waits
+    }
     let (w, h) = model.size;
     if (w < super::view::MIN_WIDTH || h < super::view::MIN_HEIGHT) && command != Command::Quit {
         return Vec::new(); // nothing can be seen to act on
@@ -378,8 +381,43 @@ fn refresh_attention(model: &mut Model) {
 }
 
 fn compute_attention(model: &mut Model) {
+    let before = std::mem::take(&mut model.attention);
     model.attention = model.data.attention(model.now);
     model.attention_until = model.data.attention_changes_at(model.now);
+    // The bell (settings: `bell`): an item that was not in the queue before,
+    // once the whole tables are read (the first reads only fill it).
+    if model.config.bell && model.bell_armed {
+        let known: std::collections::BTreeSet<(&Subject, crate::domain::Rule)> =
+            before.iter().map(|i| (&i.subject, i.rule)).collect();
+        let mut new = model.attention.iter().filter(|i| !known.contains(&(&i.subject, i.rule)));
+        if let Some(first) = new.next() {
+            let more = match new.count() {
+                0 => String::new(),
+                n => format!(" (and {n} more)"),
+            };
+            let text = format!("new in Attention: {} {} — {}{more}", first.rule, first.subject, first.what);
+            model.flash = Some((text, true));
+            model.bells += 1;
+        }
+    }
+    model.bell_armed = model.data.rows_loaded;
+}
+
+/// Wall screens (`cycle-seconds`, read-only only): the next view when the
+/// time is up, unless a dialog or a line is open; a key starts the wait again.
+fn cycle_views(model: &mut Model, now: crate::domain::Timestamp) -> Vec<Effect> {
+    let Some(seconds) = model.config.cycle_seconds.filter(|_| model.config.read_only) else {
+        return Vec::new();
+    };
+    let waited = model.cycled_at.is_some_and(|at| now - at >= chrono::Duration::seconds(seconds as i64));
+    if model.cycled_at.is_none() || model.popup.is_some() || model.input.is_some() {
+        model.cycled_at = Some(now);
+    } else if waited {
+        model.cycled_at = Some(now);
+        let next = View::ALL[(model.view.index() + 1) % View::ALL.len()];
+        return show_view(model, next);
+    }
+    Vec::new()
 }
 
 /// A status line goes after a few seconds, timed from the first tick that
@@ -615,7 +653,7 @@ fn popup_command(model: &mut Model, command: Command) -> Vec<Effect> {
         (_, Command::Back) => {}
         (Popup::Help { scroll }, Command::Down | Command::PageDown) => {
             let step = if command == Command::Down { 1 } else { PAGE };
-            let last = super::keymap::help_line_count(model.view).saturating_sub(1);
+            let last = model.config.keys.help_line_count(model.view).saturating_sub(1);
             model.popup = Some(Popup::Help { scroll: (scroll + step).min(last) });
         }
         (Popup::Help { scroll }, Command::Up | Command::PageUp) => {

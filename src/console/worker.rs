@@ -25,8 +25,9 @@ use super::update::{Effect, confirmation, confirmation_title, event_line};
 
 /// How long `:import` waits for its file to be read (see [`within`]).
 const IMPORT_READ: Duration = Duration::from_secs(30);
-/// How often other processes' commits are looked for.
-const POLL: Duration = Duration::from_millis(250);
+/// How often other processes' commits are looked for, unless the settings
+/// file says otherwise (`refresh-ms`).
+pub const POLL_MS: u64 = 250;
 /// How often an idle console folds the WAL into the database file.
 const CHECKPOINT: Duration = Duration::from_secs(5);
 /// How often the tables are read in full, so jobs whose clocks come due while
@@ -67,6 +68,7 @@ pub fn spawn(
     msgs: UnboundedSender<Msg>,
     operator: String,
     now: impl Fn() -> Timestamp + Send + 'static,
+    poll: Duration,
 ) -> Worker {
     let (effects_tx, effects) = std::sync::mpsc::channel();
     let cancel_import = Arc::new(AtomicBool::new(false));
@@ -100,7 +102,7 @@ pub fn spawn(
         }
         let _ = store.trim_cache();
         loop {
-            let msg = match effects.recv_timeout(POLL) {
+            let msg = match effects.recv_timeout(poll) {
                 Ok(Effect::Reload) => Some(changes(&store, &mut last_event)),
                 Ok(Effect::LoadJob(id)) => Some(match store.jobs_by_ids(&[id]) {
                     Ok(mut jobs) => match jobs.pop() {

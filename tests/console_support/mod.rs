@@ -37,7 +37,10 @@ pub fn config(read_only: bool) -> Config {
         operator: OPERATOR.to_string(),
         read_only,
         simulated: false,
-        theme: Theme { color: false },
+        theme: Theme { color: false, palette: Default::default() },
+        keys: Default::default(),
+        bell: false,
+        cycle_seconds: None,
     }
 }
 

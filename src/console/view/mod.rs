@@ -209,7 +209,7 @@ fn view_tabs(model: &Model, frame: &mut Frame, area: Rect) {
 
 /// The footer's keys, as many as fit in `width`; "? help" is always there.
 fn footer_keys(model: &Model, width: usize) -> String {
-    let mut items = super::keymap::footer(model.view, model.config.read_only);
+    let mut items = model.config.keys.footer(model.view, model.config.read_only);
     if model.config.read_only {
         items.insert(0, "read-only".into());
     }

@@ -58,11 +58,15 @@ pub fn popup(model: &Model, frame: &mut Frame, area: Rect) {
                     Span::raw(help.to_string()),
                 ])
             };
-            lines.extend(keymap::help(Context::Table, model.view).into_iter().map(|(k, h)| key_line(k, h)));
+            lines.extend(
+                model.config.keys.help(Context::Table, model.view).into_iter().map(|(k, h)| key_line(k, h)),
+            );
             for (context, title) in keymap::DIALOGS {
                 lines.push(Line::from(""));
                 lines.push(Line::styled(format!(" {title}"), theme.title()));
-                lines.extend(keymap::help(*context, model.view).into_iter().map(|(k, h)| key_line(k, h)));
+                lines.extend(
+                    model.config.keys.help(*context, model.view).into_iter().map(|(k, h)| key_line(k, h)),
+                );
             }
             let rect = centered(area, 100, area.height.saturating_sub(2));
             let rows = rect.height.saturating_sub(2) as usize;
