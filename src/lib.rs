@@ -17,4 +17,5 @@ pub mod interop;
 pub mod ops;
 pub mod present;
 pub mod store;
+pub mod suggest;
 pub mod text;

@@ -152,6 +152,42 @@ fn unknown_drive_and_unknown_action_are_bad_input() {
     assert_eq!(db.bytes(), before);
 }
 
+/// Issue 15: a mistyped command, action or job is answered with the closest
+/// names, in one line, exit 2, nothing written.
+#[test]
+fn mistyped_commands_actions_and_jobs_get_did_you_mean() {
+    let db = Db::new();
+    db.shipping_import("acme-2026", &["WD-1"], NOW);
+    db.ok(&["job", "create", "contoso-backup", "--type", "export"]);
+    let before = db.bytes();
+    let err = db.fails(2, &["jbos"]);
+    assert!(
+        err.contains("unrecognized subcommand 'jbos'; tip: some similar subcommands exist: 'job', 'jobs'"),
+        "{err}"
+    );
+    let err = db.fails(2, &["jobs", "--overdeu"]);
+    assert!(err.contains("tip: a similar argument exists: '--overdue'"), "{err}");
+    let err = db.fails(2, &["act", "acme-2026", "recieve"]);
+    assert!(
+        err.contains(
+            "unknown job action 'recieve': did you mean 'receive'? 'receive' applies to a drive (JOB/DRIVE)"
+        ),
+        "{err}"
+    );
+    let err = db.fails(2, &["act", "acme-2026/WD-1", "recieve"]);
+    assert!(err.contains("unknown drive action 'recieve': did you mean 'receive'?"), "{err}");
+    let err = db.fails(2, &["act", "acme-2026/WD-1", "ship"]);
+    assert!(err.contains("'ship' applies to a job (JOB), not to a drive"), "{err}");
+    // A unique prefix names the job; a typo finds it too; the drive is kept.
+    let err = db.fails(2, &["show", "cont"]);
+    assert!(err.contains("no job named 'cont': did you mean 'contoso-backup'?"), "{err}");
+    let err = db.fails(2, &["act", "acme-2062/WD-1", "receive"]);
+    assert!(err.contains("did you mean 'acme-2026/WD-1'?"), "{err}");
+    let err = db.fails(2, &["act", "zzz", "cancel"]);
+    assert!(!err.contains("did you mean"), "{err}");
+    assert_eq!(db.bytes(), before);
+}
+
 #[test]
 fn bad_key_and_bad_value_are_bad_input() {
     let db = Db::new();
@@ -334,24 +370,72 @@ fn a_directory_truncated_file_or_newer_schema_is_refused_in_one_line_and_left_al
 }
 
 #[test]
-fn s6_the_operator_is_taken_from_the_environment_and_a_write_without_one_is_refused() {
+fn s6_the_operator_is_taken_from_the_environment_then_the_os_account() {
     let db = Db::new();
-    let run = |env: &[(&str, &str)]| {
+    let run = |env: &[(&str, &str)], name: &str| {
         let mut cmd = assert_cmd::Command::cargo_bin("ieops").unwrap();
-        cmd.env_remove("IEOPS_DB").env_remove("USER").env_remove("LOGNAME");
+        // A container or cron job: no USER, no LOGNAME, only PATH.
+        cmd.env_clear().env("PATH", std::env::var_os("PATH").unwrap_or_default());
         cmd.envs(env.iter().copied()).arg("--db").arg(&db.path).args(["--now", NOW, "--json"]);
-        cmd.args(["job", "create", "who-job", "--type", "import", "--drive", "D1"]).output().unwrap()
+        cmd.args(["job", "create", name, "--type", "import", "--drive", name]).output().unwrap()
     };
-    // Refused: nobody named, nothing written.
-    let out = run(&[]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("no operator name: pass --operator NAME"));
-    assert!(!db.ok(&["jobs"]).contains("who-job"));
-    // Allowed: LOGNAME names the operator when USER is not set.
-    let out = run(&[("LOGNAME", "ana")]);
+    let operator_of = |name: &str| -> serde_json::Value {
+        let history: serde_json::Value = serde_json::from_str(&db.ok(&["--json", "history", name])).unwrap();
+        history[0]["operator"].clone()
+    };
+    // LOGNAME names the operator when USER is not set.
+    let out = run(&[("LOGNAME", "ana")], "logname-job");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let history = db.ok(&["--json", "history", "who-job"]);
-    assert!(history.contains(r#""operator":"ana""#), "{history}");
+    assert_eq!(operator_of("logname-job"), "ana");
+    // Neither set: the account the process runs as (root in CI).
+    let out = run(&[], "account-job");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(operator_of("account-job"), account_name());
+}
+
+/// The passwd entry of the uid the tests run as.
+fn account_name() -> String {
+    use std::os::unix::fs::MetadataExt;
+    let uid = std::fs::metadata("/proc/self").unwrap().uid().to_string();
+    let passwd = std::fs::read_to_string("/etc/passwd").unwrap();
+    let entry =
+        passwd.lines().map(|l| l.split(':').collect::<Vec<_>>()).find(|f| f.get(2) == Some(&uid.as_str()));
+    entry.expect("the test's uid has a passwd entry")[0].to_string()
+}
+
+/// An account with no name (a uid no passwd entry holds) and no USER or
+/// LOGNAME: a write is refused, nothing written. Needs root to switch uid.
+#[test]
+fn s6_a_write_by_an_account_with_no_name_is_refused() {
+    if !support::is_root() {
+        eprintln!("not root: cannot run as a uid with no passwd entry; left to CI");
+        return;
+    }
+    let db = Db::new();
+    let before = db.bytes();
+    let argv: Vec<std::ffi::OsString> = support::unprivileged_command()
+        .into_iter()
+        .map(|a| match a.to_str() {
+            Some("--reuid=65534") => "--reuid=4242".into(),
+            Some("--regid=65534") => "--regid=4242".into(),
+            _ => a,
+        })
+        .collect();
+    let passwd = std::fs::read_to_string("/etc/passwd").unwrap();
+    assert!(!passwd.lines().any(|l| l.split(':').nth(2) == Some("4242")), "uid 4242 has a name here");
+    let out = std::process::Command::new(&argv[0])
+        .args(&argv[1..])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .arg("--db")
+        .arg(&db.path)
+        .args(["job", "create", "nobody-job", "--type", "export"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("no operator name: pass --operator NAME"), "{err}");
+    assert_eq!(db.bytes(), before);
 }
 
 /// Issue 13: a mistyped `--job` is refused with the closest names, not held

@@ -43,10 +43,13 @@ pub fn run() -> ExitCode {
             Ok(())
         }
         Err(e) => {
-            // One line, like every other failure; the usage is a --help away.
+            // One line, like every other failure, keeping clap's did-you-mean
+            // ("tip: a similar subcommand exists: 'jobs'"); the usage is a --help away.
             let rendered = e.render().to_string();
-            let first = rendered.lines().next().unwrap_or_default().trim_start_matches("error: ");
-            eprintln!("ieops: {} (see ieops --help)", visible(first));
+            let mut lines = rendered.lines().map(str::trim);
+            let first = lines.next().unwrap_or_default().trim_start_matches("error: ");
+            let tips: String = lines.filter(|l| l.starts_with("tip:")).map(|l| format!("; {l}")).collect();
+            eprintln!("ieops: {}{} (see ieops --help)", visible(first), visible(&tips));
             return Exit::BadInput.into();
         }
     };
@@ -249,8 +252,9 @@ fn console(g: &args::Global, demo: bool) -> Result<(), CliError> {
     result.map_err(|e| CliError::Internal(format!("the terminal failed: {e}")))
 }
 
-/// `--operator`, else $USER, else $LOGNAME; if none is set, `anonymous`, or
-/// an error where a name is required (commands that record events).
+/// `--operator`, else $USER, else $LOGNAME, else the OS account the process
+/// runs as (a container or cron sets neither variable); if none is found,
+/// `anonymous`, or an error where a name is required (commands that record events).
 fn operator(given: Option<&str>, anonymous: Option<&str>) -> Result<String, CliError> {
     let name = given
         .map(str::to_string)
@@ -259,12 +263,13 @@ fn operator(given: Option<&str>, anonymous: Option<&str>) -> Result<String, CliE
                 .into_iter()
                 .find_map(|var| std::env::var(var).ok().filter(|v| !v.trim().is_empty()))
         })
+        .or_else(|| whoami::username().ok())
         .unwrap_or_default();
     let name = name.trim().to_string();
     if name.is_empty() {
-        return anonymous
-            .map(str::to_string)
-            .ok_or_else(|| bad("no operator name: pass --operator NAME (or set USER)"));
+        return anonymous.map(str::to_string).ok_or_else(|| {
+            bad("no operator name: pass --operator NAME (or set USER); this account has no name to fall back on")
+        });
     }
     // Control, bidi and zero-width characters would reorder or hide what
     // the audit log says about who did it.
