@@ -703,3 +703,171 @@ fn side_file_directories_empty_files_and_read_only_file_systems_are_named() {
     assert!(String::from_utf8_lossy(&write.stderr).contains("is on a read-only file system"));
     assert!(look.status.success(), "{}", String::from_utf8_lossy(&look.stderr));
 }
+
+// ------------------------------------------------------------ issue 15: CLI
+
+/// `ieops act --help` lists every action of the domain's table, with where
+/// it applies, its rules and its parameters.
+#[test]
+fn act_help_lists_every_action_with_target_rules_and_parameters() {
+    let db = Db::new();
+    let help = db.ok(&["act", "--help"]);
+    for kind in ieops::domain::ActionKind::ALL {
+        let rules: Vec<&str> = kind.rules().iter().map(|r| r.id()).collect();
+        let at = help
+            .lines()
+            .position(|l| l.split_whitespace().next() == Some(kind.name()))
+            .unwrap_or_else(|| panic!("{} is not listed: {help}", kind.name()));
+        let row = help.lines().nth(at).unwrap();
+        assert!(row.ends_with(&rules.join(", ")), "{row}");
+        for target in kind.targets() {
+            assert!(row.contains(&target.to_string()), "{row}");
+        }
+        let params = help.lines().nth(at + 1).unwrap();
+        for param in kind.params() {
+            assert!(params.contains(&format!("{}=<", param.key)), "{row}\n{params}");
+        }
+    }
+    assert!(help.lines().all(|l| l.chars().count() <= 100), "{help}");
+    assert!(help.contains("  receive                drive          D1, D2, D4, D9, S9, S12\n"), "{help}");
+}
+
+/// Runs with `--json` and returns (exit code, stdout, the error object on stderr).
+fn json_failure(db: &Db, args: &[&str]) -> (Option<i32>, String, serde_json::Value) {
+    let mut full = vec!["--json"];
+    full.extend_from_slice(args);
+    let out = db.run(&full);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(stderr.trim_end().lines().count(), 1, "one line: {stderr}");
+    let error = serde_json::from_str(&stderr).unwrap_or_else(|e| panic!("not JSON ({e}): {stderr}"));
+    (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned(), error)
+}
+
+/// Under --json a failure is one JSON object on stderr, the exit code unchanged.
+#[test]
+fn json_errors_keep_the_exit_code_and_escape_the_message() {
+    let db = Db::new();
+    db.ok(&["job", "create", "acme-2026", "--type", "import", "--drive", "WD-1"]);
+    let before = db.bytes();
+    let (code, stdout, e) = json_failure(&db, &["act", "acme-2026", "ship"]);
+    assert_eq!((code, stdout.as_str()), (Some(3), ""));
+    assert_eq!(e["error"]["code"], 3);
+    assert_eq!(e["error"]["kind"], "refused");
+    assert!(e["error"]["message"].as_str().unwrap().contains("refused by J4"), "{e}");
+
+    let (code, _, e) = json_failure(&db, &["act", "acme-2026", "teleport"]);
+    assert_eq!(code, Some(2));
+    assert_eq!(e["error"]["kind"], "bad-input");
+    assert!(e["error"]["message"].as_str().unwrap().starts_with("unknown job action 'teleport'"), "{e}");
+
+    let (code, _, e) = json_failure(&db, &["--read-only", "act", "acme-2026", "cancel"]);
+    assert_eq!(code, Some(5));
+    assert_eq!(
+        e["error"],
+        serde_json::json!({"code": 5, "kind": "read-only", "message": e["error"]["message"]})
+    );
+
+    // A usage error, and a name with a terminal escape and a bidi override:
+    // serde escapes them, the parsed message holds them exactly.
+    let (code, _, e) = json_failure(&db, &["jbos"]);
+    assert_eq!((code, e["error"]["kind"].as_str()), (Some(2), Some("bad-input")));
+    let hostile = "x\u{1b}[2J\u{202e}y";
+    let out = db.run(&["--json", "act", "acme-2026", hostile]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains('\u{1b}') && !stderr.contains('\u{202e}'), "raw hazard: {stderr:?}");
+    let e: serde_json::Value = serde_json::from_str(&stderr).unwrap();
+    assert!(
+        e["error"]["message"].as_str().unwrap().starts_with(&format!("unknown job action '{hostile}'")),
+        "{e}"
+    );
+    assert_eq!(db.bytes(), before);
+}
+
+/// Completion scripts and the man page come from clap, open no database
+/// (a --db whose directory is missing is not even looked at), and a lost
+/// write to standard output is exit 1.
+#[test]
+fn completions_and_man_page_need_no_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("missing").join("ieops.db");
+    let run = |args: &[&str]| {
+        let out = assert_cmd::Command::cargo_bin("ieops")
+            .unwrap()
+            .arg("--db")
+            .arg(&missing)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let bash = run(&["completions", "bash"]);
+    assert!(
+        bash.contains("_ieops()") && bash.contains("attention") && bash.contains("completions"),
+        "{bash}"
+    );
+    let zsh = run(&["completions", "zsh"]);
+    assert!(zsh.starts_with("#compdef ieops") && zsh.contains("history"), "{zsh}");
+    let fish = run(&["completions", "fish"]);
+    assert!(fish.contains("complete -c ieops") && fish.contains("sweep"), "{fish}");
+    let man = run(&["man"]);
+    assert!(man.lines().any(|l| l.starts_with(".TH ieops 1")), "{man}");
+    assert!(man.contains("arrivals"), "{man}");
+    assert!(!dir.path().join("missing").exists());
+
+    for args in [&["completions", "bash"][..], &["man"]] {
+        let full = std::fs::OpenOptions::new().write(true).open("/dev/full").expect("/dev/full");
+        let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("ieops"))
+            .args(args)
+            .stdout(full)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("No space left"), "{args:?}");
+    }
+}
+
+/// `ieops audit`: each filter narrows the log to exactly the events it names,
+/// newest first, against the demo's.
+#[test]
+fn audit_filters_by_rule_operator_time_and_text() {
+    let db = Db::uninitialised();
+    db.ok(&["demo", "--jobs", "40"]);
+    let list = |args: &[&str]| -> Vec<serde_json::Value> {
+        let mut full = vec!["--json", "audit", "--limit", "1000000"];
+        full.extend_from_slice(args);
+        serde_json::from_str::<serde_json::Value>(&db.ok(&full)).unwrap().as_array().unwrap().clone()
+    };
+    let all = list(&[]);
+    assert!(all.len() > 500, "{}", all.len());
+    let ids: Vec<i64> = all.iter().map(|e| e["id"].as_i64().unwrap()).collect();
+    let ats: Vec<&str> = all.iter().map(|e| e["at"].as_str().unwrap()).collect();
+    assert!(ats.windows(2).all(|w| w[0] >= w[1]), "newest first");
+    let expect = |filtered: Vec<serde_json::Value>, keep: &dyn Fn(&serde_json::Value) -> bool| {
+        let wanted: Vec<i64> = all.iter().filter(|e| keep(e)).map(|e| e["id"].as_i64().unwrap()).collect();
+        let got: Vec<i64> = filtered.iter().map(|e| e["id"].as_i64().unwrap()).collect();
+        assert!(!got.is_empty() && got.len() < ids.len(), "narrowed: {} of {}", got.len(), ids.len());
+        assert_eq!(got, wanted);
+    };
+    expect(list(&["--rule", "e1"]), &|e| e["rule"] == "E1");
+    let who =
+        all.iter().map(|e| e["operator"].as_str().unwrap()).find(|o| *o != "portal").unwrap().to_string();
+    expect(list(&["--who", &who]), &|e| e["operator"] == who.as_str());
+    let mid = ats[ats.len() / 2];
+    expect(list(&["--since", mid]), &|e| e["at"].as_str().unwrap() >= mid);
+    expect(list(&["--until", mid]), &|e| e["at"].as_str().unwrap() < mid);
+    let contains =
+        |e: &serde_json::Value, key: &str| e[key].as_str().is_some_and(|t| t.to_lowercase().contains("held"));
+    expect(list(&["--grep", "HELD"]), &|e| contains(e, "detail") || contains(e, "note"));
+    expect(list(&["--rule", "D5", "--who", &who]), &|e| e["rule"] == "D5" && e["operator"] == who.as_str());
+    let newest: Vec<serde_json::Value> =
+        serde_json::from_str(&db.ok(&["--json", "audit", "--limit", "3"])).unwrap();
+    assert_eq!(newest, all[..3]);
+    let table = db.ok(&["audit", "--rule", "E1"]);
+    assert!(table.starts_with("WHEN") && table.lines().skip(1).all(|l| l.contains(" E1 ")), "{table}");
+
+    let err = db.fails(2, &["audit", "--since", "last tuesday"]);
+    assert!(err.contains("invalid value 'last tuesday' for '--since") && err.contains("RFC 3339"), "{err}");
+    let err = db.fails(2, &["audit", "--rule", "J99"]);
+    assert!(err.contains("unknown rule ID 'J99'"), "{err}");
+}

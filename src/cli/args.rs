@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::domain::{DriveState, JobState, JobType};
+use crate::domain::{DriveState, JobState, JobType, Rule, Timestamp};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -168,6 +168,34 @@ pub enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// The audit log, newest first: who did what, when, under which rule
+    Audit {
+        /// Only events recorded under this rule (e.g. J4)
+        #[arg(long, value_parser = parse_rule, value_name = "RULE")]
+        rule: Option<Rule>,
+        /// Only events recorded by this operator (exact name)
+        #[arg(long, value_name = "NAME")]
+        who: Option<String>,
+        /// Only events at or after this time (RFC 3339, or a date: 2026-11-22)
+        #[arg(long, value_parser = parse_time, value_name = "RFC3339")]
+        since: Option<Timestamp>,
+        /// Only events before this time (RFC 3339, or a date: 2026-11-22)
+        #[arg(long, value_parser = parse_time, value_name = "RFC3339")]
+        until: Option<Timestamp>,
+        /// Only events whose note or detail contains TEXT (ASCII letters in any case)
+        #[arg(long, value_name = "TEXT")]
+        grep: Option<String>,
+        /// At most this many events
+        #[arg(long, value_name = "N", default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+        limit: u32,
+    },
+    /// Print a completion script for a shell (source it, or put it where the shell loads completions)
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff): `ieops man > ieops.1`
+    Man,
 }
 
 #[derive(Debug, Subcommand)]
@@ -222,7 +250,10 @@ impl Command {
             | Command::Show { .. }
             | Command::History { .. }
             | Command::Actions { .. }
-            | Command::Export { .. } => false,
+            | Command::Export { .. }
+            | Command::Audit { .. }
+            | Command::Completions { .. }
+            | Command::Man => false,
         }
     }
 
@@ -238,6 +269,16 @@ fn parse_job_state(s: &str) -> Result<JobState, String> {
 
 fn parse_drive_state(s: &str) -> Result<DriveState, String> {
     s.parse()
+}
+
+fn parse_rule(s: &str) -> Result<Rule, String> {
+    s.parse::<Rule>().map_err(|e| format!("{e}: rule IDs are J1, D2, E1, C2, S7, … (assets/rules.md)"))
+}
+
+fn parse_time(s: &str) -> Result<Timestamp, String> {
+    crate::domain::field::parse_date(s).ok_or_else(|| {
+        "not a time: use RFC 3339, e.g. 2026-11-22T14:30:00Z, or a date, 2026-11-22".to_string()
+    })
 }
 
 /// `KEY=VALUE`; the value may contain `=`.
