@@ -871,3 +871,23 @@ fn audit_filters_by_rule_operator_time_and_text() {
     let err = db.fails(2, &["audit", "--rule", "J99"]);
     assert!(err.contains("unknown rule ID 'J99'"), "{err}");
 }
+
+/// Notes are the operator's own words: `audit --grep` finds them, and the
+/// table shows a terminal escape in them as text, never raw.
+#[test]
+fn audit_grep_finds_notes_and_the_table_escapes_them() {
+    let db = Db::new();
+    db.ok(&["job", "create", "acme-2026", "--type", "export", "--note", "Dock 3 \u{1b}[2Jcleared"]);
+    db.ok(&["job", "create", "other-2026", "--type", "export", "--note", "dock 4"]);
+    let table = db.ok(&["audit", "--grep", "DOCK 3"]);
+    assert_eq!(table.lines().count(), 2, "{table}");
+    assert!(
+        table.contains("acme-2026") && table.contains("\\x1b[2J") && !table.contains('\u{1b}'),
+        "{table}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&db.ok(&["--json", "audit", "--grep", "dock"])).unwrap();
+    let names: Vec<&str> = json.as_array().unwrap().iter().map(|e| e["jobName"].as_str().unwrap()).collect();
+    assert_eq!(names, ["other-2026", "acme-2026"], "newest first");
+    assert!(db.ok(&["audit", "--grep", "%"]).contains("(no events)"), "no LIKE wildcards");
+}

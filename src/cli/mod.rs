@@ -312,7 +312,10 @@ fn operator(given: Option<&str>, anonymous: Option<&str>) -> Result<String, CliE
     // Control, bidi and zero-width characters would reorder or hide what
     // the audit log says about who did it.
     if name.chars().count() > 64 || name.chars().any(crate::text::is_hazard) {
-        return Err(bad("--operator must be 1 to 64 printable characters (no control or direction marks)"));
+        return Err(bad(format!(
+            "the operator name (--operator, else USER, LOGNAME or the account's name) must be 1 to 64 printable characters (no control or direction marks): pass --operator NAME{}",
+            if given.is_some() { "" } else { " or fix the variable" }
+        )));
     }
     Ok(name)
 }
