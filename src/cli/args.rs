@@ -14,7 +14,9 @@ use crate::domain::{DriveState, JobState, JobType, Rule, Timestamp};
     long_about = "Operations console for the datacenter side of an Import/Export disk-shipping service.\n\n\
                   With no command, opens the console (ratatui) on the database; with a command, runs it and exits.",
     after_help = "Exit codes: 0 done; 2 bad usage or input; 3 refused by the rules; \
-                  4 stale read or database busy; 5 refused because read-only; 1 anything else."
+                  4 stale read or database busy; 5 refused because read-only; 1 anything else. \
+                  A failure is one line on stderr; under --json, one JSON object \
+                  {\"error\": {\"code\", \"kind\", \"message\"}}."
 )]
 pub struct Cli {
     /// Open the console on a fresh demo database in a temporary file
