@@ -28,6 +28,17 @@ impl fmt::Display for TargetKind {
     }
 }
 
+impl TargetKind {
+    /// How the command line names a target of this kind.
+    pub fn address(self) -> &'static str {
+        match self {
+            TargetKind::Job => "JOB",
+            TargetKind::Drive => "JOB/DRIVE",
+            TargetKind::Arrival => "arrival:ID",
+        }
+    }
+}
+
 /// One parameter an action takes (`--set KEY=VALUE`); also drives the console's forms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Param {
@@ -455,17 +466,6 @@ impl<'a> Args<'a> {
                 Ok(CopyMessage { severity, text: text.to_string() })
             })
             .collect()
-    }
-}
-
-impl TargetKind {
-    /// How the command line names a target of this kind.
-    pub fn address(self) -> &'static str {
-        match self {
-            TargetKind::Job => "JOB",
-            TargetKind::Drive => "JOB/DRIVE",
-            TargetKind::Arrival => "arrival:ID",
-        }
     }
 }
 
