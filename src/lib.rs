@@ -18,4 +18,5 @@ pub mod interop;
 pub mod ops;
 pub mod present;
 pub mod store;
+pub mod suggest;
 pub mod text;

@@ -152,6 +152,42 @@ fn unknown_drive_and_unknown_action_are_bad_input() {
     assert_eq!(db.bytes(), before);
 }
 
+/// Issue 15: a mistyped command, action or job is answered with the closest
+/// names, in one line, exit 2, nothing written.
+#[test]
+fn mistyped_commands_actions_and_jobs_get_did_you_mean() {
+    let db = Db::new();
+    db.shipping_import("acme-2026", &["WD-1"], NOW);
+    db.ok(&["job", "create", "contoso-backup", "--type", "export"]);
+    let before = db.bytes();
+    let err = db.fails(2, &["jbos"]);
+    assert!(
+        err.contains("unrecognized subcommand 'jbos'; tip: some similar subcommands exist: 'job', 'jobs'"),
+        "{err}"
+    );
+    let err = db.fails(2, &["jobs", "--overdeu"]);
+    assert!(err.contains("tip: a similar argument exists: '--overdue'"), "{err}");
+    let err = db.fails(2, &["act", "acme-2026", "recieve"]);
+    assert!(
+        err.contains(
+            "unknown job action 'recieve': did you mean 'receive'? 'receive' applies to a drive (JOB/DRIVE)"
+        ),
+        "{err}"
+    );
+    let err = db.fails(2, &["act", "acme-2026/WD-1", "recieve"]);
+    assert!(err.contains("unknown drive action 'recieve': did you mean 'receive'?"), "{err}");
+    let err = db.fails(2, &["act", "acme-2026/WD-1", "ship"]);
+    assert!(err.contains("'ship' applies to a job (JOB), not to a drive"), "{err}");
+    // A unique prefix names the job; a typo finds it too; the drive is kept.
+    let err = db.fails(2, &["show", "cont"]);
+    assert!(err.contains("no job named 'cont': did you mean 'contoso-backup'?"), "{err}");
+    let err = db.fails(2, &["act", "acme-2062/WD-1", "receive"]);
+    assert!(err.contains("did you mean 'acme-2026/WD-1'?"), "{err}");
+    let err = db.fails(2, &["act", "zzz", "cancel"]);
+    assert!(!err.contains("did you mean"), "{err}");
+    assert_eq!(db.bytes(), before);
+}
+
 #[test]
 fn bad_key_and_bad_value_are_bad_input() {
     let db = Db::new();
@@ -276,6 +312,11 @@ fn help_lists_exit_codes() {
     let db = Db::new();
     let out = db.ok(&["--help"]);
     assert!(out.contains("3 refused by the rules"), "{out}");
+    let words = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(words.contains("under --json, one JSON object"), "{out}");
+    for command in ["audit", "completions", "man"] {
+        assert!(out.lines().any(|l| l.trim_start().starts_with(command)), "{command}: {out}");
+    }
 }
 
 /// Runs ieops on an arbitrary --db path; returns (exit code, stderr).
@@ -334,24 +375,72 @@ fn a_directory_truncated_file_or_newer_schema_is_refused_in_one_line_and_left_al
 }
 
 #[test]
-fn s6_the_operator_is_taken_from_the_environment_and_a_write_without_one_is_refused() {
+fn s6_the_operator_is_taken_from_the_environment_then_the_os_account() {
     let db = Db::new();
-    let run = |env: &[(&str, &str)]| {
+    let run = |env: &[(&str, &str)], name: &str| {
         let mut cmd = assert_cmd::Command::cargo_bin("ieops").unwrap();
-        cmd.env_remove("IEOPS_DB").env_remove("USER").env_remove("LOGNAME");
+        // A container or cron job: no USER, no LOGNAME, only PATH.
+        cmd.env_clear().env("PATH", std::env::var_os("PATH").unwrap_or_default());
         cmd.envs(env.iter().copied()).arg("--db").arg(&db.path).args(["--now", NOW, "--json"]);
-        cmd.args(["job", "create", "who-job", "--type", "import", "--drive", "D1"]).output().unwrap()
+        cmd.args(["job", "create", name, "--type", "import", "--drive", name]).output().unwrap()
     };
-    // Refused: nobody named, nothing written.
-    let out = run(&[]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("no operator name: pass --operator NAME"));
-    assert!(!db.ok(&["jobs"]).contains("who-job"));
-    // Allowed: LOGNAME names the operator when USER is not set.
-    let out = run(&[("LOGNAME", "ana")]);
+    let operator_of = |name: &str| -> serde_json::Value {
+        let history: serde_json::Value = serde_json::from_str(&db.ok(&["--json", "history", name])).unwrap();
+        history[0]["operator"].clone()
+    };
+    // LOGNAME names the operator when USER is not set.
+    let out = run(&[("LOGNAME", "ana")], "logname-job");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let history = db.ok(&["--json", "history", "who-job"]);
-    assert!(history.contains(r#""operator":"ana""#), "{history}");
+    assert_eq!(operator_of("logname-job"), "ana");
+    // Neither set: the account the process runs as (root in CI).
+    let out = run(&[], "account-job");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(operator_of("account-job"), account_name());
+}
+
+/// The passwd entry of the uid the tests run as.
+fn account_name() -> String {
+    use std::os::unix::fs::MetadataExt;
+    let uid = std::fs::metadata("/proc/self").unwrap().uid().to_string();
+    let passwd = std::fs::read_to_string("/etc/passwd").unwrap();
+    let entry =
+        passwd.lines().map(|l| l.split(':').collect::<Vec<_>>()).find(|f| f.get(2) == Some(&uid.as_str()));
+    entry.expect("the test's uid has a passwd entry")[0].to_string()
+}
+
+/// An account with no name (a uid no passwd entry holds) and no USER or
+/// LOGNAME: a write is refused, nothing written. Needs root to switch uid.
+#[test]
+fn s6_a_write_by_an_account_with_no_name_is_refused() {
+    if !support::is_root() {
+        eprintln!("not root: cannot run as a uid with no passwd entry; left to CI");
+        return;
+    }
+    let db = Db::new();
+    let before = db.bytes();
+    let argv: Vec<std::ffi::OsString> = support::unprivileged_command()
+        .into_iter()
+        .map(|a| match a.to_str() {
+            Some("--reuid=65534") => "--reuid=4242".into(),
+            Some("--regid=65534") => "--regid=4242".into(),
+            _ => a,
+        })
+        .collect();
+    let passwd = std::fs::read_to_string("/etc/passwd").unwrap();
+    assert!(!passwd.lines().any(|l| l.split(':').nth(2) == Some("4242")), "uid 4242 has a name here");
+    let out = std::process::Command::new(&argv[0])
+        .args(&argv[1..])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .arg("--db")
+        .arg(&db.path)
+        .args(["job", "create", "nobody-job", "--type", "export"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("no operator name: pass --operator NAME"), "{err}");
+    assert_eq!(db.bytes(), before);
 }
 
 /// Issue 13: a mistyped `--job` is refused with the closest names, not held
@@ -618,4 +707,192 @@ fn side_file_directories_empty_files_and_read_only_file_systems_are_named() {
     assert_eq!(write.status.code(), Some(5), "{}", String::from_utf8_lossy(&write.stderr));
     assert!(String::from_utf8_lossy(&write.stderr).contains("is on a read-only file system"));
     assert!(look.status.success(), "{}", String::from_utf8_lossy(&look.stderr));
+}
+
+// ------------------------------------------------------------ issue 15: CLI
+
+/// `ieops act --help` lists every action of the domain's table, with where
+/// it applies, its rules and its parameters.
+#[test]
+fn act_help_lists_every_action_with_target_rules_and_parameters() {
+    let db = Db::new();
+    let help = db.ok(&["act", "--help"]);
+    for kind in ieops::domain::ActionKind::ALL {
+        let rules: Vec<&str> = kind.rules().iter().map(|r| r.id()).collect();
+        let at = help
+            .lines()
+            .position(|l| l.split_whitespace().next() == Some(kind.name()))
+            .unwrap_or_else(|| panic!("{} is not listed: {help}", kind.name()));
+        let row = help.lines().nth(at).unwrap();
+        assert!(row.ends_with(&rules.join(", ")), "{row}");
+        for target in kind.targets() {
+            assert!(row.contains(&target.to_string()), "{row}");
+        }
+        let params = help.lines().nth(at + 1).unwrap();
+        for param in kind.params() {
+            assert!(params.contains(&format!("{}=<", param.key)), "{row}\n{params}");
+        }
+    }
+    assert!(help.lines().all(|l| l.chars().count() <= 100), "{help}");
+    assert!(help.contains("  receive                drive          D1, D2, D4, D9, S9, S12\n"), "{help}");
+}
+
+/// Runs with `--json` and returns (exit code, stdout, the error object on stderr).
+fn json_failure(db: &Db, args: &[&str]) -> (Option<i32>, String, serde_json::Value) {
+    let mut full = vec!["--json"];
+    full.extend_from_slice(args);
+    let out = db.run(&full);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(stderr.trim_end().lines().count(), 1, "one line: {stderr}");
+    let error = serde_json::from_str(&stderr).unwrap_or_else(|e| panic!("not JSON ({e}): {stderr}"));
+    (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned(), error)
+}
+
+/// Under --json a failure is one JSON object on stderr, the exit code unchanged.
+#[test]
+fn json_errors_keep_the_exit_code_and_escape_the_message() {
+    let db = Db::new();
+    db.ok(&["job", "create", "acme-2026", "--type", "import", "--drive", "WD-1"]);
+    let before = db.bytes();
+    let (code, stdout, e) = json_failure(&db, &["act", "acme-2026", "ship"]);
+    assert_eq!((code, stdout.as_str()), (Some(3), ""));
+    assert_eq!(e["error"]["code"], 3);
+    assert_eq!(e["error"]["kind"], "refused");
+    assert!(e["error"]["message"].as_str().unwrap().contains("refused by J4"), "{e}");
+
+    let (code, _, e) = json_failure(&db, &["act", "acme-2026", "teleport"]);
+    assert_eq!(code, Some(2));
+    assert_eq!(e["error"]["kind"], "bad-input");
+    assert!(e["error"]["message"].as_str().unwrap().starts_with("unknown job action 'teleport'"), "{e}");
+
+    let (code, _, e) = json_failure(&db, &["--read-only", "act", "acme-2026", "cancel"]);
+    assert_eq!(code, Some(5));
+    assert_eq!(
+        e["error"],
+        serde_json::json!({"code": 5, "kind": "read-only", "message": e["error"]["message"]})
+    );
+
+    // A usage error, and a name with a terminal escape and a bidi override:
+    // serde escapes them, the parsed message holds them exactly.
+    let (code, _, e) = json_failure(&db, &["jbos"]);
+    assert_eq!((code, e["error"]["kind"].as_str()), (Some(2), Some("bad-input")));
+    let hostile = "x\u{1b}[2J\u{202e}y";
+    let out = db.run(&["--json", "act", "acme-2026", hostile]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains('\u{1b}') && !stderr.contains('\u{202e}'), "raw hazard: {stderr:?}");
+    let e: serde_json::Value = serde_json::from_str(&stderr).unwrap();
+    assert!(
+        e["error"]["message"].as_str().unwrap().starts_with(&format!("unknown job action '{hostile}'")),
+        "{e}"
+    );
+    assert_eq!(db.bytes(), before);
+}
+
+/// Completion scripts and the man page come from clap, open no database
+/// (a --db whose directory is missing is not even looked at), and a lost
+/// write to standard output is exit 1.
+#[test]
+fn completions_and_man_page_need_no_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("missing").join("ieops.db");
+    let run = |args: &[&str]| {
+        let out = assert_cmd::Command::cargo_bin("ieops")
+            .unwrap()
+            .arg("--db")
+            .arg(&missing)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let bash = run(&["completions", "bash"]);
+    assert!(
+        bash.contains("_ieops()") && bash.contains("attention") && bash.contains("completions"),
+        "{bash}"
+    );
+    let zsh = run(&["completions", "zsh"]);
+    assert!(zsh.starts_with("#compdef ieops") && zsh.contains("history"), "{zsh}");
+    let fish = run(&["completions", "fish"]);
+    assert!(fish.contains("complete -c ieops") && fish.contains("sweep"), "{fish}");
+    let man = run(&["man"]);
+    assert!(man.lines().any(|l| l.starts_with(".TH ieops 1")), "{man}");
+    assert!(man.contains("arrivals"), "{man}");
+    assert!(!dir.path().join("missing").exists());
+
+    for args in [&["completions", "bash"][..], &["man"]] {
+        let full = std::fs::OpenOptions::new().write(true).open("/dev/full").expect("/dev/full");
+        let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("ieops"))
+            .args(args)
+            .stdout(full)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("No space left"), "{args:?}");
+    }
+}
+
+/// `ieops audit`: each filter narrows the log to exactly the events it names,
+/// newest first, against the demo's.
+#[test]
+fn audit_filters_by_rule_operator_time_and_text() {
+    let db = Db::uninitialised();
+    db.ok(&["demo", "--jobs", "40"]);
+    let list = |args: &[&str]| -> Vec<serde_json::Value> {
+        let mut full = vec!["--json", "audit", "--limit", "1000000"];
+        full.extend_from_slice(args);
+        serde_json::from_str::<serde_json::Value>(&db.ok(&full)).unwrap().as_array().unwrap().clone()
+    };
+    let all = list(&[]);
+    assert!(all.len() > 500, "{}", all.len());
+    let ids: Vec<i64> = all.iter().map(|e| e["id"].as_i64().unwrap()).collect();
+    let ats: Vec<&str> = all.iter().map(|e| e["at"].as_str().unwrap()).collect();
+    assert!(ats.windows(2).all(|w| w[0] >= w[1]), "newest first");
+    let expect = |filtered: Vec<serde_json::Value>, keep: &dyn Fn(&serde_json::Value) -> bool| {
+        let wanted: Vec<i64> = all.iter().filter(|e| keep(e)).map(|e| e["id"].as_i64().unwrap()).collect();
+        let got: Vec<i64> = filtered.iter().map(|e| e["id"].as_i64().unwrap()).collect();
+        assert!(!got.is_empty() && got.len() < ids.len(), "narrowed: {} of {}", got.len(), ids.len());
+        assert_eq!(got, wanted);
+    };
+    expect(list(&["--rule", "e1"]), &|e| e["rule"] == "E1");
+    let who =
+        all.iter().map(|e| e["operator"].as_str().unwrap()).find(|o| *o != "portal").unwrap().to_string();
+    expect(list(&["--who", &who]), &|e| e["operator"] == who.as_str());
+    let mid = ats[ats.len() / 2];
+    expect(list(&["--since", mid]), &|e| e["at"].as_str().unwrap() >= mid);
+    expect(list(&["--until", mid]), &|e| e["at"].as_str().unwrap() < mid);
+    let contains =
+        |e: &serde_json::Value, key: &str| e[key].as_str().is_some_and(|t| t.to_lowercase().contains("held"));
+    expect(list(&["--grep", "HELD"]), &|e| contains(e, "detail") || contains(e, "note"));
+    expect(list(&["--rule", "D5", "--who", &who]), &|e| e["rule"] == "D5" && e["operator"] == who.as_str());
+    let newest: Vec<serde_json::Value> =
+        serde_json::from_str(&db.ok(&["--json", "audit", "--limit", "3"])).unwrap();
+    assert_eq!(newest, all[..3]);
+    let table = db.ok(&["audit", "--rule", "E1"]);
+    assert!(table.starts_with("WHEN") && table.lines().skip(1).all(|l| l.contains(" E1 ")), "{table}");
+
+    let err = db.fails(2, &["audit", "--since", "last tuesday"]);
+    assert!(err.contains("invalid value 'last tuesday' for '--since") && err.contains("RFC 3339"), "{err}");
+    let err = db.fails(2, &["audit", "--rule", "J99"]);
+    assert!(err.contains("unknown rule ID 'J99'"), "{err}");
+}
+
+/// Notes are the operator's own words: `audit --grep` finds them, and the
+/// table shows a terminal escape in them as text, never raw.
+#[test]
+fn audit_grep_finds_notes_and_the_table_escapes_them() {
+    let db = Db::new();
+    db.ok(&["job", "create", "acme-2026", "--type", "export", "--note", "Dock 3 \u{1b}[2Jcleared"]);
+    db.ok(&["job", "create", "other-2026", "--type", "export", "--note", "dock 4"]);
+    let table = db.ok(&["audit", "--grep", "DOCK 3"]);
+    assert_eq!(table.lines().count(), 2, "{table}");
+    assert!(
+        table.contains("acme-2026") && table.contains("\\x1b[2J") && !table.contains('\u{1b}'),
+        "{table}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&db.ok(&["--json", "audit", "--grep", "dock"])).unwrap();
+    let names: Vec<&str> = json.as_array().unwrap().iter().map(|e| e["jobName"].as_str().unwrap()).collect();
+    assert_eq!(names, ["other-2026", "acme-2026"], "newest first");
+    assert!(db.ok(&["audit", "--grep", "%"]).contains("(no events)"), "no LIKE wildcards");
 }

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::domain::{DriveState, JobState, JobType};
+use crate::domain::{DriveState, JobState, JobType, Rule, Timestamp};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -14,7 +14,9 @@ use crate::domain::{DriveState, JobState, JobType};
     long_about = "Operations console for the datacenter side of an Import/Export disk-shipping service.\n\n\
                   With no command, opens the console (ratatui) on the database; with a command, runs it and exits.",
     after_help = "Exit codes: 0 done; 2 bad usage or input; 3 refused by the rules; \
-                  4 stale read or database busy; 5 refused because read-only; 1 anything else."
+                  4 stale read or database busy; 5 refused because read-only; 1 anything else. \
+                  A failure is one line on stderr; under --json, one JSON object \
+                  {\"error\": {\"code\", \"kind\", \"message\"}}."
 )]
 pub struct Cli {
     /// Open the console on a fresh demo database in a temporary file
@@ -31,7 +33,7 @@ pub struct Global {
     /// Database file [default: $IEOPS_DB, else ~/.local/share/ieops/ieops.db]
     #[arg(long, global = true, value_name = "PATH")]
     pub db: Option<PathBuf>,
-    /// Who is acting, recorded in the audit log [default: $USER, then $LOGNAME; `demo` for --demo]
+    /// Who is acting, recorded in the audit log [default: $USER, then $LOGNAME, then the OS account name; `demo` for --demo]
     #[arg(long, global = true, value_name = "NAME")]
     pub operator: Option<String>,
     /// Act as if it were this time (RFC 3339), for drills and tests
@@ -172,6 +174,34 @@ pub enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// The audit log, newest first: who did what, when, under which rule
+    Audit {
+        /// Only events recorded under this rule (e.g. J4)
+        #[arg(long, value_parser = parse_rule, value_name = "RULE")]
+        rule: Option<Rule>,
+        /// Only events recorded by this operator (exact name)
+        #[arg(long, value_name = "NAME")]
+        who: Option<String>,
+        /// Only events at or after this time (RFC 3339, or a date: 2026-11-22)
+        #[arg(long, value_parser = parse_time, value_name = "RFC3339")]
+        since: Option<Timestamp>,
+        /// Only events before this time (RFC 3339, or a date: 2026-11-22)
+        #[arg(long, value_parser = parse_time, value_name = "RFC3339")]
+        until: Option<Timestamp>,
+        /// Only events whose note or detail contains TEXT (ASCII letters in any case)
+        #[arg(long, value_name = "TEXT")]
+        grep: Option<String>,
+        /// At most this many events
+        #[arg(long, value_name = "N", default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+        limit: u32,
+    },
+    /// Print a completion script for a shell (source it, or put it where the shell loads completions)
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff): `ieops man > ieops.1`
+    Man,
 }
 
 #[derive(Debug, Subcommand)]
@@ -226,7 +256,10 @@ impl Command {
             | Command::Show { .. }
             | Command::History { .. }
             | Command::Actions { .. }
-            | Command::Export { .. } => false,
+            | Command::Export { .. }
+            | Command::Audit { .. }
+            | Command::Completions { .. }
+            | Command::Man => false,
         }
     }
 
@@ -242,6 +275,16 @@ fn parse_job_state(s: &str) -> Result<JobState, String> {
 
 fn parse_drive_state(s: &str) -> Result<DriveState, String> {
     s.parse()
+}
+
+fn parse_rule(s: &str) -> Result<Rule, String> {
+    s.parse::<Rule>().map_err(|e| format!("{e}: rule IDs are J1, D2, E1, C2, S7, … (assets/rules.md)"))
+}
+
+fn parse_time(s: &str) -> Result<Timestamp, String> {
+    crate::domain::field::parse_date(s).ok_or_else(|| {
+        "not a time: use RFC 3339, e.g. 2026-11-22T14:30:00Z, or a date, 2026-11-22".to_string()
+    })
 }
 
 /// `KEY=VALUE`; the value may contain `=`.

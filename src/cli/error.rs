@@ -18,6 +18,20 @@ pub enum Exit {
     ReadOnly = 5,
 }
 
+impl Exit {
+    /// The code's name in a `--json` error, for scripts that branch on it.
+    pub fn kind(self) -> &'static str {
+        match self {
+            Exit::Done => "done",
+            Exit::Other => "other",
+            Exit::BadInput => "bad-input",
+            Exit::Refused => "refused",
+            Exit::StaleOrBusy => "stale-or-busy",
+            Exit::ReadOnly => "read-only",
+        }
+    }
+}
+
 impl From<Exit> for ExitCode {
     fn from(e: Exit) -> ExitCode {
         ExitCode::from(e as u8)

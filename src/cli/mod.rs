@@ -3,6 +3,7 @@
 
 mod args;
 mod error;
+mod help;
 mod interop;
 mod reads;
 mod render;
@@ -14,7 +15,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::FromArgMatches;
 
 pub use args::{Cli, Command};
 pub use error::{CliError, Exit};
@@ -22,7 +23,7 @@ pub use error::{CliError, Exit};
 use crate::domain::Timestamp;
 use crate::domain::field::parse_date;
 use crate::ops;
-use crate::store::{Access, Store};
+use crate::store::{Access, AuditFilter, Store};
 use crate::text::visible;
 use error::bad;
 
@@ -36,28 +37,57 @@ pub struct Session {
 
 /// Runs the command line and returns its documented exit code.
 pub fn run() -> ExitCode {
-    let done = match Cli::try_parse() {
+    let parsed = help::command().try_get_matches().and_then(|m| Cli::from_arg_matches(&m));
+    // Scripts that asked for JSON get their errors in JSON too; when the
+    // arguments did not parse, a literal --json among them is the ask.
+    let json = match &parsed {
+        Ok(cli) => cli.global.json,
+        Err(_) => std::env::args_os().take_while(|a| a != "--").any(|a| a == "--json"),
+    };
+    let done = match parsed {
         Ok(cli) => dispatch(cli),
         Err(e) if !e.use_stderr() => {
             checked(e.print()); // --help, --version
             Ok(())
         }
-        Err(e) => {
-            // One line, like every other failure; the usage is a --help away.
-            let rendered = e.render().to_string();
-            let first = rendered.lines().next().unwrap_or_default().trim_start_matches("error: ");
-            eprintln!("ieops: {} (see ieops --help)", visible(first));
-            return Exit::BadInput.into();
+        Err(e) => Err(usage(&e)),
+    };
+    match done.and_then(|()| output_written()) {
+        Ok(()) => Exit::Done.into(),
+        Err(failure) => {
+            fail(&failure, json);
+            failure.exit().into()
         }
+    }
+}
+
+/// A clap error as one line, keeping its did-you-mean ("tip: a similar
+/// subcommand exists: 'jobs'"); the usage is a --help away.
+fn usage(e: &clap::Error) -> CliError {
+    let rendered = e.render().to_string();
+    let mut lines = rendered.lines().map(str::trim);
+    let first = lines.next().unwrap_or_default().trim_start_matches("error: ");
+    let tips: String = lines.filter(|l| l.starts_with("tip:")).map(|l| format!("; {l}")).collect();
+    bad(format!("{first}{tips} (see ieops --help)"))
+}
+
+/// Reports a failure on stderr: one line, every message through the one
+/// escaping function (a refusal may quote a name an import brought in, or
+/// what the operator typed); under --json one object whose message serde
+/// escapes instead.
+fn fail(failure: &CliError, json: bool) {
+    let message = failure.to_string();
+    let line = match json {
+        true => {
+            let exit = failure.exit();
+            let object = serde_json::json!({
+                "error": {"code": exit as u8, "kind": exit.kind(), "message": message}
+            });
+            crate::text::json_safe(&object.to_string()).into_owned()
+        }
+        false => format!("ieops: {}", visible(&message)),
     };
-    // Every message goes through the one escaping function: a refusal may
-    // quote a state or name an import brought in, or what the operator typed.
-    let failure = match done.and_then(|()| output_written()) {
-        Ok(()) => return Exit::Done.into(),
-        Err(e) => e,
-    };
-    let _ = writeln!(std::io::stderr().lock(), "ieops: {}", visible(&failure.to_string()));
-    failure.exit().into()
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
 }
 
 /// The first failed write to standard output, if any (a closed pipe, `| head`,
@@ -95,6 +125,12 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
         return Err(bad(
             "--demo opens the console: give no command with it (for demo data in a file, use `ieops demo`)",
         ));
+    }
+    // Made from the command line alone: no database is opened.
+    match command {
+        Command::Completions { shell } => return help::completions(shell),
+        Command::Man => return help::man(),
+        _ => {}
     }
     if g.read_only && command.writes() {
         return Err(CliError::Store(crate::store::StoreError::ReadOnly));
@@ -165,6 +201,11 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
         Command::Export { jobs, list, include_secrets, output } => {
             interop::export(&session, &jobs, list, include_secrets, output.as_deref())
         }
+        Command::Audit { rule, who, since, until, grep, limit } => {
+            let filter = AuditFilter { rule, operator: who, since, until, text: grep, limit: limit as usize };
+            reads::audit(&session, &filter)
+        }
+        Command::Completions { .. } | Command::Man => Ok(()), // answered above
     }
 }
 
@@ -251,8 +292,9 @@ fn console(g: &args::Global, demo: bool) -> Result<(), CliError> {
     result.map_err(|e| CliError::Internal(format!("the terminal failed: {e}")))
 }
 
-/// `--operator`, else $USER, else $LOGNAME; if none is set, `anonymous`, or
-/// an error where a name is required (commands that record events).
+/// `--operator`, else $USER, else $LOGNAME, else the OS account the process
+/// runs as (a container or cron sets neither variable); if none is found,
+/// `anonymous`, or an error where a name is required (commands that record events).
 fn operator(given: Option<&str>, anonymous: Option<&str>) -> Result<String, CliError> {
     let name = given
         .map(str::to_string)
@@ -261,17 +303,21 @@ fn operator(given: Option<&str>, anonymous: Option<&str>) -> Result<String, CliE
                 .into_iter()
                 .find_map(|var| std::env::var(var).ok().filter(|v| !v.trim().is_empty()))
         })
+        .or_else(|| whoami::username().ok())
         .unwrap_or_default();
     let name = name.trim().to_string();
     if name.is_empty() {
-        return anonymous
-            .map(str::to_string)
-            .ok_or_else(|| bad("no operator name: pass --operator NAME (or set USER)"));
+        return anonymous.map(str::to_string).ok_or_else(|| {
+            bad("no operator name: pass --operator NAME (or set USER); this account has no name to fall back on")
+        });
     }
     // Control, bidi and zero-width characters would reorder or hide what
     // the audit log says about who did it.
     if name.chars().count() > 64 || name.chars().any(crate::text::is_hazard) {
-        return Err(bad("--operator must be 1 to 64 printable characters (no control or direction marks)"));
+        return Err(bad(format!(
+            "the operator name (--operator, else USER, LOGNAME or the account's name) must be 1 to 64 printable characters (no control or direction marks): pass --operator NAME{}",
+            if given.is_some() { "" } else { " or fix the variable" }
+        )));
     }
     Ok(name)
 }
@@ -313,8 +359,11 @@ pub(crate) fn emit<J: serde::Serialize>(
     json: impl FnOnce() -> J,
     text: impl FnOnce() -> String,
 ) {
+    if !session.json {
+        return print(text().as_bytes());
+    }
     let mut stdout = std::io::stdout().lock();
-    let written = if session.json {
+    let written = {
         // One compact document a command, one line: what scripts and jq read best.
         let value = json();
         let compact = serde_json::to_string(&value).unwrap_or_default();
@@ -324,8 +373,12 @@ pub(crate) fn emit<J: serde::Serialize>(
         // The process ends next: handing a large tree back to the allocator piece by piece buys nothing.
         std::mem::forget(value);
         written
-    } else {
-        stdout.write_all(text().as_bytes())
     };
     checked(written.and_then(|()| stdout.flush()));
+}
+
+/// Writes to standard output, recording a failure for the exit code.
+pub(crate) fn print(bytes: &[u8]) {
+    let mut stdout = std::io::stdout().lock();
+    checked(stdout.write_all(bytes).and_then(|()| stdout.flush()));
 }

@@ -9,7 +9,7 @@ use super::{Session, emit};
 use crate::domain::arrival::valid_arrival_actions;
 use crate::domain::attention::{self, Item};
 use crate::domain::{DriveState, JobState, valid_actions};
-use crate::store::{DriveFilter, JobFilter};
+use crate::store::{AuditFilter, DriveFilter, JobFilter};
 
 pub fn jobs(
     s: &Session,
@@ -123,5 +123,11 @@ pub fn actions(s: &Session, text: &str) -> Result<(), CliError> {
         || json!({"target": text, "actions": render::actions_json(&allowed)}),
         || render::actions_table(&allowed),
     );
+    Ok(())
+}
+
+pub fn audit(s: &Session, filter: &AuditFilter) -> Result<(), CliError> {
+    let events = s.store.audit(filter)?;
+    emit(s, || serde_json::to_value(&events).unwrap_or_default(), || render::events_table(&events));
     Ok(())
 }

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use super::table::{Fields, Table};
 use crate::domain::attention::Item;
 use crate::domain::clock::{self, countdown};
-use crate::domain::{Allowed, Arrival, Drive, Job, Timestamp};
+use crate::domain::{ActionKind, Allowed, Arrival, Drive, Job, Timestamp};
 use crate::present::{
     self, drive_state_text, flags, job_state_text, job_type_text, next_deadline, opt_stamp, stamp,
 };
@@ -175,9 +175,15 @@ pub fn arrivals_json(arrivals: &[Arrival]) -> Value {
 pub fn actions_table(allowed: &[Allowed]) -> String {
     let mut t = Table::new(&["ACTION", "RULE", "PARAMETERS"]);
     for a in allowed {
-        let mut params: Vec<String> = a
-            .kind
-            .params()
+        t.row([a.kind.name().to_string(), a.rule.id().to_string(), params_text(a.kind)]);
+    }
+    empty_or(t, "no action is valid now")
+}
+
+/// `key=<hint>`, optional ones in brackets, and `[job fields]` where `--set` takes them.
+pub fn params_text(kind: ActionKind) -> String {
+    let mut params: Vec<String> =
+        kind.params()
             .iter()
             .map(|p| {
                 if p.required {
@@ -187,12 +193,10 @@ pub fn actions_table(allowed: &[Allowed]) -> String {
                 }
             })
             .collect();
-        if !a.kind.field_groups().is_empty() {
-            params.push("[job fields]".into());
-        }
-        t.row([a.kind.name().to_string(), a.rule.id().to_string(), params.join(" ")]);
+    if !kind.field_groups().is_empty() {
+        params.push("[job fields]".into());
     }
-    empty_or(t, "no action is valid now")
+    params.join(" ")
 }
 
 pub fn actions_json(allowed: &[Allowed]) -> Value {

@@ -3,6 +3,7 @@
 use super::error::{CliError, bad};
 use crate::domain::{Arrival, Job};
 use crate::store::Store;
+use crate::suggest::{closest, did_you_mean};
 
 pub enum Target {
     Job(Job),
@@ -39,13 +40,35 @@ pub fn resolve(store: &Store, text: &str) -> Result<Target, CliError> {
             return Ok(Target::Drive(job, drive.to_string()));
         }
     }
-    Err(no_job(text))
+    Err(no_job(store, text))
 }
 
 pub fn job(store: &Store, name: &str) -> Result<Job, CliError> {
-    store.job(name)?.ok_or_else(|| no_job(name))
+    store.job(name)?.ok_or_else(|| no_job(store, name))
 }
 
-fn no_job(name: &str) -> CliError {
-    bad(format!("no job named '{}': `ieops jobs` lists them", crate::text::visible(name)))
+/// "no job named 'acme-improt'; did you mean 'acme-import'?" — for
+/// `JOB/DRIVE`, the closest jobs with the drive kept.
+fn no_job(store: &Store, text: &str) -> CliError {
+    let names = match store.active_job_names() {
+        Ok(names) => names,
+        Err(e) => return e.into(),
+    };
+    let names = names.iter().map(String::as_str);
+    let with_drive: Vec<String> = match text.rsplit_once('/') {
+        Some((name, drive)) => {
+            closest(name, names.clone()).into_iter().map(|n| format!("{n}/{drive}")).collect()
+        }
+        None => Vec::new(),
+    };
+    let suggestions = match with_drive.is_empty() {
+        true => closest(text, names).into_iter().map(str::to_string).collect(),
+        false => with_drive,
+    };
+    let shown = crate::text::visible(text);
+    let suggestions: Vec<&str> = suggestions.iter().map(String::as_str).collect();
+    match did_you_mean(&suggestions) {
+        Some(hint) => bad(format!("no job named '{shown}': {hint} (`ieops jobs` lists them)")),
+        None => bad(format!("no job named '{shown}': `ieops jobs` lists them")),
+    }
 }

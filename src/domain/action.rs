@@ -6,6 +6,7 @@ use std::fmt;
 
 use super::field::{Field, FieldGroup, FieldSet};
 use super::model::CopyMessage;
+use super::rule::Rule;
 use super::state::{ContactVia, DriveState, JobState, ReturnProblem, Severity};
 
 /// What an action is applied to.
@@ -24,6 +25,17 @@ impl fmt::Display for TargetKind {
             TargetKind::Drive => "drive",
             TargetKind::Arrival => "arrival",
         })
+    }
+}
+
+impl TargetKind {
+    /// How the command line names a target of this kind.
+    pub fn address(self) -> &'static str {
+        match self {
+            TargetKind::Job => "JOB",
+            TargetKind::Drive => "JOB/DRIVE",
+            TargetKind::Arrival => "arrival:ID",
+        }
     }
 }
 
@@ -121,6 +133,32 @@ impl ActionKind {
                 &[param!("message", true, "SEVERITY:TEXT, severity error, warning or info; repeatable")]
             }
             _ => &[],
+        }
+    }
+
+    /// The rules that may allow the action (`decide` names one of them when
+    /// it does), for help texts: `ieops act --help`.
+    pub fn rules(self) -> &'static [Rule] {
+        use Rule::*;
+        match self {
+            ActionKind::Update => &[J3, E4],
+            ActionKind::Ship => &[J4],
+            ActionKind::NotifyCustomer | ActionKind::ExtendWait => &[J6],
+            ActionKind::Cancel => &[J14, S3],
+            ActionKind::CloseUnanswered => &[J7, S12],
+            ActionKind::Contact => &[J15, J7, E4, E1],
+            ActionKind::BadReturnAddress => &[E4],
+            ActionKind::ReportReturnProblem => &[E3],
+            ActionKind::ReturnFailed | ActionKind::DestroyDrives => &[S11],
+            ActionKind::ReturnDrives => &[E1, C5, S10],
+            ActionKind::Receive => &[D1, D2, D4, D9, S9, S12],
+            ActionKind::CorrectReceipt => &[P1],
+            ActionKind::NeverReceived => &[D3],
+            ActionKind::StartTransfer | ActionKind::Progress => &[D5],
+            ActionKind::Complete => &[D6],
+            ActionKind::CompleteWithInfo => &[D7],
+            ActionKind::ShipBack => &[J11, J12, D8, D9, S3, S12],
+            ActionKind::Fault | ActionKind::Resolve => &[J15, S5],
         }
     }
 
@@ -271,12 +309,9 @@ impl Action {
     /// Parses `NAME` and its `KEY=VALUE` pairs for a target. The error is one
     /// line for the operator: what was wrong and what would be right.
     pub fn parse(target: TargetKind, name: &str, sets: &[(String, String)]) -> Result<Action, String> {
-        let kind = ActionKind::parse(name).filter(|k| k.targets().contains(&target)).ok_or_else(|| {
-            format!(
-                "unknown {target} action '{name}': expected one of {}",
-                ActionKind::names_for(target).join(", ")
-            )
-        })?;
+        let kind = ActionKind::parse(name)
+            .filter(|k| k.targets().contains(&target))
+            .ok_or_else(|| unknown_action(target, name))?;
         let args = Args::new(kind, sets)?;
         Ok(match (target, kind) {
             (TargetKind::Job, ActionKind::Update) => Action::Job(JobAction::Update(args.fields()?)),
@@ -434,6 +469,30 @@ impl<'a> Args<'a> {
     }
 }
 
+/// Why `name` is no action for `target`, with the closest names: first among
+/// the target's own actions, then among the others' (with where they apply).
+fn unknown_action(target: TargetKind, name: &str) -> String {
+    let own = ActionKind::names_for(target);
+    let a = |t: TargetKind| if t == TargetKind::Arrival { "an" } else { "a" };
+    let elsewhere = |kind: ActionKind| {
+        let targets: Vec<String> =
+            kind.targets().iter().map(|t| format!("{} {t} ({})", a(*t), t.address())).collect();
+        format!("'{kind}' applies to {}, not to {} {target}", targets.join(" or "), a(target))
+    };
+    if let Some(kind) = ActionKind::parse(name) {
+        return elsewhere(kind);
+    }
+    let listed = format!("expected one of {}", own.join(", "));
+    if let Some(hint) = crate::suggest::did_you_mean(&crate::suggest::closest(name, own.iter().copied())) {
+        return format!("unknown {target} action '{name}': {hint} ({listed})");
+    }
+    let others = ActionKind::ALL.iter().map(|k| k.name()).filter(|n| !own.contains(n));
+    match crate::suggest::closest(name, others).first().and_then(|n| ActionKind::parse(n)) {
+        Some(kind) => format!("unknown {target} action '{name}': did you mean '{kind}'? {}", elsewhere(kind)),
+        None => format!("unknown {target} action '{name}': {listed}"),
+    }
+}
+
 fn unknown_key(kind: ActionKind, key: &str) -> String {
     let mut accepted: Vec<&str> = kind.params().iter().map(|p| p.key).collect();
     accepted.extend(Field::ALL.iter().filter(|f| kind.field_groups().contains(&f.group())).map(|f| f.path()));
@@ -455,8 +514,64 @@ mod tests {
     #[test]
     fn every_action_parses_for_its_targets_only() {
         let err = Action::parse(TargetKind::Drive, "ship", &[]).unwrap_err();
-        assert!(err.starts_with("unknown drive action 'ship': expected one of receive"), "{err}");
+        assert_eq!(err, "'ship' applies to a job (JOB), not to a drive");
+        let err = Action::parse(TargetKind::Drive, "teleport", &[]).unwrap_err();
+        assert!(err.starts_with("unknown drive action 'teleport': expected one of receive"), "{err}");
         assert!(Action::parse(TargetKind::Job, "cancel", &[]).is_ok());
+    }
+
+    #[test]
+    fn a_mistyped_action_is_answered_with_the_closest_names() {
+        let err = Action::parse(TargetKind::Drive, "recieve", &[]).unwrap_err();
+        assert!(
+            err.starts_with("unknown drive action 'recieve': did you mean 'receive'? (expected"),
+            "{err}"
+        );
+        let err = Action::parse(TargetKind::Job, "recieve", &[]).unwrap_err();
+        assert_eq!(
+            err,
+            "unknown job action 'recieve': did you mean 'receive'? 'receive' applies to a drive (JOB/DRIVE), not to a job"
+        );
+        let err = Action::parse(TargetKind::Arrival, "receive", &[]).unwrap_err();
+        assert_eq!(err, "'receive' applies to a drive (JOB/DRIVE), not to an arrival");
+    }
+
+    /// The help's rule column holds every rule the decisions name: what
+    /// the demo's jobs and arrivals allow, over their whole life, and what
+    /// their recorded actions were decided under.
+    #[test]
+    fn every_rule_an_action_is_allowed_by_is_listed() {
+        let start: crate::domain::Timestamp = "2026-11-22T12:00:00Z".parse().unwrap();
+        let data = crate::demo::generate(240, start, 7).unwrap();
+        let mut unlisted = std::collections::BTreeSet::new();
+        let mut listed = |kind: ActionKind, rule: Rule| {
+            if !kind.rules().contains(&rule) {
+                unlisted.insert((kind, rule));
+            }
+        };
+        for days in [0, 3, 10, 20, 40, 100] {
+            let now = start + chrono::Duration::days(days);
+            for (job, _) in &data.jobs {
+                let drives = job.drives.iter().map(|d| Some(d.drive_id.as_str()));
+                for drive in std::iter::once(None).chain(drives) {
+                    for allowed in crate::domain::valid_actions(job, drive, now) {
+                        listed(allowed.kind, allowed.rule);
+                    }
+                }
+            }
+            for (arrival, _) in &data.arrivals {
+                for allowed in crate::domain::arrival::valid_arrival_actions(arrival, now) {
+                    listed(allowed.kind, allowed.rule);
+                }
+            }
+        }
+        let events = data.jobs.iter().flat_map(|(_, e)| e).chain(data.arrivals.iter().flat_map(|(_, e)| e));
+        for event in events {
+            if let Some(kind) = ActionKind::parse(&event.action) {
+                listed(kind, event.rule);
+            }
+        }
+        assert!(unlisted.is_empty(), "allowed by rules ActionKind::rules leaves out: {unlisted:?}");
     }
 
     #[test]

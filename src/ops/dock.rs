@@ -152,14 +152,7 @@ pub fn record_arrival(
 /// "no active job named 'acme-improt'; did you mean acme-import? …"
 fn unknown_job(name: &str, names: &[String]) -> String {
     let shown = crate::text::visible(name);
-    let wanted = name.to_lowercase();
-    let mut close: Vec<(f64, &String)> = names
-        .iter()
-        .map(|n| (strsim::jaro_winkler(&n.to_lowercase(), &wanted), n))
-        .filter(|(score, n)| *score >= 0.85 || n.starts_with(name))
-        .collect();
-    close.sort_by(|a, b| b.0.total_cmp(&a.0));
-    let suggestions: Vec<&str> = close.iter().take(3).map(|(_, n)| n.as_str()).collect();
+    let suggestions = crate::suggest::closest(name, names.iter().map(String::as_str));
     let hint = if suggestions.is_empty() {
         String::new()
     } else {

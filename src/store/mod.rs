@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
 
-use crate::domain::{DriveState, JobState, Timestamp};
+use crate::domain::{DriveState, JobState, Rule, Timestamp};
 
 pub use error::StoreError;
 pub use open::DataVersion;
@@ -65,6 +65,21 @@ pub struct JobFilter {
 pub struct DriveFilter {
     pub state: Option<DriveState>,
     pub job_name: Option<String>,
+}
+
+/// Which audit events to list (`ieops audit`); every condition given must hold.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub rule: Option<Rule>,
+    /// The operator, exactly.
+    pub operator: Option<String>,
+    /// At or after.
+    pub since: Option<Timestamp>,
+    /// Before.
+    pub until: Option<Timestamp>,
+    /// Contained in the note or the detail, ASCII letters in any case.
+    pub text: Option<String>,
+    pub limit: usize,
 }
 
 /// One stored audit event (S6).

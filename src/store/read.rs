@@ -8,7 +8,7 @@ use rusqlite::{Connection, Params, Row, params_from_iter};
 
 use super::error::StoreError;
 use super::rows::{self, ARRIVAL_SELECT, AUDIT_SELECT, DRIVE_SELECT, JOB_SELECT};
-use super::{AuditRecord, Counts, DriveFilter, JobFilter, Store};
+use super::{AuditFilter, AuditRecord, Counts, DriveFilter, JobFilter, Store};
 use crate::domain::attention;
 use crate::domain::{Arrival, Drive, DriveState, Job, JobState};
 
@@ -98,6 +98,41 @@ impl Store {
         let sql = format!("SELECT {} FROM audit e ORDER BY e.at DESC, e.id DESC LIMIT ?1", *AUDIT_SELECT);
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         collect(&self.conn, &sql, [limit], rows::audit_from_row)
+    }
+
+    /// The latest events that pass `filter`, newest first. Every value the
+    /// user gave is a bound parameter.
+    pub fn audit(&self, filter: &AuditFilter) -> Result<Vec<AuditRecord>, StoreError> {
+        let mut conditions = Vec::new();
+        let mut params: Vec<Value> = Vec::new();
+        if let Some(rule) = filter.rule {
+            conditions.push("e.rule = ?");
+            params.push(Value::Text(rule.id().to_string()));
+        }
+        if let Some(operator) = &filter.operator {
+            conditions.push("e.operator = ?");
+            params.push(Value::Text(operator.clone()));
+        }
+        // Stored times are of one fixed width (`format_ts`): text order is time order.
+        if let Some(since) = &filter.since {
+            conditions.push("e.at >= ?");
+            params.push(Value::Text(rows::format_ts(since)));
+        }
+        if let Some(until) = &filter.until {
+            conditions.push("e.at < ?");
+            params.push(Value::Text(rows::format_ts(until)));
+        }
+        if let Some(text) = &filter.text {
+            conditions.push("(instr(lower(e.note), lower(?)) > 0 OR instr(lower(e.detail), lower(?)) > 0)");
+            params.extend([Value::Text(text.clone()), Value::Text(text.clone())]);
+        }
+        params.push(Value::Integer(i64::try_from(filter.limit).unwrap_or(i64::MAX)));
+        let sql = format!(
+            "SELECT {} FROM audit e {} ORDER BY e.at DESC, e.id DESC LIMIT ?",
+            *AUDIT_SELECT,
+            if conditions.is_empty() { String::new() } else { format!("WHERE {}", conditions.join(" AND ")) }
+        );
+        collect(&self.conn, &sql, params_from_iter(params), rows::audit_from_row)
     }
 
     /// Active jobs by state and their drives by state, in the enums' order,
