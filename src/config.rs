@@ -45,6 +45,16 @@ pub struct Config {
     pub settings: Settings,
 }
 
+impl Config {
+    /// What the file says wrong, named after the file.
+    pub fn about(&self, problem: String) -> String {
+        match &self.file {
+            Some(path) => format!("settings file {}: {problem}", shown(path)),
+            None => problem,
+        }
+    }
+}
+
 /// Where the settings file is: `$IEOPS_CONFIG`, else the XDG config directory.
 pub fn path() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("IEOPS_CONFIG").filter(|p| !p.is_empty()) {

@@ -896,3 +896,75 @@ fn audit_grep_finds_notes_and_the_table_escapes_them() {
     assert_eq!(names, ["other-2026", "acme-2026"], "newest first");
     assert!(db.ok(&["audit", "--grep", "%"]).contains("(no events)"), "no LIKE wildcards");
 }
+
+/// Issue 15: the settings file (`$IEOPS_CONFIG`, else the XDG config
+/// directory) gives the database and the operator when no flag or variable
+/// does; `ieops config` shows each value in force and where it came from;
+/// a flag wins over the file, the file over $USER.
+#[test]
+fn the_settings_file_supplies_database_and_operator_and_config_shows_their_sources() {
+    let db = Db::new();
+    let home = tempfile::tempdir().expect("a home");
+    let config_dir = home.path().join(".config/ieops");
+    std::fs::create_dir_all(&config_dir).expect("config dir");
+    let file = config_dir.join("config.toml");
+    let text =
+        format!("database = {:?}\noperator = \"amara\"\ntheme = \"high-contrast\"\n", db.path.display());
+    std::fs::write(&file, text).expect("settings written");
+    let ieops = || {
+        let mut cmd = assert_cmd::Command::cargo_bin("ieops").expect("binary built");
+        cmd.env_clear().env("PATH", std::env::var_os("PATH").unwrap_or_default()).env("HOME", home.path());
+        cmd.env("USER", "bob");
+        cmd
+    };
+    let shown = ieops().arg("config").output().expect("runs");
+    assert!(shown.status.success(), "{}", String::from_utf8_lossy(&shown.stderr));
+    let shown = String::from_utf8_lossy(&shown.stdout);
+    assert!(shown.contains(&format!("settings file  {}", file.display())), "{shown}");
+    assert!(shown.contains(&format!("database       {}  (settings file)", db.path.display())), "{shown}");
+    assert!(shown.contains("operator       amara  (settings file)"), "{shown}");
+    assert!(shown.contains("theme          high-contrast  (settings file)"), "{shown}");
+    assert!(shown.contains("refresh-ms     250  (default)"), "{shown}");
+
+    let flagged = ieops().args(["--operator", "chidi", "config"]).output().expect("runs");
+    assert!(String::from_utf8_lossy(&flagged.stdout).contains("operator       chidi  (--operator)"));
+    let json = ieops().args(["--json", "config"]).output().expect("runs");
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
+    assert_eq!(value["operator"]["source"], "settings file");
+
+    // A command uses them: the job lands in the settings file's database, by amara.
+    let created =
+        ieops().args(["job", "create", "settings-job", "--type", "import", "--drive", "SET-1"]).output();
+    assert!(created.expect("runs").status.success());
+    let history = db.ok(&["--json", "history", "settings-job"]);
+    assert!(history.contains("\"operator\":\"amara\""), "{history}");
+
+    // A mistake in the file: exit 2, one line naming the file and the line,
+    // nothing written. What only the console uses (a theme) stops the console
+    // and `ieops config`, not a script's command.
+    std::fs::write(&file, format!("database = {:?}\noperater = \"amara\"\n", db.path.display()))
+        .expect("written");
+    let before = db.bytes();
+    let refused =
+        ieops().args(["job", "create", "another-job", "--type", "import", "--drive", "SET-2"]).output();
+    let refused = refused.expect("runs");
+    assert_eq!(refused.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains(&format!("settings file {}: line 2: unknown field `operater`", file.display())),
+        "{err}"
+    );
+    std::fs::write(&file, "theme = \"neon\"\n").expect("settings written");
+    let shown = ieops().arg("config").output().expect("runs");
+    assert_eq!(shown.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&shown.stderr);
+    assert!(
+        err.contains(&format!(
+            "settings file {}: theme is one of dark, light, high-contrast, not 'neon'",
+            file.display()
+        )),
+        "{err}"
+    );
+    assert_eq!(db.bytes(), before, "nothing written");
+}

@@ -1754,3 +1754,38 @@ fn a_wall_screen_cycles_its_views() {
     }
     assert_eq!(operator.view, View::Attention, "only a read-only console cycles");
 }
+
+/// Issue 15: the settings file's `[columns]` chooses a view's columns and
+/// their order of need; a column or view it names wrongly is refused with
+/// the names there are. Its `[keys]` and `theme` reach the console.
+#[test]
+fn the_settings_file_chooses_columns_keys_and_theme() {
+    use ieops::config::Settings;
+    use ieops::console::Options;
+    let mut settings = Settings::default();
+    settings.columns.insert("drives".into(), vec!["drive".into(), "state".into()]);
+    settings.keys.insert("rules".into(), "?".into());
+    settings.theme = Some("light".into());
+    let options = Options::new("amara".into(), None, false, &settings).expect("valid settings");
+    let (_store, mut model) = demo();
+    model.config.columns = options.columns;
+    model.config.keys = options.keys;
+    press(&mut model, ch('3'));
+    let shown = screen(&model, 160, 45);
+    let header = shown.lines().find(|l| l.contains("DRIVE")).expect("the header row");
+    assert!(header.contains("STATE") && !header.contains("JOB") && !header.contains("NOTES"), "{header}");
+    press(&mut model, ch('?'));
+    assert_eq!(popup_name(&model), "rules", "? now shows the rules");
+    assert_eq!(options.palette, ieops::console::theme::Palette::Light);
+
+    settings.columns.insert("drives".into(), vec!["serial".into()]);
+    let err = Options::new("amara".into(), None, false, &settings).err().expect("refused");
+    assert_eq!(
+        err,
+        "[columns] drives: no column is called 'serial' (mark, job, drive, state, done, in-state, notes)"
+    );
+    settings.columns.clear();
+    settings.columns.insert("disks".into(), vec![]);
+    let err = Options::new("amara".into(), None, false, &settings).err().expect("refused");
+    assert!(err.starts_with("[columns]: no view is called 'disks'"), "{err}");
+}

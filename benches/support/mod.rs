@@ -147,6 +147,7 @@ pub fn config(db: &Path) -> Config {
         keys: Default::default(),
         bell: false,
         cycle_seconds: None,
+        columns: Default::default(),
     }
 }
 

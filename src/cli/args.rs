@@ -202,6 +202,10 @@ pub enum Command {
     },
     /// Print the man page (roff): `ieops man > ieops.1`
     Man,
+    /// Print the settings in force and where each came from (a flag, the
+    /// environment, the settings file ~/.config/ieops/config.toml or
+    /// $IEOPS_CONFIG, or the default)
+    Config,
 }
 
 #[derive(Debug, Subcommand)]
@@ -259,7 +263,8 @@ impl Command {
             | Command::Export { .. }
             | Command::Audit { .. }
             | Command::Completions { .. }
-            | Command::Man => false,
+            | Command::Man
+            | Command::Config => false,
         }
     }
 

@@ -7,12 +7,13 @@ mod help;
 mod interop;
 mod reads;
 mod render;
+mod settings;
 mod table;
 mod target;
 mod writes;
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
 use clap::FromArgMatches;
@@ -118,8 +119,13 @@ fn output_written() -> Result<(), CliError> {
 /// The one place that decides whether a command may write.
 fn dispatch(cli: Cli) -> Result<(), CliError> {
     let g = cli.global;
+    let config = match cli.command {
+        // Made from the command line alone: no settings are needed.
+        Some(Command::Completions { .. } | Command::Man) => crate::config::Config::default(),
+        _ => crate::config::load().map_err(bad)?,
+    };
     let Some(command) = cli.command else {
-        return console(&g, cli.demo);
+        return console(&g, &config, cli.demo);
     };
     if cli.demo {
         return Err(bad(
@@ -130,6 +136,21 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
     match command {
         Command::Completions { shell } => return help::completions(shell),
         Command::Man => return help::man(),
+        Command::Config => {
+            let effective = settings::effective(&g, &config)?;
+            let session_json = g.json;
+            let mut stdout = std::io::stdout().lock();
+            let text = match session_json {
+                true => {
+                    crate::text::json_safe(&serde_json::to_string(&effective).unwrap_or_default())
+                        .into_owned()
+                        + "\n"
+                }
+                false => settings::text(&effective),
+            };
+            checked(stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()));
+            return Ok(());
+        }
         _ => {}
     }
     if g.read_only && command.writes() {
@@ -145,9 +166,11 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
         // The store keeps whole seconds; decide on what will be stored.
         None => chrono::SubsecRound::trunc_subsecs(chrono::Utc::now(), 0),
     };
-    let operator =
-        operator(g.operator.as_deref(), if command.records_events() { None } else { Some("unknown") })?;
-    let (path, explicit) = database_path(g.db.as_deref())?;
+    let anonymous = if command.records_events() { None } else { Some("unknown") };
+    let operator = settings::operator(&g, &config.settings, anonymous)?.value;
+    let database = settings::database(&g, &config.settings)?;
+    let explicit = settings::named(&database);
+    let path = database.value;
     let creates = matches!(command, Command::Init | Command::Demo { .. });
     if !creates && !path.exists() {
         return Err(bad(format!(
@@ -205,7 +228,7 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
             let filter = AuditFilter { rule, operator: who, since, until, text: grep, limit: limit as usize };
             reads::audit(&session, &filter)
         }
-        Command::Completions { .. } | Command::Man => Ok(()), // answered above
+        Command::Completions { .. } | Command::Man | Command::Config => Ok(()), // answered above
     }
 }
 
@@ -230,7 +253,7 @@ fn wall_clock() -> Timestamp {
 }
 
 /// No command: the console, on the database or on fresh demo data.
-fn console(g: &args::Global, demo: bool) -> Result<(), CliError> {
+fn console(g: &args::Global, config: &crate::config::Config, demo: bool) -> Result<(), CliError> {
     use std::io::IsTerminal;
     // Before anything is opened or written: without one the terminal cannot
     // be set up (cron, `ssh` without -t, a pipe).
@@ -247,7 +270,10 @@ fn console(g: &args::Global, demo: bool) -> Result<(), CliError> {
         (false, true) => Some("unknown"),
         (false, false) => None,
     };
-    let operator = operator(g.operator.as_deref(), anonymous)?;
+    let operator = settings::operator(g, &config.settings, anonymous)?.value;
+    // The settings are checked before anything is opened or written.
+    let options = crate::console::Options::new(operator, start, g.no_mouse, &config.settings)
+        .map_err(|e| bad(config.about(e)))?;
     // A private directory of its own (0700, a name nobody can predict or plant
     // a link at), removed with everything in it when the console closes or the
     // fill fails.
@@ -271,7 +297,9 @@ fn console(g: &args::Global, demo: bool) -> Result<(), CliError> {
             if g.read_only { Store::open(&path, Access::ReadOnly)? } else { store }
         }
         None => {
-            let (path, explicit) = database_path(g.db.as_deref())?;
+            let database = settings::database(g, &config.settings)?;
+            let explicit = settings::named(&database);
+            let path = database.value;
             if !path.exists() && (explicit || g.read_only) {
                 return Err(bad(format!(
                     "no database at {}: create it with `ieops init` or fill it with `ieops demo`",
@@ -284,59 +312,9 @@ fn console(g: &args::Global, demo: bool) -> Result<(), CliError> {
             Store::open(&path, if g.read_only { Access::ReadOnly } else { Access::ReadWrite })?
         }
     };
-    let options =
-        crate::console::Options::new(operator, start, g.no_mouse, &crate::config::Settings::default())
-            .map_err(bad)?;
     let result = crate::console::run(store, options);
     drop(demo_dir); // the demo's files go
     result.map_err(|e| CliError::Internal(format!("the terminal failed: {e}")))
-}
-
-/// `--operator`, else $USER, else $LOGNAME, else the OS account the process
-/// runs as (a container or cron sets neither variable); if none is found,
-/// `anonymous`, or an error where a name is required (commands that record events).
-fn operator(given: Option<&str>, anonymous: Option<&str>) -> Result<String, CliError> {
-    let name = given
-        .map(str::to_string)
-        .or_else(|| {
-            ["USER", "LOGNAME"]
-                .into_iter()
-                .find_map(|var| std::env::var(var).ok().filter(|v| !v.trim().is_empty()))
-        })
-        .or_else(|| whoami::username().ok())
-        .unwrap_or_default();
-    let name = name.trim().to_string();
-    if name.is_empty() {
-        return anonymous.map(str::to_string).ok_or_else(|| {
-            bad("no operator name: pass --operator NAME (or set USER); this account has no name to fall back on")
-        });
-    }
-    // Control, bidi and zero-width characters would reorder or hide what
-    // the audit log says about who did it.
-    if name.chars().count() > 64 || name.chars().any(crate::text::is_hazard) {
-        return Err(bad(format!(
-            "the operator name (--operator, else USER, LOGNAME or the account's name) must be 1 to 64 printable characters (no control or direction marks): pass --operator NAME{}",
-            if given.is_some() { "" } else { " or fix the variable" }
-        )));
-    }
-    Ok(name)
-}
-
-/// `--db`, else $IEOPS_DB, else the XDG data directory. The flag says whether
-/// the user named the path (we never create directories they named).
-fn database_path(given: Option<&Path>) -> Result<(PathBuf, bool), CliError> {
-    if let Some(p) = given {
-        return Ok((p.to_path_buf(), true));
-    }
-    if let Some(p) = std::env::var_os("IEOPS_DB").filter(|p| !p.is_empty()) {
-        return Ok((PathBuf::from(p), true));
-    }
-    let data = std::env::var_os("XDG_DATA_HOME")
-        .filter(|p| !p.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
-        .ok_or_else(|| bad("cannot find a data directory: pass --db PATH or set IEOPS_DB"))?;
-    Ok((data.join("ieops").join("ieops.db"), false))
 }
 
 /// The default data directory, private (0700, whatever the umask): the

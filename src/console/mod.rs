@@ -43,6 +43,7 @@ pub struct Options {
     pub refresh: std::time::Duration,
     pub bell: bool,
     pub cycle_seconds: Option<u64>,
+    pub columns: [Option<Vec<usize>>; 5],
 }
 
 impl Options {
@@ -63,6 +64,7 @@ impl Options {
             refresh: std::time::Duration::from_millis(settings.refresh_ms.unwrap_or(worker::POLL_MS)),
             bell: settings.bell.unwrap_or(false),
             cycle_seconds: settings.cycle_seconds.filter(|s| *s > 0),
+            columns: view::tables::column_orders(&settings.columns)?,
         })
     }
 }
@@ -114,6 +116,7 @@ async fn main_loop(store: Store, options: Options) -> std::io::Result<()> {
         keys: options.keys,
         bell: options.bell,
         cycle_seconds: options.cycle_seconds,
+        columns: options.columns,
     };
     let mut model = Model::new(config, clock.now());
     let (msg_tx, mut msg_rx) = tokio::sync::mpsc::unbounded_channel();

@@ -56,6 +56,8 @@ pub struct Config {
     pub bell: bool,
     /// Wall screens: show the next view every this many seconds.
     pub cycle_seconds: Option<u64>,
+    /// Per view, the columns the settings file asks for, most needed first.
+    pub columns: [Option<Vec<usize>>; 5],
 }
 
 /// Sort order of one view's table.

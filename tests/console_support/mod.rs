@@ -41,6 +41,7 @@ pub fn config(read_only: bool) -> Config {
         keys: Default::default(),
         bell: false,
         cycle_seconds: None,
+        columns: Default::default(),
     }
 }
 

@@ -5,7 +5,7 @@ mod detail;
 mod header;
 mod popup;
 pub mod rules;
-mod tables;
+pub mod tables;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};

@@ -52,7 +52,8 @@ pub fn table(model: &Model, frame: &mut Frame, area: Rect) {
             u16::try_from(widest).unwrap_or(u16::MAX).max(spec[c].header.chars().count() as u16)
         })
         .collect();
-    let columns = fitting(spec, &content, area.width.saturating_sub(2));
+    let order = model.config.columns[model.view.index()].as_deref();
+    let columns = fitting(spec, order, &content, area.width.saturating_sub(2));
     let body: Vec<Row> = built
         .into_iter()
         .map(|(i, cells, style)| {
@@ -173,13 +174,61 @@ const COLUMNS: [&[Column]; 5] = [
     ],
 ];
 
+/// A column's name in the settings file: its header in lower case, words
+/// joined by `-` ("next-deadline", "from-to"); the Drives view's mark column
+/// is "mark".
+fn column_name(column: &Column) -> String {
+    let words: Vec<String> = column
+        .header
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    if words.is_empty() { "mark".into() } else { words.join("-") }
+}
+
+/// The settings file's `[columns]`: per view name, the columns to show, most
+/// needed first. Checked: a view or a column the table does not have is named.
+pub fn column_orders(
+    settings: &std::collections::BTreeMap<String, Vec<String>>,
+) -> Result<[Option<Vec<usize>>; 5], String> {
+    let mut orders: [Option<Vec<usize>>; 5] = Default::default();
+    for (view_name, names) in settings {
+        let Some(view) = View::ALL.iter().find(|v| v.title().eq_ignore_ascii_case(view_name)) else {
+            return Err(format!(
+                "[columns]: no view is called '{view_name}' (attention, jobs, drives, audit, archive)"
+            ));
+        };
+        let spec = COLUMNS[view.index()];
+        let all: Vec<String> = spec.iter().map(column_name).collect();
+        let mut order = Vec::new();
+        for name in names {
+            let at = all.iter().position(|c| c == name).ok_or_else(|| {
+                format!("[columns] {view_name}: no column is called '{name}' ({})", all.join(", "))
+            })?;
+            if !order.contains(&at) {
+                order.push(at);
+            }
+        }
+        orders[view.index()] = Some(order);
+    }
+    Ok(orders)
+}
+
 /// The columns shown in `width` and their widths, in table order. The most
 /// needed come first, each at its narrowest; then the room left is shared out
 /// a column at a time, in order of need, until each shows all it has (up to
 /// its bound); what is still left goes to prose.
-fn fitting(spec: &[Column], content: &[u16], width: u16) -> Vec<(usize, u16)> {
-    let mut by_need: Vec<usize> = (0..spec.len()).collect();
-    by_need.sort_by_key(|&i| (spec[i].priority, i));
+fn fitting(spec: &[Column], order: Option<&[usize]>, content: &[u16], width: u16) -> Vec<(usize, u16)> {
+    // The settings file's order (`[columns]`), else the view's own ranking.
+    let by_need: Vec<usize> = match order {
+        Some(order) => order.to_vec(),
+        None => {
+            let mut by_need: Vec<usize> = (0..spec.len()).collect();
+            by_need.sort_by_key(|&i| (spec[i].priority, i));
+            by_need
+        }
+    };
     let mut left = width;
     let mut chosen: Vec<(usize, u16)> = Vec::new();
     for i in by_need {
