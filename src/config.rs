@@ -68,14 +68,18 @@ pub fn default_database() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "ieops").map(|dirs| dirs.data_dir().join("ieops.db"))
 }
 
-/// Reads the settings file. No file is no settings; a file that cannot be
-/// read or parsed is an error naming it (with the line, for TOML).
+/// Reads the settings file. No file is no settings — at the default place
+/// that includes a config directory this account may not enter (a process
+/// run as another user under someone's HOME). A file that is there but
+/// cannot be read or parsed is an error naming it (with the line, for TOML).
 pub fn load() -> Result<Config, String> {
     let Some(path) = path() else { return Ok(Config::default()) };
     let explicit = std::env::var_os("IEOPS_CONFIG").is_some_and(|p| !p.is_empty());
     match std::fs::read_to_string(&path) {
         Ok(text) => parse(&path, &text).map(|settings| Config { file: Some(path), settings }),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => Ok(Config::default()),
+        Err(e) if !explicit && e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
+        // Not even its directory can be looked at: nothing of ours is there.
+        Err(_) if !explicit && std::fs::symlink_metadata(&path).is_err() => Ok(Config::default()),
         Err(e) => Err(format!("cannot read the settings file {}: {e}", shown(&path))),
     }
 }

@@ -446,6 +446,25 @@ fn a_click_on_a_tab_shows_its_view_and_no_mouse_leaves_the_mouse_alone() {
     assert_restored(&mut console);
 }
 
+/// Issue 15: `y` puts the selected job's name on the clipboard through the
+/// terminal (OSC 52, base64 inside the sequence).
+#[test]
+fn y_copies_through_osc_52() {
+    use base64::Engine;
+    let db = Db::new();
+    db.ok(&["job", "create", "copied-job", "--type", "import", "--drive", "CP-0001"]);
+    let mut console = Console::open(&db.path, &[]);
+    console.wait_for("2 Jobs (1)");
+    console.send("2");
+    console.wait_for(" Jobs · 1 rows");
+    console.send("y");
+    console.wait_for("copied copied-job");
+    let osc = format!("\x1b]52;c;{}\x07", base64::engine::general_purpose::STANDARD.encode("copied-job"));
+    assert!(rfind(&console.raw(), osc.as_bytes()).is_some(), "no OSC 52 with the job's name");
+    console.send("q");
+    assert_restored(&mut console);
+}
+
 /// Issue 14: a supervisor's wall screen (`--read-only`, a user who cannot
 /// write the directory, no `-shm` yet) while operators write as another
 /// user: each change is on screen within 2 s, a job shows one state in the

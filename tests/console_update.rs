@@ -1789,3 +1789,75 @@ fn the_settings_file_chooses_columns_keys_and_theme() {
     let err = Options::new("amara".into(), None, false, &settings).err().expect("refused");
     assert!(err.starts_with("[columns]: no view is called 'disks'"), "{err}");
 }
+
+// ---------------------------------------------------------- export, copy
+
+/// Issue 15: `:export PATH` writes the view as it is filtered — every row
+/// the filter keeps, every column — as CSV (a cell a spreadsheet would run
+/// as a formula written as text) or, for `.json`, as JSON objects; into a
+/// directory that does not exist, nothing is written and the line says why.
+#[test]
+fn colon_export_writes_the_filtered_view_as_csv_or_json() {
+    let (mut store, mut model) = demo();
+    press(&mut model, ch('3'));
+    press(&mut model, ch('/'));
+    type_text(&mut model, "contoso-seismic");
+    press(&mut model, key(KeyCode::Enter));
+    let shown = rows::rows(&model, View::Drives).len();
+    let dir = tempfile::tempdir().expect("a directory");
+    let csv_path = dir.path().join("drives.csv");
+    let effects = command_line(&mut model, &format!("export {}", csv_path.display()));
+    run(&mut model, &mut store, effects);
+    assert_eq!(flash(&model), format!("exported {shown} rows to {}", csv_path.display()));
+    let csv = std::fs::read_to_string(&csv_path).expect("written");
+    let mut lines = csv.lines();
+    assert_eq!(lines.next(), Some("mark,job,drive,state,done,in-state,notes"));
+    let body: Vec<&str> = lines.collect();
+    assert_eq!(body.len(), shown);
+    assert!(body.iter().all(|l| l.contains("contoso-seismic")), "{csv}");
+
+    let json_path = dir.path().join("drives.json");
+    let effects = command_line(&mut model, &format!("export {}", json_path.display()));
+    run(&mut model, &mut store, effects);
+    let json: Vec<serde_json::Value> =
+        serde_json::from_str(&std::fs::read_to_string(&json_path).expect("written")).expect("JSON");
+    assert_eq!(json.len(), shown);
+    assert!(json.iter().all(|o| o["job"].as_str().is_some_and(|j| j.starts_with("contoso-seismic"))));
+
+    let nowhere = dir.path().join("missing/drives.csv");
+    let effects = command_line(&mut model, &format!("export {}", nowhere.display()));
+    run(&mut model, &mut store, effects);
+    assert!(
+        flash(&model).starts_with(&format!("cannot export to {}:", nowhere.display())),
+        "{}",
+        flash(&model)
+    );
+    assert!(flash(&model).ends_with("nothing was written"));
+    assert!(!nowhere.exists());
+
+    let formula =
+        worker::export(csv_path.to_str().expect("utf-8"), &["note".into()], &[vec!["=HYPERLINK(1)".into()]]);
+    assert!(formula.is_ok());
+    assert_eq!(std::fs::read_to_string(&csv_path).expect("written"), "note\n'=HYPERLINK(1)\n");
+}
+
+/// Issue 15: `y` copies the row's id and `Y` its tracking number (the
+/// runtime writes them as OSC 52); a read-only console copies nothing.
+#[test]
+fn y_copies_the_selected_id_or_tracking_number() {
+    let (mut store, mut model) = demo();
+    command_line(&mut model, "job vanarsdel-cctv-2026-09-28");
+    let copied = press(&mut model, ch('y'));
+    assert!(matches!(copied.as_slice(), [Effect::Copy(t)] if t == "vanarsdel-cctv-2026-09-28"), "{copied:?}");
+    let effects = press(&mut model, ch('Y'));
+    run(&mut model, &mut store, effects); // the job is read if it was not held
+    let copied = press(&mut model, ch('Y'));
+    let job = store.job("vanarsdel-cctv-2026-09-28").expect("read").expect("stored");
+    let tracking = job.delivery_package.tracking_number.expect("a tracking number");
+    assert!(matches!(copied.as_slice(), [Effect::Copy(t)] if *t == tracking), "{copied:?}");
+
+    let mut other = demo_store();
+    let mut watching = console(&mut other, true);
+    assert!(press(&mut watching, ch('y')).is_empty());
+    assert!(flash(&watching).starts_with("read-only monitoring"));
+}

@@ -235,7 +235,8 @@ pub fn settle(console: &mut Console) {
                     console.model.now,
                     &|| false,
                 )),
-                Effect::CancelImport => continue,
+                Effect::CancelImport | Effect::Copy(_) => continue,
+                Effect::Export { path, header, rows } => Msg::Exported(worker::export(&path, &header, &rows)),
             };
             next.extend(update(&mut console.model, msg));
         }

@@ -211,6 +211,20 @@ pub const BINDINGS: &[Binding] = &[
     },
     Binding {
         contexts: &[Table],
+        keys: &[k('y')],
+        command: Command::CopyId,
+        help: "copy the row's id (JOB, JOB/DRIVE, arrival:ID) to the clipboard",
+        ..PLAIN
+    },
+    Binding {
+        contexts: &[Table],
+        keys: &[k('Y')],
+        command: Command::CopyTracking,
+        help: "copy the row's tracking number to the clipboard",
+        ..PLAIN
+    },
+    Binding {
+        contexts: &[Table],
         keys: &[k('o')],
         command: Command::GoTo,
         help: "go to what the row is about: item → job or drive, drive → job, job → drives",
@@ -515,6 +529,8 @@ pub const REMAPPABLE: &[(&str, Command)] = &[
     ("ship-back", Command::BulkShipBack),
     ("dock", Command::Receive),
     ("go-to", Command::GoTo),
+    ("copy-id", Command::CopyId),
+    ("copy-tracking", Command::CopyTracking),
     ("rules", Command::ShowRules),
     ("filter", Command::StartFilter),
     ("command", Command::StartCommand),

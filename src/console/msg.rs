@@ -34,6 +34,9 @@ pub enum Command {
     MarkUp,
     /// Go to what the selected row is about.
     GoTo,
+    /// Copy the selected row's id / tracking number to the clipboard.
+    CopyId,
+    CopyTracking,
     /// On the filter or command line: an earlier / a later line.
     HistoryBack,
     HistoryForward,
@@ -74,6 +77,9 @@ impl Command {
                 | Command::Sweep
                 | Command::Import
                 | Command::Receive
+                // The clipboard: a wall screen's passer-by takes nothing away.
+                | Command::CopyId
+                | Command::CopyTracking
         )
     }
 }
@@ -110,6 +116,8 @@ pub enum Msg {
     },
     /// A write finished: a summary for the status line, or why it failed.
     Written(Result<String, WriteFailure>),
+    /// `:export` wrote its file (what it wrote), or why not.
+    Exported(Result<String, String>),
     /// An `:import` finished, was refused or was cancelled.
     Imported(Result<String, WriteFailure>),
     /// What an action would do, decided on the store (its job was not held

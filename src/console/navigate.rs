@@ -21,6 +21,7 @@ pub const COMMANDS: &[&str] = &[
     "receive",
     "sweep",
     "import ",
+    "export ",
     "help",
     "q",
 ];

@@ -43,6 +43,14 @@ pub enum Effect {
     /// Decide where a package's drives go on the store, for its confirmation.
     PreviewArrival(Package),
     Write(Plan),
+    /// Write the view to a file (`:export PATH`): CSV, or JSON for `.json`.
+    Export {
+        path: String,
+        header: Vec<String>,
+        rows: Vec<Vec<String>>,
+    },
+    /// Put text on the clipboard: the terminal's OSC 52, written by the runtime.
+    Copy(String),
 }
 
 /// Lines a page of the help moves.
@@ -90,6 +98,13 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
         }
         Msg::History { job_id, events } => {
             model.history = Some((job_id, events));
+            Vec::new()
+        }
+        Msg::Exported(result) => {
+            model.flash = Some(match result {
+                Ok(done) => (done, false),
+                Err(why) => (why, true),
+            });
             Vec::new()
         }
         Msg::Imported(result) => {
@@ -257,6 +272,7 @@ fn table_command(model: &mut Model, command: Command) -> Vec<Effect> {
                 model.marked.insert((job, drive_id));
             }
         }
+        Command::CopyId | Command::CopyTracking => return copy(model, command),
         Command::GoTo => match super::navigate::related(model) {
             Some(subject) => {
                 if let Err(why) = super::navigate::go_to(model, &subject) {
@@ -609,6 +625,12 @@ fn run_command(model: &mut Model, text: &str) -> Vec<Effect> {
         }
         // Through the dispatcher, like a key: read-only refuses it there.
         "sweep" => return dispatch(model, Command::Sweep),
+        other if other.starts_with("export ") => {
+            let path = other["export ".len()..].trim().to_string();
+            let (header, rows) = super::view::tables::export(model);
+            model.flash = Some((format!("exporting {} to {path}…", count(rows.len(), "row")), false));
+            return vec![Effect::Export { path, header, rows }];
+        }
         other if other.starts_with("job ") || other.starts_with("drive ") => {
             let (what, typed) = other.split_once(' ').unwrap_or_default();
             let found = match what {
@@ -921,6 +943,38 @@ pub fn event_line(subject: &str, e: &Event) -> String {
 }
 
 // --------------------------------------------------------------------- bulk
+
+/// `y`: the selected row's id (JOB, JOB/DRIVE, arrival:ID); `Y`: its
+/// tracking number. Only text without control characters is copied: the
+/// clipboard is pasted into other terminals.
+fn copy(model: &mut Model, command: Command) -> Vec<Effect> {
+    let Some(subject) = selected_subject(model) else { return Vec::new() };
+    let text = match (command, &subject) {
+        (Command::CopyId, subject) => Some(subject.to_string()),
+        (_, Subject::Arrival(id)) => model.arrival(*id).map(|a| a.tracking_number.clone()),
+        (_, Subject::Job(job) | Subject::Drive { job, .. }) => match model.job(job) {
+            Some(job) => job.delivery_package.tracking_number.clone(),
+            None => {
+                model.flash = Some(("reading the job: press Y again".into(), false));
+                return selection_effects(model);
+            }
+        },
+    };
+    match text.filter(|t| !t.is_empty()) {
+        Some(text) if text.chars().any(crate::text::is_hazard) => {
+            model.flash = Some(("it holds control characters: not copied".into(), true));
+            Vec::new()
+        }
+        Some(text) => {
+            model.flash = Some((format!("copied {text}"), false));
+            vec![Effect::Copy(text)]
+        }
+        None => {
+            model.flash = Some(("no tracking number to copy".into(), true));
+            Vec::new()
+        }
+    }
+}
 
 /// `*`: every drive the Drives view shows is marked; if all already were, unmarked.
 fn mark_all(model: &mut Model) {

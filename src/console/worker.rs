@@ -49,6 +49,7 @@ impl Worker {
     pub fn run(&self, effect: Effect) {
         match effect {
             Effect::CancelImport => self.cancel_import.store(true, Ordering::Relaxed),
+            Effect::Copy(text) => copy_to_clipboard(&text),
             // A worker that is gone has already said why (or the console quits).
             effect => drop(self.effects.send(effect)),
         }
@@ -135,7 +136,11 @@ pub fn spawn(
                     }
                     Some(changes(&store, &mut last_event))
                 }
-                Ok(Effect::CancelImport) => None, // `Worker::run` keeps it off this queue
+                Ok(Effect::Export { path, header, rows }) => {
+                    Some(Msg::Exported(export(&path, &header, &rows)))
+                }
+                // `Worker::run` keeps these off this queue.
+                Ok(Effect::CancelImport | Effect::Copy(_)) => None,
                 Err(RecvTimeoutError::Timeout) if last_checkpoint.elapsed() > CHECKPOINT => {
                     // Idle: fold the WAL into the file, off every commit's path.
                     last_checkpoint = Instant::now();
@@ -222,6 +227,53 @@ pub fn changes(store: &Store, last_event: &mut i64) -> Msg {
         Ok(changed) => Msg::Changed(Box::new(changed)),
         Err(e) => failed(e),
     }
+}
+
+/// `:export PATH`: the view's rows as CSV, or JSON (an array of objects by
+/// column) for a `.json` path, written whole or not at all: a temporary file
+/// beside it, synced, then renamed over it.
+pub fn export(path: &str, header: &[String], rows: &[Vec<String>]) -> Result<String, String> {
+    let shown = visible(path).into_owned();
+    let target = std::path::Path::new(path);
+    let dir = target.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+    let fail = |e: &dyn std::fmt::Display| format!("cannot export to {shown}: {e}; nothing was written");
+    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(|e| fail(&e))?;
+    if path.ends_with(".json") {
+        let objects: Vec<serde_json::Map<String, serde_json::Value>> = rows
+            .iter()
+            .map(|row| header.iter().cloned().zip(row.iter().map(|c| c.clone().into())).collect())
+            .collect();
+        serde_json::to_writer_pretty(&mut file, &objects).map_err(|e| fail(&e))?;
+    } else {
+        let mut csv = csv::Writer::from_writer(&mut file);
+        csv.write_record(header).map_err(|e| fail(&e))?;
+        for row in rows {
+            // A cell a spreadsheet would run as a formula is written as text.
+            csv.write_record(row.iter().map(|c| spreadsheet_safe(c).into_owned())).map_err(|e| fail(&e))?;
+        }
+        csv.flush().map_err(|e| fail(&e))?;
+    }
+    std::io::Write::flush(&mut file).map_err(|e| fail(&e))?;
+    file.as_file().sync_all().map_err(|e| fail(&e))?;
+    file.persist(target).map_err(|e| fail(&e.error))?;
+    Ok(format!("exported {} to {shown}", count(rows.len(), "row")))
+}
+
+fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    match cell.starts_with(['=', '+', '-', '@']) {
+        true => format!("'{cell}").into(),
+        false => cell.into(),
+    }
+}
+
+/// OSC 52: the terminal puts the text on the system clipboard. The text is
+/// base64 inside the sequence: nothing in it reaches the terminal raw.
+fn copy_to_clipboard(text: &str) {
+    use base64::Engine;
+    use std::io::Write;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(text);
+    let mut out = std::io::stdout();
+    let _ = write!(out, "\x1b]52;c;{encoded}\x07").and_then(|()| out.flush());
 }
 
 /// `:import PATH`: the same checks and the same one transaction as `ieops import`.

@@ -52,12 +52,11 @@ impl Db {
 
     pub fn cmd_at(&self, now: &str) -> Command {
         let mut cmd = Command::cargo_bin("ieops").expect("binary built");
-        cmd.env_remove("IEOPS_DB").args(["--db"]).arg(&self.path).args([
-            "--operator",
-            "tester",
-            "--now",
-            now,
-        ]);
+        // The developer's own settings file is not the tests' business.
+        cmd.env_remove("IEOPS_DB")
+            .env_remove("IEOPS_CONFIG")
+            .env("XDG_CONFIG_HOME", self.path.with_extension("config"));
+        cmd.args(["--db"]).arg(&self.path).args(["--operator", "tester", "--now", now]);
         cmd
     }
 

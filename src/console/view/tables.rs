@@ -271,6 +271,22 @@ fn state_cell(
     Line::from(Span::styled(text, style))
 }
 
+/// The current view as `:export` writes it: every column's header and, for
+/// every row the filter keeps (in the view's order), each cell's text as the
+/// table shows it (customer text with its control characters made visible).
+pub fn export(model: &Model) -> (Vec<String>, Vec<Vec<String>>) {
+    let spec = COLUMNS[model.view.index()];
+    let header = spec.iter().map(column_name).collect();
+    let theme = &model.config.theme;
+    let rows = rows::rows(model, model.view)
+        .iter()
+        .map(|row| {
+            build_row(model, row, theme).0.iter().map(|cell| cell.to_string().trim().to_string()).collect()
+        })
+        .collect();
+    (header, rows)
+}
+
 fn build_row(model: &Model, row: &RowRef, theme: &Theme) -> (Vec<Line<'static>>, Style) {
     match row {
         RowRef::Item(item) => item_row(model, item, theme),
