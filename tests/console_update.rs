@@ -1861,3 +1861,52 @@ fn y_copies_the_selected_id_or_tracking_number() {
     assert!(press(&mut watching, ch('y')).is_empty());
     assert!(flash(&watching).starts_with("read-only monitoring"));
 }
+
+/// Issue 15 (and 14's untrusted text): a form field shows its value's start,
+/// cut with `…` when it does not fit (not its tail, unmarked); a value an
+/// import brought in is shown with its control characters made visible.
+#[test]
+fn form_fields_show_the_start_of_long_values_and_no_raw_customer_text() {
+    use ieops::domain::{Ctx, JobType};
+    let mut store = demo_store();
+    let ctx = Ctx { operator: "import", now: now(), note: None };
+    let mut change =
+        ieops::domain::create::create_job("long-values", JobType::Import, &["LV-1".into()], &[], &ctx)
+            .expect("create");
+    change.job.storage_account_id =
+        Some(format!("/subscriptions/{}/storageAccounts/tail-end", "x".repeat(200)));
+    change.job.return_address.city = Some("Zurich\u{202e}gpj.exe\u{1b}]0;PWNED\u{7}".into());
+    store.write(|w| w.insert_job(&change.job, &change.events)).expect("insert");
+    let mut model = console(&mut store, false);
+    let effects = command_line(&mut model, "job long-values");
+    run(&mut model, &mut store, effects);
+    let effects = choose(&mut model, "update");
+    run(&mut model, &mut store, effects);
+    assert_eq!(popup_name(&model), "form");
+    let field_line = |model: &Model| {
+        let shown = screen(model, 160, 45);
+        shown.lines().find(|l| l.contains("storageAccountId")).expect("the field").to_string()
+    };
+    let Some(Popup::Form(form)) = &model.popup else { unreachable!() };
+    let at = form.fields.iter().position(|f| f.key == "storageAccountId").expect("the field");
+    for _ in 0..at {
+        press(&mut model, key(KeyCode::Tab));
+    }
+    let focused = field_line(&model);
+    assert!(
+        focused.contains("…x") && focused.contains("tail-end"),
+        "focused: the cursor's end, marked: {focused}"
+    );
+    press(&mut model, key(KeyCode::Tab));
+    let line = field_line(&model);
+    assert!(
+        line.contains("/subscriptions/xxx") && line.contains('…') && !line.contains("tail-end"),
+        "{line}"
+    );
+    let shown = screen(&model, 160, 45);
+    assert!(
+        !shown.contains('\u{202e}') && !shown.contains('\u{1b}') && !shown.contains('\u{7}'),
+        "raw text on screen"
+    );
+    assert!(shown.contains("Zurich\\u{202e}gpj.exe\\x1b]0;PWNED\\x07"), "{shown}");
+}

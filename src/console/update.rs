@@ -779,9 +779,12 @@ fn choose_action(model: &mut Model, subject: Subject, kind: ActionKind) -> Vec<E
     Vec::new()
 }
 
+/// A form field holding `value` — customer text, so with its control
+/// characters made visible (an edit keeps them visible; an untouched field
+/// is not submitted) — its cursor at the end, where typing adds.
 fn field(key: &'static str, hint: String, required: bool, value: &str) -> FormField {
     let mut input = TextArea::default();
-    input.insert_str(value);
+    input.insert_str(crate::text::visible(value));
     FormField { key, hint, required, input }
 }
 

@@ -141,7 +141,27 @@ fn form_popup(model: &Model, frame: &mut Frame, area: Rect, form: &Form) {
             Paragraph::new(Span::styled(format!("{marker}{}", field.key), label_style)),
             label,
         );
-        frame.render_widget(&field.input, input);
+        // The focused field edits; the others show their value's start, cut with `…`.
+        if i == form.focus {
+            frame.render_widget(&field.input, input);
+            // The text runs on past an edge: `…` there (the textarea scrolls
+            // only as far as it must to keep the cursor in view).
+            let ratatui_textarea::DataCursor(_, column) = field.input.cursor();
+            let width = usize::from(input.width).max(1);
+            let left = column.saturating_sub(width - 1);
+            let length = field.input.lines().first().map_or(0, |l| l.chars().count());
+            let marker = Span::styled("…", theme.dim());
+            if left > 0 {
+                frame.render_widget(Paragraph::new(marker.clone()), Rect { width: 1, ..input });
+            }
+            if length > left + width {
+                let x = input.x + input.width.saturating_sub(1);
+                frame.render_widget(Paragraph::new(marker), Rect { x, width: 1, ..input });
+            }
+        } else {
+            let value = Line::from(field.input.lines().join(" "));
+            frame.render_widget(Paragraph::new(super::tables::ellipsis(value, input.width)), input);
+        }
         let hint_text = match named {
             true => Span::styled(format!("←{}", field.hint), theme.error()),
             false => Span::styled(format!(" {}", field.hint), theme.dim()),

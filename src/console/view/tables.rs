@@ -85,7 +85,7 @@ pub fn first_shown(model: &Model, area: Rect) -> usize {
 }
 
 /// `line` cut to `width` columns, its last one `…` when anything was cut.
-fn ellipsis(line: Line<'static>, width: u16) -> Line<'static> {
+pub fn ellipsis(line: Line<'static>, width: u16) -> Line<'static> {
     let width = usize::from(width);
     if line.width() <= width {
         return line;
