@@ -36,6 +36,10 @@ pub struct Settings {
     /// Columns per view, most needed first, e.g. `drives = ["drive", "state", "job"]`.
     #[serde(default)]
     pub columns: BTreeMap<String, Vec<String>>,
+    /// Saved filters by name, applied with `:filter NAME`, e.g.
+    /// `late = "state:shipping overdue"`.
+    #[serde(default)]
+    pub filters: BTreeMap<String, String>,
 }
 
 /// The settings and the file they came from, if one was read.

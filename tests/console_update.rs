@@ -1910,3 +1910,32 @@ fn form_fields_show_the_start_of_long_values_and_no_raw_customer_text() {
     );
     assert!(shown.contains("Zurich\\u{202e}gpj.exe\\x1b]0;PWNED\\x07"), "{shown}");
 }
+
+/// Issue 15: saved filters — the settings file's `[filters]` — apply with
+/// `:filter NAME` (Tab completes the name), `:filters` lists them, a name
+/// that is not saved is named with those that are, and a saved filter that
+/// does not parse stops the console before it starts.
+#[test]
+fn saved_filters_apply_by_name() {
+    let (_store, mut model) = demo();
+    model.config.filters =
+        vec![("late".into(), "overdue".into()), ("seismic".into(), "contoso-seismic".into())];
+    press(&mut model, ch('2'));
+    press(&mut model, ch(':'));
+    type_text(&mut model, "filter la");
+    press(&mut model, key(KeyCode::Tab));
+    assert_eq!(model.input.as_ref().expect("the line").text.lines().join(""), "filter late");
+    press(&mut model, key(KeyCode::Enter));
+    assert_eq!(model.filter.text, "overdue");
+    assert_eq!(rows::rows(&model, View::Jobs).len(), 3, "the overdue jobs");
+    command_line(&mut model, "filter nope");
+    assert_eq!(flash(&model), "no saved filter is called 'nope' (late, seismic)");
+    command_line(&mut model, "filters");
+    let Some(Popup::Message { text, .. }) = &model.popup else { panic!("{}", popup_name(&model)) };
+    assert_eq!(text, "late: overdue\nseismic: contoso-seismic");
+
+    let mut settings = ieops::config::Settings::default();
+    settings.filters.insert("bad".into(), "state:lost".into());
+    let err = ieops::console::Options::new("amara".into(), None, false, &settings).err().expect("refused");
+    assert_eq!(err, "[filters] bad: unknown state 'lost'");
+}

@@ -148,6 +148,7 @@ pub fn config(db: &Path) -> Config {
         bell: false,
         cycle_seconds: None,
         columns: Default::default(),
+        filters: Vec::new(),
     }
 }
 

@@ -44,6 +44,7 @@ pub struct Options {
     pub bell: bool,
     pub cycle_seconds: Option<u64>,
     pub columns: [Option<Vec<usize>>; 5],
+    pub filters: Vec<(String, String)>,
 }
 
 impl Options {
@@ -65,6 +66,14 @@ impl Options {
             bell: settings.bell.unwrap_or(false),
             cycle_seconds: settings.cycle_seconds.filter(|s| *s > 0),
             columns: view::tables::column_orders(&settings.columns)?,
+            filters: settings
+                .filters
+                .iter()
+                .map(|(name, text)| match filter::Filter::parse(text) {
+                    Ok(_) => Ok((name.clone(), text.clone())),
+                    Err(e) => Err(format!("[filters] {name}: {e}")),
+                })
+                .collect::<Result<_, String>>()?,
         })
     }
 }
@@ -117,6 +126,7 @@ async fn main_loop(store: Store, options: Options) -> std::io::Result<()> {
         bell: options.bell,
         cycle_seconds: options.cycle_seconds,
         columns: options.columns,
+        filters: options.filters,
     };
     let mut model = Model::new(config, clock.now());
     let (msg_tx, mut msg_rx) = tokio::sync::mpsc::unbounded_channel();

@@ -58,6 +58,8 @@ pub struct Config {
     pub cycle_seconds: Option<u64>,
     /// Per view, the columns the settings file asks for, most needed first.
     pub columns: [Option<Vec<usize>>; 5],
+    /// Saved filters (`:filter NAME`): name and filter text.
+    pub filters: Vec<(String, String)>,
 }
 
 /// Sort order of one view's table.

@@ -22,6 +22,7 @@ pub const COMMANDS: &[&str] = &[
     "sweep",
     "import ",
     "export ",
+    "filter ",
     "help",
     "q",
 ];
@@ -117,23 +118,27 @@ pub fn related(model: &Model) -> Option<Subject> {
 }
 
 /// Tab on the command line: the longest completion of what is typed — a
-/// command, or after `job ` / `drive ` a name or an id. `None`: nothing to add.
-pub fn complete(data: &Data, typed: &str) -> Option<String> {
-    let (head, word, candidates): (&str, &str, Vec<String>) = if let Some(name) = typed.strip_prefix("job ") {
-        ("job ", name, job_names_starting(data, name))
-    } else if let Some(id) = typed.strip_prefix("drive ") {
-        let lower = id.to_lowercase();
-        let mut ids: Vec<String> = data
-            .drives
-            .iter()
-            .filter(|d| d.drive_id.to_lowercase().starts_with(&lower))
-            .map(|d| d.drive_id.clone())
-            .collect();
-        ids.dedup();
-        ("drive ", id, ids)
-    } else {
-        ("", typed, COMMANDS.iter().filter(|c| c.starts_with(typed)).map(|c| c.to_string()).collect())
-    };
+/// command, or after `job ` / `drive ` / `filter ` a name, an id or a saved
+/// filter's name. `None`: nothing to add.
+pub fn complete(data: &Data, saved: &[(String, String)], typed: &str) -> Option<String> {
+    let (head, word, candidates): (&str, &str, Vec<String>) =
+        if let Some(name) = typed.strip_prefix("filter ") {
+            ("filter ", name, saved.iter().map(|(n, _)| n.clone()).filter(|n| n.starts_with(name)).collect())
+        } else if let Some(name) = typed.strip_prefix("job ") {
+            ("job ", name, job_names_starting(data, name))
+        } else if let Some(id) = typed.strip_prefix("drive ") {
+            let lower = id.to_lowercase();
+            let mut ids: Vec<String> = data
+                .drives
+                .iter()
+                .filter(|d| d.drive_id.to_lowercase().starts_with(&lower))
+                .map(|d| d.drive_id.clone())
+                .collect();
+            ids.dedup();
+            ("drive ", id, ids)
+        } else {
+            ("", typed, COMMANDS.iter().filter(|c| c.starts_with(typed)).map(|c| c.to_string()).collect())
+        };
     let common = common_prefix(&candidates)?;
     (common.len() > word.len()).then(|| format!("{head}{common}"))
 }

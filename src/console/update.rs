@@ -557,7 +557,7 @@ fn input_command(model: &mut Model, command: Command) -> Vec<Effect> {
         }
         Command::Complete => {
             if input.kind == InputKind::Command {
-                if let Some(done) = super::navigate::complete(&model.data, &text) {
+                if let Some(done) = super::navigate::complete(&model.data, &model.config.filters, &text) {
                     input.text = TextArea::from([done]);
                     input.text.move_cursor(ratatui_textarea::CursorMove::End);
                 }
@@ -625,6 +625,35 @@ fn run_command(model: &mut Model, text: &str) -> Vec<Effect> {
         }
         // Through the dispatcher, like a key: read-only refuses it there.
         "sweep" => return dispatch(model, Command::Sweep),
+        "filter" | "filters" | "f" => {
+            let text = match model.config.filters.as_slice() {
+                [] => "no saved filters: add them to the settings file's [filters] (see `ieops config`)"
+                    .to_string(),
+                saved => {
+                    saved.iter().map(|(name, text)| format!("{name}: {text}")).collect::<Vec<_>>().join("\n")
+                }
+            };
+            model.popup =
+                Some(Popup::Message { title: "Saved filters (:filter NAME)".into(), text, error: false });
+            return Vec::new();
+        }
+        other if other.starts_with("filter ") || other.starts_with("f ") => {
+            let name = other.split_once(' ').map_or("", |(_, n)| n.trim());
+            let saved = model.config.filters.iter().find(|(n, _)| n == name).map(|(_, t)| t.clone());
+            match saved.map(|text| Filter::parse(&text)) {
+                Some(Ok(filter)) => {
+                    remember(&mut model.filter_history, &filter.text.clone());
+                    set_filter(model, filter);
+                    rows::refilter_all(model);
+                }
+                _ => {
+                    let names: Vec<&str> = model.config.filters.iter().map(|(n, _)| n.as_str()).collect();
+                    let known = if names.is_empty() { "none is saved".to_string() } else { names.join(", ") };
+                    model.flash = Some((format!("no saved filter is called '{name}' ({known})"), true));
+                }
+            }
+            return selection_effects(model);
+        }
         other if other.starts_with("export ") => {
             let path = other["export ".len()..].trim().to_string();
             let (header, rows) = super::view::tables::export(model);
@@ -657,7 +686,7 @@ fn run_command(model: &mut Model, text: &str) -> Vec<Effect> {
         other => {
             model.flash = Some((
                 format!(
-                    "unknown command ':{other}': try :attention :jobs :drives :audit :archive :job NAME :drive ID :receive :sweep :import PATH :q (Tab completes)"
+                    "unknown command ':{other}': try :attention :jobs :drives :audit :archive :job NAME :drive ID :filter NAME :export PATH :receive :sweep :import PATH :q (Tab completes)"
                 ),
                 true,
             ));

@@ -42,6 +42,7 @@ pub fn config(read_only: bool) -> Config {
         bell: false,
         cycle_seconds: None,
         columns: Default::default(),
+        filters: Vec::new(),
     }
 }
 
