@@ -488,6 +488,16 @@ fn arrival_refuses_an_unknown_job_with_did_you_mean_and_warns_of_a_foreign_label
     );
     let out = db.run(&["arrival", "--carrier", "UPS", "--tracking", "1Z999AA10123456784", "--drive", "WD-2"]);
     assert!(out.status.success() && out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    // Under --json the warning is a JSON object on stderr (issue 15).
+    db.shipping_import("json-import-9", &["WD-3"], NOW);
+    let out = db.run(&["--json", "arrival", "--carrier", "DHL", "--tracking", "8888", "--drive", "WD-3"]);
+    assert!(out.status.success());
+    let warning: serde_json::Value = serde_json::from_slice(&out.stderr).expect("one JSON object on stderr");
+    assert!(
+        warning["warning"].as_str().is_some_and(|w| w.contains("the package came as DHL 8888")),
+        "{warning}"
+    );
 }
 
 /// Issue 12: `import --bitlocker-keys JOB FILE` takes List BitLocker Keys'

@@ -169,8 +169,13 @@ pub fn arrival(s: &mut Session, dock: ops::Dock<'_>, note: Option<&str>) -> Resu
     let operator = s.operator.clone();
     let ctx = Ctx { operator: &operator, now: s.now, note };
     let routed = ops::record_arrival(&mut s.store, dock, &ctx, None)?;
+    // Under --json a warning is an object too, so stderr stays one JSON document a line.
     for warning in &routed.warnings {
-        eprintln!("ieops: warning: {}", crate::text::visible(warning));
+        let line = match s.json {
+            true => crate::text::json_safe(&json!({"warning": warning}).to_string()).into_owned(),
+            false => format!("ieops: warning: {}", crate::text::visible(warning)),
+        };
+        let _ = std::io::Write::write_all(&mut std::io::stderr().lock(), format!("{line}\n").as_bytes());
     }
     for outcome in &routed.outcomes {
         match outcome {
