@@ -34,6 +34,19 @@ pub fn header(model: &Model, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(line), area);
 }
 
+/// From this width on, the pulse strip draws each state's share as a bar.
+const WIDE: u16 = 200;
+
+/// " ▆▆▆" — `n` against the largest count, `most`, as up to 12 cells (at
+/// least one for any), or nothing.
+fn share(n: u64, most: u64, bars: bool) -> String {
+    if !bars || most == 0 {
+        return String::new();
+    }
+    let cells = ((n * 12).div_ceil(most)).clamp(u64::from(n > 0), 12) as usize;
+    format!(" {}", "▆".repeat(cells))
+}
+
 /// Counts per state, in each state's colour, with overdue and faulted totals.
 pub fn pulse(model: &Model, frame: &mut Frame, area: Rect) {
     let theme = &model.config.theme;
@@ -56,16 +69,26 @@ pub fn pulse(model: &Model, frame: &mut Frame, area: Rect) {
         Span::styled(format!("faulted {faulted}"), if faulted > 0 { theme.error() } else { theme.dim() }),
         Span::raw(" │ "),
     ];
+    // A wall screen's width shows each state's share as a bar too.
+    let bars = area.width >= WIDE;
+    let most_jobs = counts.jobs.iter().map(|(_, n)| *n).max().unwrap_or(0);
     for (state, n) in &counts.jobs {
-        jobs.push(Span::styled(format!("{state} {n}"), theme.job_state(*state)));
+        jobs.push(Span::styled(
+            format!("{state} {n}{}", share(*n, most_jobs, bars)),
+            theme.job_state(*state),
+        ));
         jobs.push(Span::raw("  "));
     }
     let mut drives = vec![
         Span::styled("Drives ", theme.title()),
         Span::raw(" ".repeat(jobs[1..5].iter().map(Span::width).sum())),
     ];
+    let most_drives = counts.drives.iter().map(|(_, n)| *n).max().unwrap_or(0);
     for (state, n) in &counts.drives {
-        drives.push(Span::styled(format!("{state} {n}"), theme.drive_state(*state)));
+        drives.push(Span::styled(
+            format!("{state} {n}{}", share(*n, most_drives, bars)),
+            theme.drive_state(*state),
+        ));
         drives.push(Span::raw("  "));
     }
     frame.render_widget(Paragraph::new(vec![Line::from(jobs), Line::from(drives)]), area);
