@@ -150,7 +150,7 @@ fn real_console(db: &Path, run: usize) -> Run {
     };
     // The first full frame: the pulse strip's counts and the attention queue.
     let first = wait_for("its first full frame", &|s| {
-        s.contains("Jobs   Creating") && tab_count(s, "1 Attention").is_some_and(|n| n > 0)
+        s.contains("│ Creating") && tab_count(s, "1 Attention").is_some_and(|n| n > 0)
     });
     let tables = wait_for("the Jobs and Drives views filled", &|s| {
         tab_count(s, "2 Jobs").is_some_and(|n| n > 0) && tab_count(s, "3 Drives").is_some_and(|n| n > 0)

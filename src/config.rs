@@ -36,6 +36,9 @@ pub struct Settings {
     /// Columns per view, most needed first, e.g. `drives = ["drive", "state", "job"]`.
     #[serde(default)]
     pub columns: BTreeMap<String, Vec<String>>,
+    /// Colours per state, e.g. `Shipping = "light-blue"` (over the theme's).
+    #[serde(default)]
+    pub colors: BTreeMap<String, String>,
     /// Saved filters by name, applied with `:filter NAME`, e.g.
     /// `late = "state:shipping overdue"`.
     #[serde(default)]

@@ -1776,7 +1776,7 @@ fn the_settings_file_chooses_columns_keys_and_theme() {
     assert!(header.contains("STATE") && !header.contains("JOB") && !header.contains("NOTES"), "{header}");
     press(&mut model, ch('?'));
     assert_eq!(popup_name(&model), "rules", "? now shows the rules");
-    assert_eq!(options.palette, ieops::console::theme::Palette::Light);
+    assert_eq!(options.theme.palette, ieops::console::theme::Palette::Light);
 
     settings.columns.insert("drives".into(), vec!["serial".into()]);
     let err = Options::new("amara".into(), None, false, &settings).err().expect("refused");

@@ -143,7 +143,7 @@ pub fn config(db: &Path) -> Config {
         operator: "bench".to_string(),
         read_only: false,
         simulated: true,
-        theme: Theme { color: true, palette: Default::default() },
+        theme: Theme { color: true, ..Theme::with(Default::default()) },
         keys: Default::default(),
         bell: false,
         cycle_seconds: None,

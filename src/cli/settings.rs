@@ -99,6 +99,10 @@ pub struct Effective {
     pub cycle_seconds: Sourced<u64>,
     /// Remapped keys: command name → key (the others are as `?` shows them).
     pub keys: Sourced<Vec<(String, String)>>,
+    /// Colours per state, columns per view and saved filters, as the file has them.
+    pub colors: Sourced<Vec<(String, String)>>,
+    pub columns: Sourced<Vec<(String, Vec<String>)>>,
+    pub filters: Sourced<Vec<(String, String)>>,
 }
 
 pub fn effective(g: &Global, config: &Config) -> Result<Effective, CliError> {
@@ -126,6 +130,18 @@ pub fn effective(g: &Global, config: &Config) -> Result<Effective, CliError> {
             s.keys.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
             file(!s.keys.is_empty(), "default (see ? in the console)"),
         ),
+        colors: from(
+            s.colors.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+            file(!s.colors.is_empty(), "the theme's"),
+        ),
+        columns: from(
+            s.columns.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+            file(!s.columns.is_empty(), "each view's own"),
+        ),
+        filters: from(
+            s.filters.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+            file(!s.filters.is_empty(), "none saved"),
+        ),
     })
 }
 
@@ -139,11 +155,16 @@ pub fn text(e: &Effective) -> String {
             crate::config::path().map_or("nowhere: no home directory".into(), |p| shown(&p))
         ),
     };
-    let keys = if e.keys.value.is_empty() {
-        "as built in".to_string()
-    } else {
-        e.keys.value.iter().map(|(k, v)| format!("{k} = {v}")).collect::<Vec<_>>().join(", ")
+    let pairs = |pairs: &[(String, String)], none: &str| match pairs.is_empty() {
+        true => none.to_string(),
+        false => pairs.iter().map(|(k, v)| format!("{k} = {v}")).collect::<Vec<_>>().join(", "),
     };
+    let keys = pairs(&e.keys.value, "as built in");
+    let colors = pairs(&e.colors.value, "as the theme has them");
+    let filters = pairs(&e.filters.value, "-");
+    let columns: Vec<(String, String)> =
+        e.columns.value.iter().map(|(v, c)| (v.clone(), c.join(" "))).collect();
+    let columns = pairs(&columns, "as each view ranks them");
     let rows = [
         ("database", shown(&e.database.value), e.database.source),
         ("operator", crate::text::visible(&e.operator.value).into_owned(), e.operator.source),
@@ -153,6 +174,9 @@ pub fn text(e: &Effective) -> String {
         ("bell", e.bell.value.to_string(), e.bell.source),
         ("cycle-seconds", e.cycle_seconds.value.to_string(), e.cycle_seconds.source),
         ("keys", crate::text::visible(&keys).into_owned(), e.keys.source),
+        ("colors", crate::text::visible(&colors).into_owned(), e.colors.source),
+        ("columns", crate::text::visible(&columns).into_owned(), e.columns.source),
+        ("filters", crate::text::visible(&filters).into_owned(), e.filters.source),
     ];
     let mut out = format!("settings file  {file}\n");
     for (name, value, source) in rows {

@@ -37,7 +37,7 @@ pub struct Options {
     pub start: Option<Timestamp>,
     /// Capture the mouse: click rows, tabs and menu items, scroll with the wheel.
     pub mouse: bool,
-    pub palette: theme::Palette,
+    pub theme: theme::Theme,
     pub keys: keymap::Keymap,
     /// How often other processes' commits are looked for.
     pub refresh: std::time::Duration,
@@ -60,7 +60,10 @@ impl Options {
             operator,
             start,
             mouse: !no_mouse && settings.mouse.unwrap_or(true),
-            palette: settings.theme.as_deref().map(theme::Palette::parse).transpose()?.unwrap_or_default(),
+            theme: theme::Theme::with(
+                settings.theme.as_deref().map(theme::Palette::parse).transpose()?.unwrap_or_default(),
+            )
+            .with_colors(&settings.colors)?,
             keys: keymap::Keymap::with_remaps(&settings.keys)?,
             refresh: std::time::Duration::from_millis(settings.refresh_ms.unwrap_or(worker::POLL_MS)),
             bell: settings.bell.unwrap_or(false),
@@ -121,7 +124,7 @@ async fn main_loop(store: Store, options: Options) -> std::io::Result<()> {
         operator: options.operator,
         read_only: store.is_read_only(),
         simulated: options.start.is_some(),
-        theme: theme::Theme::with(options.palette),
+        theme: options.theme,
         keys: options.keys,
         bell: options.bell,
         cycle_seconds: options.cycle_seconds,

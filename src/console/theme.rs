@@ -32,12 +32,42 @@ impl Palette {
 pub struct Theme {
     pub color: bool,
     pub palette: Palette,
+    /// The settings file's own colour for a state (`[colors]`), by its
+    /// place in `JobState::ALL` / `DriveState::ALL`.
+    pub job_colors: [Option<Color>; 8],
+    pub drive_colors: [Option<Color>; 8],
 }
 
 impl Theme {
     /// Honours <https://no-color.org>: any non-empty NO_COLOR turns colour off.
     pub fn with(palette: Palette) -> Theme {
-        Theme { color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()), palette }
+        let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        Theme { color, palette, job_colors: [None; 8], drive_colors: [None; 8] }
+    }
+
+    /// The palette with the settings file's colours per state: a state's name
+    /// (a name both a job and a drive state takes both) and a colour as
+    /// ratatui reads one (`blue`, `light-red`, `#ff8800`, `208`).
+    pub fn with_colors(
+        mut self,
+        colors: &std::collections::BTreeMap<String, String>,
+    ) -> Result<Theme, String> {
+        for (state, text) in colors {
+            let color: Color =
+                text.parse().map_err(|_| format!("[colors] {state}: '{text}' is not a colour"))?;
+            let job = JobState::ALL.iter().position(|s| s.as_str().eq_ignore_ascii_case(state));
+            let drive = DriveState::ALL.iter().position(|s| s.as_str().eq_ignore_ascii_case(state));
+            if job.is_none() && drive.is_none() {
+                return Err(format!("[colors]: '{state}' is not a job or drive state"));
+            }
+            if let Some(at) = job {
+                self.job_colors[at] = Some(color);
+            }
+            if let Some(at) = drive {
+                self.drive_colors[at] = Some(color);
+            }
+        }
+        Ok(self)
     }
 
     fn fg(&self, color: Color) -> Style {
@@ -58,6 +88,10 @@ impl Theme {
     }
 
     pub fn job_state(&self, state: JobState) -> Style {
+        let own = JobState::ALL.iter().position(|s| *s == state).and_then(|at| self.job_colors[at]);
+        if let Some(color) = own {
+            return self.fg(color);
+        }
         match state {
             JobState::Creating => self.pick(Color::White, Color::Black, Color::White),
             JobState::Shipping => self.pick(Color::LightBlue, Color::Indexed(25), Color::LightBlue),
@@ -71,6 +105,10 @@ impl Theme {
     }
 
     pub fn drive_state(&self, state: DriveState) -> Style {
+        let own = DriveState::ALL.iter().position(|s| *s == state).and_then(|at| self.drive_colors[at]);
+        if let Some(color) = own {
+            return self.fg(color);
+        }
         match state {
             DriveState::Specified => self.pick(Color::White, Color::Black, Color::White),
             DriveState::Received => self.pick(Color::Cyan, Color::Indexed(30), Color::LightCyan),
@@ -124,5 +162,40 @@ impl Theme {
 
     pub fn marked(&self) -> Style {
         self.pick(Color::LightMagenta, Color::Indexed(127), Color::LightMagenta).add_modifier(Modifier::BOLD)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_settings_file_colours_states_and_names_what_it_does_not_know() {
+        let colors = |pairs: &[(&str, &str)]| {
+            Theme { color: true, ..Theme::with(Palette::Dark) }
+                .with_colors(&pairs.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect())
+        };
+        let theme = colors(&[("Shipping", "#ff8800"), ("received", "208")]).expect("valid colours");
+        assert_eq!(theme.job_state(JobState::Shipping), Style::new().fg(Color::Rgb(0xff, 0x88, 0)));
+        assert_eq!(theme.job_state(JobState::Received), Style::new().fg(Color::Indexed(208)));
+        assert_eq!(
+            theme.drive_state(DriveState::Received),
+            Style::new().fg(Color::Indexed(208)),
+            "both kinds"
+        );
+        assert_eq!(theme.job_state(JobState::Closed), Style::new().fg(Color::Gray), "the palette's");
+        assert_eq!(colors(&[("Lost", "red")]).unwrap_err(), "[colors]: 'Lost' is not a job or drive state");
+        assert_eq!(colors(&[("Closed", "mauve")]).unwrap_err(), "[colors] Closed: 'mauve' is not a colour");
+    }
+
+    /// Secondary text stays readable: grey 7, not 8, on dark backgrounds;
+    /// high contrast dims nothing.
+    #[test]
+    fn dim_text_is_readable_in_every_palette() {
+        let dark = Theme { color: true, ..Theme::with(Palette::Dark) };
+        assert_eq!(dark.dim(), Style::new().fg(Color::Gray));
+        let high = Theme { color: true, ..Theme::with(Palette::HighContrast) };
+        assert_eq!(high.dim(), Style::new());
+        assert!(high.job_state(JobState::Shipping).add_modifier.contains(Modifier::BOLD));
     }
 }

@@ -37,7 +37,7 @@ pub fn config(read_only: bool) -> Config {
         operator: OPERATOR.to_string(),
         read_only,
         simulated: false,
-        theme: Theme { color: false, palette: Default::default() },
+        theme: Theme { color: false, ..Theme::with(Default::default()) },
         keys: Default::default(),
         bell: false,
         cycle_seconds: None,
