@@ -33,7 +33,7 @@ pub struct Global {
     /// Database file [default: $IEOPS_DB, else ~/.local/share/ieops/ieops.db]
     #[arg(long, global = true, value_name = "PATH")]
     pub db: Option<PathBuf>,
-    /// Who is acting, recorded in the audit log [default: $USER, then $LOGNAME, then the OS account name; `demo` for --demo]
+    /// Who is acting, recorded in the audit log [default: the settings file's operator, $USER, $LOGNAME, then the OS account name; `demo` for --demo when none is found]
     #[arg(long, global = true, value_name = "NAME")]
     pub operator: Option<String>,
     /// Act as if it were this time (RFC 3339), for drills and tests
