@@ -101,6 +101,9 @@ pub fn parse(path: &Path, text: &str) -> Result<Settings, String> {
     if let Some(ms) = settings.refresh_ms.filter(|ms| !(100..=5000).contains(ms)) {
         return Err(format!("settings file {}: refresh-ms is 100 to 5000, not {ms}", shown(path)));
     }
+    if let Some(s) = settings.cycle_seconds.filter(|s| *s > 86_400) {
+        return Err(format!("settings file {}: cycle-seconds is 0 (off) to 86400, not {s}", shown(path)));
+    }
     Ok(settings)
 }
 

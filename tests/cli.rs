@@ -871,6 +871,11 @@ fn audit_filters_by_rule_operator_time_and_text() {
     let mid = ats[ats.len() / 2];
     expect(list(&["--since", mid]), &|e| e["at"].as_str().unwrap() >= mid);
     expect(list(&["--until", mid]), &|e| e["at"].as_str().unwrap() < mid);
+    // A bare date takes in its whole day (as the console's `until:` does).
+    let day = &mid[..10];
+    let next =
+        (chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").unwrap() + chrono::Duration::days(1)).to_string();
+    expect(list(&["--until", day]), &|e| e["at"].as_str().unwrap() < next.as_str());
     let contains =
         |e: &serde_json::Value, key: &str| e[key].as_str().is_some_and(|t| t.to_lowercase().contains("held"));
     expect(list(&["--grep", "HELD"]), &|e| contains(e, "detail") || contains(e, "note"));

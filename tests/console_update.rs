@@ -1835,10 +1835,29 @@ fn colon_export_writes_the_filtered_view_as_csv_or_json() {
     assert!(flash(&model).ends_with("nothing was written"));
     assert!(!nowhere.exists());
 
-    let formula =
-        worker::export(csv_path.to_str().expect("utf-8"), &["note".into()], &[vec!["=HYPERLINK(1)".into()]]);
+    let elsewhere = dir.path().join("ieops.db");
+    let formula = worker::export(
+        csv_path.to_str().expect("utf-8"),
+        &["note".into()],
+        &[vec!["=HYPERLINK(1)".into()]],
+        &elsewhere,
+    );
     assert!(formula.is_ok());
     assert_eq!(std::fs::read_to_string(&csv_path).expect("written"), "note\n'=HYPERLINK(1)\n");
+
+    // Never over the database or one of its files, and never from a wall screen.
+    std::fs::write(&elsewhere, b"the database").expect("a database file");
+    for side in ["", "-wal"] {
+        let target = format!("{}{side}", elsewhere.display());
+        let err = worker::export(&target, &["a".into()], &[], &elsewhere).unwrap_err();
+        assert!(err.contains("is the database or one of its files"), "{err}");
+    }
+    assert_eq!(std::fs::read(&elsewhere).expect("kept"), b"the database");
+    let mut other = demo_store();
+    let mut watching = console(&mut other, true);
+    let effects = command_line(&mut watching, &format!("export {}", csv_path.display()));
+    assert!(effects.is_empty(), "{effects:?}");
+    assert!(flash(&watching).starts_with("read-only monitoring"), "{}", flash(&watching));
 }
 
 /// Issue 15: `y` copies the row's id and `Y` its tracking number (the
@@ -1938,4 +1957,52 @@ fn saved_filters_apply_by_name() {
     settings.filters.insert("bad".into(), "state:lost".into());
     let err = ieops::console::Options::new("amara".into(), None, false, &settings).err().expect("refused");
     assert_eq!(err, "[filters] bad: unknown state 'lost'");
+}
+
+/// Issue 15 (review): `rule:S2` finds the archived jobs `i` says cite it; a
+/// click on the filter text beside the tabs switches no view; a click on the
+/// action menu's border chooses nothing; `:export` before its view is read
+/// writes nothing.
+#[test]
+fn review_edges_of_rule_filter_clicks_and_export() {
+    let (mut store, mut model) = demo();
+    press(&mut model, ch('5'));
+    press(&mut model, ch('/'));
+    type_text(&mut model, "rule:s2");
+    press(&mut model, key(KeyCode::Enter));
+    assert_eq!(
+        rows::rows(&model, View::Archive).len(),
+        model.data.archive.len(),
+        "every archived job cites S2"
+    );
+
+    update(&mut model, Msg::Resize(80, 24));
+    let shown = screen(&model, 80, 24);
+    let (x, y) = find(&shown, "filter: rule:s2");
+    click(&mut model, x + 3, y);
+    assert_eq!(model.view, View::Archive, "the filter text is not a tab");
+    press(&mut model, key(KeyCode::Esc));
+
+    press(&mut model, ch('1'));
+    update(&mut model, Msg::Resize(160, 45));
+    press(&mut model, key(KeyCode::Enter));
+    let Some(Popup::Menu { actions, .. }) = &model.popup else { panic!("{}", popup_name(&model)) };
+    let last = actions.len() - 1;
+    let shown = screen(&model, 160, 45);
+    let (mx, my) = find(&shown, actions[last].kind.name());
+    click(&mut model, mx, my + 1); // the bottom border, under the last item
+    assert!(matches!(&model.popup, Some(Popup::Menu { selected: 0, .. })), "nothing chosen or selected");
+    press(&mut model, key(KeyCode::Esc));
+
+    let mut fresh = Model::new(config(false), now());
+    let overview = worker::overview(&store, now()).expect("first read");
+    update(&mut fresh, Msg::Overview(Box::new(overview)));
+    press(&mut fresh, ch('2'));
+    let dir = tempfile::tempdir().expect("a directory");
+    let target = dir.path().join("jobs.csv");
+    let effects = command_line(&mut fresh, &format!("export {}", target.display()));
+    assert!(effects.is_empty(), "{effects:?}");
+    assert_eq!(flash(&fresh), "the view is still being read: export it once it is filled");
+    run(&mut fresh, &mut store, vec![]);
+    assert!(!target.exists());
 }

@@ -138,3 +138,39 @@ fn overdue_is_one_definition_and_one_row_per_job_and_exception() {
     }
     assert!(overdue_seen > 100, "the mixes hold overdue jobs to check ({overdue_seen})");
 }
+
+/// Issue 15 (review): the edges where the queue and the definition could
+/// part — an unreachable customer recorded ahead of now (a drill), and a
+/// notified job without its shipping date — agree at every instant.
+#[test]
+fn overdue_agrees_with_the_queue_at_its_edges() {
+    use ieops::domain::attention::{Urgency, is_overdue};
+    let data = demo(SEEDS[0]);
+    let shipping = active(&data)
+        .find(|j| j.state == JobState::Shipping && !j.cancel_requested && j.shipping_since.is_some())
+        .expect("a Shipping job")
+        .clone();
+    let overdue_rows = |job: &Job, at: Timestamp| {
+        job_items(job, at).iter().filter(|i| i.urgency == Urgency::Overdue).count()
+    };
+
+    let mut ahead = shipping.clone();
+    ahead.unreachable_since = Some(now() + chrono::Duration::days(1));
+    for hours in [0, 23, 24, 25] {
+        let at = now() + chrono::Duration::hours(hours);
+        assert_eq!(is_overdue(&ahead, at), overdue_rows(&ahead, at) > 0, "unreachable ahead, +{hours}h");
+    }
+    assert!(!is_overdue(&ahead, now()) && is_overdue(&ahead, now() + chrono::Duration::days(2)));
+
+    let mut undated = shipping;
+    undated.shipping_since = None;
+    undated.notified_at = Some(now() - chrono::Duration::days(40));
+    for days in [0, 30, 60] {
+        let at = now() + chrono::Duration::days(days);
+        assert_eq!(
+            is_overdue(&undated, at),
+            overdue_rows(&undated, at) > 0,
+            "notified, no shipping date, +{days}d"
+        );
+    }
+}

@@ -237,7 +237,9 @@ pub fn settle(console: &mut Console) {
                     &|| false,
                 )),
                 Effect::CancelImport | Effect::Copy(_) => continue,
-                Effect::Export { path, header, rows } => Msg::Exported(worker::export(&path, &header, &rows)),
+                Effect::Export { path, header, rows } => {
+                    Msg::Exported(worker::export(&path, &header, &rows, console.store.path()))
+                }
             };
             next.extend(update(&mut console.model, msg));
         }

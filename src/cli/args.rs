@@ -185,8 +185,8 @@ pub enum Command {
         /// Only events at or after this time (RFC 3339, or a date: 2026-11-22)
         #[arg(long, value_parser = parse_time, value_name = "RFC3339")]
         since: Option<Timestamp>,
-        /// Only events before this time (RFC 3339, or a date: 2026-11-22)
-        #[arg(long, value_parser = parse_time, value_name = "RFC3339")]
+        /// Only events before this time (RFC 3339), or up to the end of a date (2026-11-22)
+        #[arg(long, value_parser = parse_until, value_name = "RFC3339")]
         until: Option<Timestamp>,
         /// Only events whose note or detail contains TEXT (ASCII letters in any case)
         #[arg(long, value_name = "TEXT")]
@@ -284,6 +284,13 @@ fn parse_drive_state(s: &str) -> Result<DriveState, String> {
 
 fn parse_rule(s: &str) -> Result<Rule, String> {
     s.parse::<Rule>().map_err(|e| format!("{e}: rule IDs are J1, D2, E1, C2, S7, … (assets/rules.md)"))
+}
+
+/// `--until`: a bare date takes in the whole day, as the console's `until:` does.
+fn parse_until(s: &str) -> Result<Timestamp, String> {
+    let at = parse_time(s)?;
+    let bare_date = chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").is_ok();
+    Ok(if bare_date { at.checked_add_signed(chrono::Duration::days(1)).unwrap_or(at) } else { at })
 }
 
 fn parse_time(s: &str) -> Result<Timestamp, String> {

@@ -41,11 +41,17 @@ enum Bound {
 
 impl Bound {
     fn parse(text: &str) -> Result<Bound, String> {
-        let ago = |n: &str, unit: fn(i64) -> Duration| n.parse::<i64>().ok().filter(|n| *n >= 0).map(unit);
-        if let Some(span) = text.strip_suffix('d').and_then(|n| ago(n, Duration::days)) {
+        // A span back from now, at most a century (the log is not older).
+        let ago = |n: &str, hours_per: i64| {
+            n.parse::<i64>()
+                .ok()
+                .filter(|n| (0..=36_500 * 24 / hours_per).contains(n))
+                .map(|n| Duration::hours(n * hours_per))
+        };
+        if let Some(span) = text.strip_suffix('d').and_then(|n| ago(n, 24)) {
             return Ok(Bound::Ago(span));
         }
-        if let Some(span) = text.strip_suffix('h').and_then(|n| ago(n, Duration::hours)) {
+        if let Some(span) = text.strip_suffix('h').and_then(|n| ago(n, 1)) {
             return Ok(Bound::Ago(span));
         }
         if let Ok(day) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
@@ -56,15 +62,20 @@ impl Bound {
             .map_err(|_| format!("'{text}' is not a time: 2026-11-20, 2026-11-20T08:00 (UTC), 7d or 12h ago"))
     }
 
-    /// The first moment it names, and the first after it.
+    /// The first moment it names, and the first after it (saturating at the
+    /// ends of time: a far year is a bound, never an overflow).
     fn range(self, now: Timestamp) -> (Timestamp, Timestamp) {
+        let later = |at: Timestamp, span: Duration| at.checked_add_signed(span).unwrap_or(Timestamp::MAX_UTC);
         match self {
             Bound::Day(day) => {
                 let start = day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
-                (start, start + Duration::days(1))
+                (start, later(start, Duration::days(1)))
             }
-            Bound::At(at) => (at, at + Duration::minutes(1)),
-            Bound::Ago(span) => (now - span, now - span),
+            Bound::At(at) => (at, later(at, Duration::minutes(1))),
+            Bound::Ago(span) => {
+                let at = now.checked_sub_signed(span).unwrap_or(Timestamp::MIN_UTC);
+                (at, at)
+            }
         }
     }
 }
@@ -335,5 +346,19 @@ mod tests {
         }
         let later = now + chrono::Duration::days(3);
         assert!(Filter::parse("overdue").unwrap().matches(&facts, later), "a passed clock is overdue");
+    }
+
+    /// A far time is a bound or a refusal, never an overflow (these panicked).
+    #[test]
+    fn far_times_do_not_overflow() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap();
+        assert!(Filter::parse("since:100000000d").unwrap_err().contains("is not a time"));
+        assert!(Filter::parse("since:999999999999999h").unwrap_err().contains("is not a time"));
+        for text in ["until:+262143-12-31", "since:36500d", "until:262142-12-31"] {
+            if let Ok(Term::Since(b) | Term::Until(b)) = Filter::parse(text).map(|f| f.terms[0].clone()) {
+                let (start, end) = b.range(now);
+                assert!(start <= end, "{text}");
+            }
+        }
     }
 }

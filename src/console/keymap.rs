@@ -555,7 +555,11 @@ impl Keymap {
                     keys.retain(|k| !k.same(&key));
                 }
             }
-            let at = BINDINGS.iter().position(|b| b.command == command && b.contexts.contains(&Table));
+            // The table's own binding, never one that holds in every context
+            // (Ctrl-C quits from anywhere and stays so).
+            let at = BINDINGS
+                .iter()
+                .position(|b| b.command == command && b.contexts.contains(&Table) && b.contexts != ANY);
             if let Some(keys) = at.and_then(|at| map.keys.get_mut(at)) {
                 *keys = vec![key];
             }
@@ -674,5 +678,19 @@ mod tests {
         );
         assert_eq!(remap(&[("quit", "Ctrl-c")]).unwrap_err(), "[keys] quit: Esc and Ctrl-C stay as they are");
         assert!(remap(&[("quit", "Hyper-q")]).unwrap_err().contains("'Hyper-q' is not a key"));
+    }
+
+    /// Remapping `quit` moves `q`, not Ctrl-C: a letter typed into a line
+    /// stays a letter, and Ctrl-C still quits from anywhere.
+    #[test]
+    fn remapping_quit_leaves_ctrl_c_and_text_inputs_alone() {
+        let keys = Keymap::with_remaps(&[("quit".to_string(), "x".to_string())].into_iter().collect())
+            .expect("valid");
+        let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        assert_eq!(keys.command_for(Context::Table, &key('x')), Some(Command::Quit));
+        assert_eq!(keys.command_for(Context::Input, &key('x')), None, "typed into the line");
+        assert_eq!(keys.command_for(Context::Form, &key('x')), None);
+        assert_eq!(keys.command_for(Context::Input, &ctrl_c), Some(Command::Quit));
+        assert_eq!(keys.command_for(Context::Table, &key('q')), None, "q no longer quits");
     }
 }

@@ -211,6 +211,8 @@ pub struct Model {
     pub flash_seen: Option<((String, bool), Timestamp)>,
     /// The file `:import` names, until the dispatcher lets it through.
     pub import_path: Option<String>,
+    /// The file `:export` names, until the dispatcher lets it through.
+    pub export_path: Option<String>,
     /// The file an `:import` is reading or writing now: Esc cancels it.
     pub importing: Option<String>,
     /// The terminal's size: below the minimum only quitting works, since
@@ -252,6 +254,7 @@ impl Model {
             flash: None,
             flash_seen: None,
             import_path: None,
+            export_path: None,
             importing: None,
             size: (u16::MAX, u16::MAX),
             quit: false,

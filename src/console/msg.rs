@@ -34,6 +34,8 @@ pub enum Command {
     MarkUp,
     /// Go to what the selected row is about.
     GoTo,
+    /// `:export PATH`: the path waits in `Model::export_path`.
+    Export,
     /// Copy the selected row's id / tracking number to the clipboard.
     CopyId,
     CopyTracking,
@@ -77,7 +79,9 @@ impl Command {
                 | Command::Sweep
                 | Command::Import
                 | Command::Receive
-                // The clipboard: a wall screen's passer-by takes nothing away.
+                // A file written, and the clipboard: a wall screen writes
+                // nothing anywhere, and a passer-by takes nothing away.
+                | Command::Export
                 | Command::CopyId
                 | Command::CopyTracking
         )

@@ -204,7 +204,11 @@ fn job_facts<'a>(model: &'a Model, row: &'a JobRow) -> Facts<'a> {
         drive_states,
         faulted: row.state == crate::domain::JobState::Faulted
             || drive_states.contains(&crate::domain::DriveState::Faulted),
-        rules: [row.deadline.map(|(rule, _, _)| rule), Some(Rule::entering_job_state(row.state))],
+        // What `i` shows for the row: S2 for an archived job.
+        rules: [
+            if row.archived_at.is_some() { Some(Rule::S2) } else { row.deadline.map(|(rule, _, _)| rule) },
+            Some(Rule::entering_job_state(row.state)),
+        ],
     }
 }
 

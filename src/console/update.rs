@@ -273,6 +273,23 @@ fn table_command(model: &mut Model, command: Command) -> Vec<Effect> {
             }
         }
         Command::CopyId | Command::CopyTracking => return copy(model, command),
+        Command::Export => {
+            let Some(path) = model.export_path.take() else { return Vec::new() };
+            let loaded = match model.view {
+                View::Jobs | View::Drives => model.data.rows_loaded,
+                View::Archive => model.data.archive_loaded,
+                View::Attention | View::Audit => model.loaded,
+            };
+            if !loaded {
+                model.flash =
+                    Some(("the view is still being read: export it once it is filled".into(), true));
+                return Vec::new();
+            }
+            let (header, rows) = super::view::tables::export(model);
+            model.flash =
+                Some((format!("exporting {} to {path}…", crate::present::count(rows.len(), "row")), false));
+            return vec![Effect::Export { path, header, rows }];
+        }
         Command::GoTo => match super::navigate::related(model) {
             Some(subject) => {
                 if let Err(why) = super::navigate::go_to(model, &subject) {
@@ -654,11 +671,12 @@ fn run_command(model: &mut Model, text: &str) -> Vec<Effect> {
             }
             return selection_effects(model);
         }
+        // Through the dispatcher, like :import: read-only refuses it there.
         other if other.starts_with("export ") => {
-            let path = other["export ".len()..].trim().to_string();
-            let (header, rows) = super::view::tables::export(model);
-            model.flash = Some((format!("exporting {} to {path}…", count(rows.len(), "row")), false));
-            return vec![Effect::Export { path, header, rows }];
+            model.export_path = Some(other["export ".len()..].trim().to_string());
+            let effects = dispatch(model, Command::Export);
+            model.export_path = None;
+            return effects;
         }
         other if other.starts_with("job ") || other.starts_with("drive ") => {
             let (what, typed) = other.split_once(' ').unwrap_or_default();

@@ -49,6 +49,12 @@ impl Worker {
     pub fn run(&self, effect: Effect) {
         match effect {
             Effect::CancelImport => self.cancel_import.store(true, Ordering::Relaxed),
+            // An Esc before this import was queued was for an earlier one; one
+            // from now on, even while the worker is still busy, is for it.
+            Effect::Import(path) => {
+                self.cancel_import.store(false, Ordering::Relaxed);
+                drop(self.effects.send(Effect::Import(path)));
+            }
             Effect::Copy(text) => copy_to_clipboard(&text),
             // A worker that is gone has already said why (or the console quits).
             effect => drop(self.effects.send(effect)),
@@ -78,7 +84,6 @@ pub fn spawn(
         let (cancel_import, quitting) = (Arc::clone(&cancel_import), Arc::clone(&quitting));
         move || cancel_import.load(Ordering::Relaxed) || quitting.load(Ordering::Relaxed)
     };
-    let import_starts = Arc::clone(&cancel_import);
     let thread = std::thread::spawn(move || {
         let send = |msg: Msg| msgs.send(msg).is_ok();
         let mut last_event = 0;
@@ -129,15 +134,13 @@ pub fn spawn(
                     Some(changes(&store, &mut last_event))
                 }
                 Ok(Effect::Import(path)) => {
-                    // An Esc pressed before this import began was for an earlier one.
-                    import_starts.store(false, Ordering::Relaxed);
                     if !send(Msg::Imported(import(&mut store, &path, &operator, now(), &cancelled))) {
                         return;
                     }
                     Some(changes(&store, &mut last_event))
                 }
                 Ok(Effect::Export { path, header, rows }) => {
-                    Some(Msg::Exported(export(&path, &header, &rows)))
+                    Some(Msg::Exported(export(&path, &header, &rows, store.path())))
                 }
                 // `Worker::run` keeps these off this queue.
                 Ok(Effect::CancelImport | Effect::Copy(_)) => None,
@@ -232,9 +235,19 @@ pub fn changes(store: &Store, last_event: &mut i64) -> Msg {
 /// `:export PATH`: the view's rows as CSV, or JSON (an array of objects by
 /// column) for a `.json` path, written whole or not at all: a temporary file
 /// beside it, synced, then renamed over it.
-pub fn export(path: &str, header: &[String], rows: &[Vec<String>]) -> Result<String, String> {
+pub fn export(
+    path: &str,
+    header: &[String],
+    rows: &[Vec<String>],
+    database: &std::path::Path,
+) -> Result<String, String> {
     let shown = visible(path).into_owned();
     let target = std::path::Path::new(path);
+    if is_database_file(target, database) {
+        return Err(format!(
+            "{shown} is the database or one of its files: export somewhere else; nothing was written"
+        ));
+    }
     let dir = target.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
     let fail = |e: &dyn std::fmt::Display| format!("cannot export to {shown}: {e}; nothing was written");
     let mut file = tempfile::NamedTempFile::new_in(dir).map_err(|e| fail(&e))?;
@@ -257,6 +270,21 @@ pub fn export(path: &str, header: &[String], rows: &[Vec<String>]) -> Result<Str
     file.as_file().sync_all().map_err(|e| fail(&e))?;
     file.persist(target).map_err(|e| fail(&e.error))?;
     Ok(format!("exported {} to {shown}", count(rows.len(), "row")))
+}
+
+/// Is `target` the database, its `-wal`, `-shm` or `-journal` (by their
+/// directories' real paths)? An export renamed over one would replace it.
+fn is_database_file(target: &std::path::Path, database: &std::path::Path) -> bool {
+    let real = |p: &std::path::Path| -> Option<std::path::PathBuf> {
+        let dir = p.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+        Some(std::fs::canonicalize(dir).ok()?.join(p.file_name()?))
+    };
+    let (Some(target), Some(database)) = (real(target), real(database)) else { return false };
+    ["", "-wal", "-shm", "-journal"].iter().any(|side| {
+        let mut name = database.clone().into_os_string();
+        name.push(side);
+        name == target.as_os_str()
+    })
 }
 
 fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {

@@ -86,11 +86,16 @@ pub fn person_deadline(job: &Job) -> Option<(Rule, Timestamp)> {
     let clocks = clock::job_clocks(job);
     let find = |rule: Rule| clocks.iter().find(|c: &&Clock| c.rule == rule).map(|c| (rule, c.deadline));
     match state {
-        JobState::Shipping if !job.cancel_requested => match (job.unreachable_since, job.notified_at) {
-            (Some(since), _) => Some((Rule::J7, since)),
-            (None, Some(at)) => Some((Rule::C4, clock::answer_deadline(at))),
-            (None, None) => find(Rule::C2),
-        },
+        // As `job_items` has it: J7 once recorded unreachable; the missing
+        // package's clocks only while C2 runs (the job has its shipping date).
+        JobState::Shipping if !job.cancel_requested => {
+            match (job.unreachable_since, job.notified_at, find(Rule::C2)) {
+                (Some(since), _, _) => Some((Rule::J7, since)),
+                (None, Some(at), Some(_)) => Some((Rule::C4, clock::answer_deadline(at))),
+                (None, None, c2) => c2,
+                (None, Some(_), None) => None,
+            }
+        }
         JobState::Transferring | JobState::Packaging if job.return_address_problem().is_some() => {
             find(Rule::C6)
         }
@@ -195,8 +200,10 @@ pub fn job_items(job: &Job, now: Timestamp) -> Vec<Item> {
     // matters now (C2, then C4 once notified, then J7's unreachable customer).
     if state == JobState::Shipping && !job.cancel_requested {
         if let Some(since) = job.unreachable_since {
+            // Overdue from when it was recorded (a drill may record it ahead of now).
+            let urgency = if now >= since { Urgency::Overdue } else { Urgency::Open };
             items.push(item(
-                Urgency::Overdue,
+                urgency,
                 Rule::J7,
                 subject.clone(),
                 "customer cannot be contacted (E2)".into(),

@@ -110,7 +110,9 @@ pub fn run(model: &mut Model, store: &mut Store, effects: Vec<Effect>) {
                 }
                 // Runs synchronously here: an import is over before an Esc could come.
                 Effect::CancelImport => continue,
-                Effect::Export { path, header, rows } => Msg::Exported(worker::export(&path, &header, &rows)),
+                Effect::Export { path, header, rows } => {
+                    Msg::Exported(worker::export(&path, &header, &rows, store.path()))
+                }
                 Effect::Copy(_) => continue, // the terminal's: tests look at the effect
             };
             next.extend(update(model, msg));

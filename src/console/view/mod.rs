@@ -105,7 +105,8 @@ pub fn hit(model: &Model, column: u16, row: u16) -> Hit {
         Some(super::model::Popup::Menu { subject, actions, .. }) => {
             let rect = popup::menu_rect(areas.whole, subject, actions.len());
             let item = usize::from(row.saturating_sub(rect.y + 1));
-            return match inside(rect) && row > rect.y && item < actions.len() {
+            let on_an_item = row > rect.y && row + 1 < rect.y + rect.height; // not on its borders
+            return match inside(rect) && on_an_item && item < actions.len() {
                 true => Hit::MenuItem(item),
                 false => Hit::Nothing,
             };
@@ -113,8 +114,9 @@ pub fn hit(model: &Model, column: u16, row: u16) -> Hit {
         Some(_) => return Hit::Nothing,
         None => {}
     }
-    if inside(areas.tabs) {
-        let mut x = areas.tabs.x;
+    let [tabs, _] = tab_areas(model, areas.tabs);
+    if inside(tabs) {
+        let mut x = tabs.x;
         for (i, view) in View::ALL.iter().enumerate() {
             // As `Tabs` draws them: a space, the title, a space, the divider.
             let width = tab_title(model, i, *view).width() as u16 + 2;
@@ -184,9 +186,9 @@ fn tab_title(model: &Model, i: usize, view: View) -> Line<'static> {
     Line::from(format!("{} {} ({count})", i + 1, view.title()))
 }
 
-fn view_tabs(model: &Model, frame: &mut Frame, area: Rect) {
+/// The tab row's right end: the filter in force and how many drives are marked.
+fn tab_status(model: &Model) -> Vec<Span<'static>> {
     let theme = &model.config.theme;
-    let titles: Vec<Line> = View::ALL.iter().enumerate().map(|(i, v)| tab_title(model, i, *v)).collect();
     let mut spans = vec![];
     if !model.filter.is_empty() {
         spans.push(Span::styled(
@@ -197,9 +199,20 @@ fn view_tabs(model: &Model, frame: &mut Frame, area: Rect) {
     if !model.marked.is_empty() {
         spans.push(Span::styled(format!("  marked: {}", model.marked.len()), theme.marked()));
     }
-    let right_width: usize = spans.iter().map(|s| s.width()).sum();
-    let [left, right] =
-        Layout::horizontal([Constraint::Min(20), Constraint::Length(right_width as u16)]).areas(area);
+    spans
+}
+
+/// Where the tabs are drawn (left) and the status beside them (right).
+fn tab_areas(model: &Model, area: Rect) -> [Rect; 2] {
+    let right_width: usize = tab_status(model).iter().map(Span::width).sum();
+    Layout::horizontal([Constraint::Min(20), Constraint::Length(right_width as u16)]).areas(area)
+}
+
+fn view_tabs(model: &Model, frame: &mut Frame, area: Rect) {
+    let theme = &model.config.theme;
+    let titles: Vec<Line> = View::ALL.iter().enumerate().map(|(i, v)| tab_title(model, i, *v)).collect();
+    let spans = tab_status(model);
+    let [left, right] = tab_areas(model, area);
     frame.render_widget(
         Tabs::new(titles).select(model.view.index()).highlight_style(theme.selected()).divider("│"),
         left,
