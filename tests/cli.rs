@@ -768,6 +768,7 @@ fn json_errors_keep_the_exit_code_and_escape_the_message() {
     assert_eq!((code, stdout.as_str()), (Some(3), ""));
     assert_eq!(e["error"]["code"], 3);
     assert_eq!(e["error"]["kind"], "refused");
+    assert_eq!(e["error"]["rule"], "J4", "a refusal names its rule");
     assert!(e["error"]["message"].as_str().unwrap().contains("refused by J4"), "{e}");
 
     let (code, _, e) = json_failure(&db, &["act", "acme-2026", "teleport"]);

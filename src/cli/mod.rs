@@ -81,9 +81,12 @@ fn fail(failure: &CliError, json: bool) {
     let line = match json {
         true => {
             let exit = failure.exit();
-            let object = serde_json::json!({
-                "error": {"code": exit as u8, "kind": exit.kind(), "message": message}
-            });
+            let mut error = serde_json::json!({"code": exit as u8, "kind": exit.kind(), "message": message});
+            // A refusal names its rule, for scripts that branch on it.
+            if let CliError::Refused(refusal) = failure {
+                error["rule"] = refusal.rule.id().into();
+            }
+            let object = serde_json::json!({ "error": error });
             crate::text::json_safe(&object.to_string()).into_owned()
         }
         false => format!("ieops: {}", visible(&message)),
