@@ -826,6 +826,10 @@ fn completions_and_man_page_need_no_database() {
     assert!(zsh.starts_with("#compdef ieops") && zsh.contains("history"), "{zsh}");
     let fish = run(&["completions", "fish"]);
     assert!(fish.contains("complete -c ieops") && fish.contains("sweep"), "{fish}");
+    // `act`'s actions are offered, every one of the domain's (fish has no positional values).
+    for shell in [&bash, &zsh] {
+        assert!(ieops::domain::ActionKind::ALL.iter().all(|k| shell.contains(k.name())), "{shell}");
+    }
     let man = run(&["man"]);
     assert!(man.lines().any(|l| l.starts_with(".TH ieops 1")), "{man}");
     assert!(man.contains("arrivals"), "{man}");

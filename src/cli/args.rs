@@ -30,7 +30,7 @@ pub struct Cli {
 
 #[derive(Debug, Args)]
 pub struct Global {
-    /// Database file [default: $IEOPS_DB, else ~/.local/share/ieops/ieops.db]
+    /// Database file [default: $IEOPS_DB, else the settings file's database, else ~/.local/share/ieops/ieops.db]
     #[arg(long, global = true, value_name = "PATH")]
     pub db: Option<PathBuf>,
     /// Who is acting, recorded in the audit log [default: the settings file's operator, $USER, $LOGNAME, then the OS account name; `demo` for --demo when none is found]
@@ -114,7 +114,7 @@ pub enum Command {
     Act {
         #[arg(value_name = "JOB[/DRIVE]|arrival:ID")]
         target: String,
-        #[arg(value_name = "ACTION")]
+        #[arg(value_name = "ACTION", value_parser = ActionName, hide_possible_values = true)]
         action: String,
         /// Action parameter or job field (REST path), repeatable
         #[arg(long = "set", value_name = "KEY=VALUE", value_parser = parse_key_value)]
@@ -271,6 +271,31 @@ impl Command {
     /// Whether the command needs an operator name (it records events).
     pub fn records_events(&self) -> bool {
         self.writes() && !matches!(self, Command::Init | Command::Sweep { .. })
+    }
+}
+
+/// An action's name: any text is taken here (a mistyped one gets the
+/// did-you-mean that names its target kind later), but the names offered to
+/// shell completion are the domain's actions.
+#[derive(Debug, Clone, Copy)]
+struct ActionName;
+
+impl clap::builder::TypedValueParser for ActionName {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        _cmd: &clap::Command,
+        _arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        Ok(value.to_string_lossy().into_owned())
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        let names =
+            crate::domain::ActionKind::ALL.iter().map(|kind| clap::builder::PossibleValue::new(kind.name()));
+        Some(Box::new(names))
     }
 }
 
