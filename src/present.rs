@@ -58,8 +58,9 @@ pub fn next_deadline(job: &Job, now: Timestamp) -> String {
 /// (`attention::person_deadline`); any other passed clock "C2 passed 10d 18h
 /// ago → …", since nobody is late on it.
 pub fn job_clock_lines(job: &Job, now: Timestamp) -> Vec<(String, bool)> {
-    let person = crate::domain::attention::person_deadline(job);
-    clock::job_clocks(job)
+    let clocks = clock::job_clocks(job);
+    let person = crate::domain::attention::person_deadline_among(job, &clocks);
+    clocks
         .iter()
         .map(|c| {
             let late = person == Some((c.rule, c.deadline)) && c.has_passed(now);

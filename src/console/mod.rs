@@ -169,7 +169,7 @@ async fn main_loop(store: Store, options: Options) -> std::io::Result<()> {
                         let esc = KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE);
                         if let Some(msg) = key_message(&model, esc) {
                             for effect in update::update(&mut model, msg) {
-                                worker.run(effect);
+                                perform(&worker, effect);
                             }
                             dirty = true;
                         }
@@ -190,7 +190,7 @@ async fn main_loop(store: Store, options: Options) -> std::io::Result<()> {
         if let Some(msg) = msg {
             let bells = model.bells;
             for effect in update::update(&mut model, msg) {
-                worker.run(effect);
+                perform(&worker, effect);
             }
             if model.bells > bells {
                 ring();
@@ -219,6 +219,24 @@ fn capture_mouse() -> std::io::Result<()> {
         restore(info);
     }));
     Ok(())
+}
+
+/// Runs an effect: the terminal's own here, the database's on the worker.
+fn perform(worker: &worker::Worker, effect: update::Effect) {
+    match effect {
+        update::Effect::Copy(text) => copy(&text),
+        effect => worker.run(effect),
+    }
+}
+
+/// OSC 52: the terminal puts the text on the system clipboard. The text is
+/// base64 inside the sequence: nothing in it reaches the terminal raw.
+fn copy(text: &str) {
+    use base64::Engine;
+    use std::io::Write;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(text);
+    let mut out = std::io::stdout();
+    let _ = write!(out, "\x1b]52;c;{encoded}\x07").and_then(|()| out.flush());
 }
 
 /// The terminal's bell (BEL): a wall screen's sound for a new item.

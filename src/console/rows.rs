@@ -50,19 +50,24 @@ impl RowRef<'_> {
     pub fn rules(&self) -> Vec<Rule> {
         match self {
             RowRef::Item(item) => vec![item.rule],
-            RowRef::Job(job) if job.archived_at.is_some() => {
-                vec![Rule::S2, Rule::entering_job_state(job.state)]
-            }
-            RowRef::Job(job) => {
-                let mut rules: Vec<Rule> = job.deadline.map(|(rule, _, _)| rule).into_iter().collect();
-                rules.push(Rule::entering_job_state(job.state));
-                rules
-            }
-            RowRef::Drive(d) if d.extra => vec![Rule::D9, Rule::entering_drive_state(d.state)],
-            RowRef::Drive(d) => vec![Rule::entering_drive_state(d.state)],
+            RowRef::Job(job) => job_rules(job).into_iter().flatten().collect(),
+            RowRef::Drive(d) => drive_rules(d).into_iter().flatten().collect(),
             RowRef::Event(e) => Rule::named_in(&e.rule),
         }
     }
+}
+
+/// A job row's rules, for `i` and for `rule:`: S2 if archived, else its
+/// deadline's; then its state's.
+fn job_rules(job: &JobRow) -> [Option<Rule>; 2] {
+    let first =
+        if job.archived_at.is_some() { Some(Rule::S2) } else { job.deadline.map(|(rule, _, _)| rule) };
+    [first, Some(Rule::entering_job_state(job.state))]
+}
+
+/// A drive row's rules: D9 if extra, then its state's.
+fn drive_rules(d: &DriveRow) -> [Option<Rule>; 2] {
+    [d.extra.then_some(Rule::D9), Some(Rule::entering_drive_state(d.state))]
 }
 
 /// The columns a view can be sorted by, in `s` order.
@@ -204,11 +209,7 @@ fn job_facts<'a>(model: &'a Model, row: &'a JobRow) -> Facts<'a> {
         drive_states,
         faulted: row.state == crate::domain::JobState::Faulted
             || drive_states.contains(&crate::domain::DriveState::Faulted),
-        // What `i` shows for the row: S2 for an archived job.
-        rules: [
-            if row.archived_at.is_some() { Some(Rule::S2) } else { row.deadline.map(|(rule, _, _)| rule) },
-            Some(Rule::entering_job_state(row.state)),
-        ],
+        rules: job_rules(row),
     }
 }
 
@@ -225,7 +226,7 @@ fn drive_facts<'a>(d: &'a DriveRow, lower_id: &'a str) -> Facts<'a> {
         drive_state: Some(d.state),
         drive_states: &[],
         faulted: d.state == crate::domain::DriveState::Faulted || d.job_faulted,
-        rules: [Some(Rule::entering_drive_state(d.state)), d.extra.then_some(Rule::D9)],
+        rules: drive_rules(d),
     }
 }
 

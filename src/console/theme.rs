@@ -87,10 +87,14 @@ impl Theme {
         })
     }
 
+    /// The settings file's colour for `state`, if it gave one.
+    fn own<S: PartialEq>(&self, all: &[S], colors: &[Option<Color>; 8], state: &S) -> Option<Style> {
+        all.iter().position(|s| s == state).and_then(|at| colors[at]).map(|color| self.fg(color))
+    }
+
     pub fn job_state(&self, state: JobState) -> Style {
-        let own = JobState::ALL.iter().position(|s| *s == state).and_then(|at| self.job_colors[at]);
-        if let Some(color) = own {
-            return self.fg(color);
+        if let Some(style) = self.own(JobState::ALL, &self.job_colors, &state) {
+            return style;
         }
         match state {
             JobState::Creating => self.pick(Color::White, Color::Black, Color::White),
@@ -105,9 +109,8 @@ impl Theme {
     }
 
     pub fn drive_state(&self, state: DriveState) -> Style {
-        let own = DriveState::ALL.iter().position(|s| *s == state).and_then(|at| self.drive_colors[at]);
-        if let Some(color) = own {
-            return self.fg(color);
+        if let Some(style) = self.own(DriveState::ALL, &self.drive_colors, &state) {
+            return style;
         }
         match state {
             DriveState::Specified => self.pick(Color::White, Color::Black, Color::White),

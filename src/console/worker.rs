@@ -55,7 +55,6 @@ impl Worker {
                 self.cancel_import.store(false, Ordering::Relaxed);
                 drop(self.effects.send(Effect::Import(path)));
             }
-            Effect::Copy(text) => copy_to_clipboard(&text),
             // A worker that is gone has already said why (or the console quits).
             effect => drop(self.effects.send(effect)),
         }
@@ -142,7 +141,7 @@ pub fn spawn(
                 Ok(Effect::Export { path, header, rows }) => {
                     Some(Msg::Exported(export(&path, &header, &rows, store.path())))
                 }
-                // `Worker::run` keeps these off this queue.
+                // Not the worker's: `Worker::run` and the runtime keep these off this queue.
                 Ok(Effect::CancelImport | Effect::Copy(_)) => None,
                 Err(RecvTimeoutError::Timeout) if last_checkpoint.elapsed() > CHECKPOINT => {
                     // Idle: fold the WAL into the file, off every commit's path.
@@ -292,16 +291,6 @@ fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
         true => format!("'{cell}").into(),
         false => cell.into(),
     }
-}
-
-/// OSC 52: the terminal puts the text on the system clipboard. The text is
-/// base64 inside the sequence: nothing in it reaches the terminal raw.
-fn copy_to_clipboard(text: &str) {
-    use base64::Engine;
-    use std::io::Write;
-    let encoded = base64::engine::general_purpose::STANDARD.encode(text);
-    let mut out = std::io::stdout();
-    let _ = write!(out, "\x1b]52;c;{encoded}\x07").and_then(|()| out.flush());
 }
 
 /// `:import PATH`: the same checks and the same one transaction as `ieops import`.

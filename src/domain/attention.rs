@@ -79,11 +79,15 @@ fn urgency_of(deadline: Timestamp, now: Timestamp) -> Urgency {
 /// Returns that clock (`J7` for the unreachable customer) and its deadline,
 /// passed or not; the queue's Overdue rows are exactly the jobs past it.
 pub fn person_deadline(job: &Job) -> Option<(Rule, Timestamp)> {
+    person_deadline_among(job, &clock::job_clocks(job))
+}
+
+/// [`person_deadline`] for a caller that holds the job's clocks already.
+pub fn person_deadline_among(job: &Job, clocks: &[Clock]) -> Option<(Rule, Timestamp)> {
     if job.archived_at.is_some() || job.unrecognised().is_some() {
         return None;
     }
     let state = job.effective_state();
-    let clocks = clock::job_clocks(job);
     let find = |rule: Rule| clocks.iter().find(|c: &&Clock| c.rule == rule).map(|c| (rule, c.deadline));
     match state {
         // As `job_items` has it: J7 once recorded unreachable; the missing
@@ -106,9 +110,10 @@ pub fn person_deadline(job: &Job) -> Option<(Rule, Timestamp)> {
 /// The deadline a job's row shows: the one a person must act by, else the
 /// soonest running clock (one the sweep acts on). `true` for a person's.
 pub fn deadline_shown(job: &Job) -> Option<(Rule, Timestamp, bool)> {
-    match person_deadline(job) {
+    let clocks = clock::job_clocks(job);
+    match person_deadline_among(job, &clocks) {
         Some((rule, at)) => Some((rule, at, true)),
-        None => clock::job_clocks(job).first().map(|c| (c.rule, c.deadline, false)),
+        None => clocks.first().map(|c| (c.rule, c.deadline, false)),
     }
 }
 

@@ -18,7 +18,8 @@ use super::super::update::selected_subject;
 
 pub fn detail(model: &Model, frame: &mut Frame, area: Rect) {
     let (title, lines) = title_and_lines(model);
-    let limit = rows_beyond(lines.clone(), area);
+    let paragraph = Paragraph::new(lines).wrap(Wrap { trim: false });
+    let limit = rows_beyond(&paragraph, area);
     let scroll = scrolled(model).min(limit);
     let more = match (scroll > 0, scroll < limit) {
         (_, true) => "· J more ",
@@ -26,20 +27,17 @@ pub fn detail(model: &Model, frame: &mut Frame, area: Rect) {
         (false, false) => "",
     };
     let block = Block::bordered().title(title).title_bottom(more);
-    frame.render_widget(
-        Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).scroll((scroll, 0)),
-        area,
-    );
+    frame.render_widget(paragraph.block(block).scroll((scroll, 0)), area);
 }
 
 /// How far the pane in `area` can scroll: the wrapped rows past its last screenful.
 pub fn scroll_limit(model: &Model, area: Rect) -> u16 {
-    rows_beyond(title_and_lines(model).1, area)
+    rows_beyond(&Paragraph::new(title_and_lines(model).1).wrap(Wrap { trim: false }), area)
 }
 
-/// The rows `lines` take wrapped inside the pane's borders, past its height.
-fn rows_beyond(lines: Vec<Line<'static>>, area: Rect) -> u16 {
-    let rows = Paragraph::new(lines).wrap(Wrap { trim: false }).line_count(area.width.saturating_sub(2));
+/// The rows a (block-less) paragraph takes inside the pane's borders, past its height.
+fn rows_beyond(paragraph: &Paragraph, area: Rect) -> u16 {
+    let rows = paragraph.line_count(area.width.saturating_sub(2));
     let beyond = rows.saturating_sub(usize::from(area.height.saturating_sub(2)));
     u16::try_from(beyond).unwrap_or(u16::MAX)
 }
